@@ -1,0 +1,1 @@
+# Build rules for bridge/ (included by the top-level Makefile.am).

@@ -1,0 +1,1 @@
+# Build rules for client/ (included by the top-level Makefile.am).

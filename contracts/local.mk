@@ -1,0 +1,1 @@
+# Build rules for contracts/ (included by the top-level Makefile.am).

@@ -1,0 +1,1 @@
+# Build rules for docs/ (included by the top-level Makefile.am).

@@ -1,0 +1,1 @@
+# lib/ fragment: keystore modules and their CUnit suites (included by lib/local.mk).

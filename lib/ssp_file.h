@@ -1,0 +1,27 @@
+/* Files: capped reads, atomic durable writes, permission checks. */
+#ifndef SSP_FILE_H
+#define SSP_FILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Reads the whole file at path into a new NUL-terminated buffer (*out, caller frees;
+ * *len excludes the NUL). SSP_ERR_TOO_BIG when the file exceeds cap bytes,
+ * SSP_ERR_NOT_FOUND when it does not exist, SSP_ERR_IO otherwise. */
+int ssp_file_read(const char *path, size_t cap, char **out, size_t *len);
+
+/* Writes data to path atomically and durably: a temporary file in the same directory
+ * created with mode, fsync, rename, fsync of the directory. Returns 0 or SSP_ERR_IO. */
+int ssp_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
+
+/* Returns 0 when path is a regular file not readable or writable by group or others,
+ * SSP_ERR_PERM when it is, SSP_ERR_NOT_FOUND / SSP_ERR_IO otherwise. */
+int ssp_file_check_private(const char *path);
+
+/* Reads a password file: the first line, without its line end, at most 1 KiB.
+ * Refuses (SSP_ERR_PERM) a file readable by group or others. *out is caller-freed
+ * and should be wiped with ssp_wipe before free. */
+int ssp_file_read_password(const char *path, char **out);
+
+#endif

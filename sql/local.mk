@@ -1,0 +1,1 @@
+# Build rules for sql/ (included by the top-level Makefile.am).

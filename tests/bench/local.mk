@@ -1,0 +1,2 @@
+# Build rules for tests/bench/ (included by the top-level Makefile.am).
+BENCH_SCRIPTS_RUN =

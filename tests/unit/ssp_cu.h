@@ -1,0 +1,22 @@
+/* Shared helpers for the CUnit suites. */
+#ifndef SSP_CU_H
+#define SSP_CU_H
+
+#include <CUnit/CUnit.h>
+#include <stddef.h>
+
+/* Runs one suite in CUnit's basic mode (verbose). Returns 0 when every test passed,
+ * 1 otherwise: use as `return ssp_cu_run("name", tests);` in main. */
+int ssp_cu_run(const char *suite, CU_TestInfo *tests);
+
+/* Path of a file in tests/data (from $SSP_TESTDATA, else "tests/data").
+ * Returns a static buffer. */
+const char *ssp_cu_data(const char *name);
+
+/* Reads a file from tests/data; aborts the test program if it cannot. Caller frees. */
+char *ssp_cu_slurp(const char *name, size_t *len);
+
+/* A fresh private temporary directory (removed by nothing: tests run in a build tree). */
+const char *ssp_cu_tmpdir(void);
+
+#endif

@@ -1,0 +1,1 @@
+# Build rules for validator/ (included by the top-level Makefile.am).
