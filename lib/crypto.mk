@@ -1,1 +1,11 @@
 # lib/ fragment: crypto modules and their CUnit suites (included by lib/local.mk).
+# -- crypto core: keccak, keys, u256, binding --
+lib_libssp_a_SOURCES += lib/ssp_keccak.c lib/ssp_keccak.h
+
+check_PROGRAMS += tests/unit/test_keccak
+tests_unit_test_keccak_SOURCES = tests/unit/test_keccak.c
+tests_unit_test_keccak_LDADD = tests/unit/libsspcu.a $(SSP_LIBS) $(CUNIT_LIBS)
+tests_unit_test_keccak_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+TESTS += tests/unit/test_keccak
+EXTRA_DIST += tests/data/keccak_vectors.txt
+# -- end crypto core --
