@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs every Debian and npm dependency of the project: build tools, the
+# libraries of DESIGN §6, the real servers the tests and the demo run (MariaDB,
+# the BOINC client) and the npm packages (solc, OpenZeppelin, anvil, cast).
+# Idempotent; needs root (or sudo) for apt-get.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(
+	autoconf automake libtool pkg-config make gcc g++ git ca-certificates
+	libssl-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev zlib1g-dev
+	libsecp256k1-dev libjansson-dev libxml2-dev nettle-dev libinih-dev
+	libmariadb-dev libcunit1-dev libboinc-app-dev
+	boinc-client mariadb-server mariadb-client
+	nodejs npm python3 procps psmisc xxd
+)
+
+SUDO=
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO=sudo
+fi
+
+missing=()
+for p in "${DEBIAN_PACKAGES[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+		missing+=("$p")
+	fi
+done
+# node may come from elsewhere than Debian's package; accept any node >= 18 with npm.
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+	filtered=()
+	for p in "${missing[@]}"; do
+		case "$p" in nodejs|npm) ;; *) filtered+=("$p") ;; esac
+	done
+	missing=("${filtered[@]}")
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+	echo "install-deps: installing ${missing[*]}"
+	$SUDO apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+# Debian's boinc-client and mariadb-server packages may start system services;
+# the tests and the demo run their own private instances and never use those.
+
+if [ ! -x node_modules/.bin/anvil ] || [ ! -x node_modules/.bin/cast ] ||
+   [ ! -d node_modules/@openzeppelin/contracts ] || [ ! -d node_modules/solc ] ||
+   [ package-lock.json -nt node_modules/.package-lock.json ]; then
+	echo "install-deps: npm ci"
+	npm ci --no-audit --no-fund
+fi
+echo "install-deps: done"
