@@ -1,6 +1,7 @@
 # lib/ fragment: crypto modules and their CUnit suites (included by lib/local.mk).
 # -- crypto core: keccak, keys, u256, binding --
 lib_libssp_a_SOURCES += lib/ssp_keccak.c lib/ssp_keccak.h
+lib_libssp_a_SOURCES += lib/ssp_key.c lib/ssp_key.h
 
 check_PROGRAMS += tests/unit/test_keccak
 tests_unit_test_keccak_SOURCES = tests/unit/test_keccak.c
@@ -8,4 +9,11 @@ tests_unit_test_keccak_LDADD = tests/unit/libsspcu.a $(SSP_LIBS) $(CUNIT_LIBS)
 tests_unit_test_keccak_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 TESTS += tests/unit/test_keccak
 EXTRA_DIST += tests/data/keccak_vectors.txt
+
+check_PROGRAMS += tests/unit/test_key
+tests_unit_test_key_SOURCES = tests/unit/test_key.c
+tests_unit_test_key_LDADD = tests/unit/libsspcu.a $(SSP_LIBS) $(CUNIT_LIBS)
+tests_unit_test_key_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+TESTS += tests/unit/test_key
+EXTRA_DIST += tests/data/key_vectors.txt tests/data/key_eip55.txt
 # -- end crypto core --
