@@ -2,6 +2,7 @@
 # -- crypto core: keccak, keys, u256, binding --
 lib_libssp_a_SOURCES += lib/ssp_keccak.c lib/ssp_keccak.h
 lib_libssp_a_SOURCES += lib/ssp_key.c lib/ssp_key.h
+lib_libssp_a_SOURCES += lib/ssp_u256.c lib/ssp_u256.h
 
 check_PROGRAMS += tests/unit/test_keccak
 tests_unit_test_keccak_SOURCES = tests/unit/test_keccak.c
@@ -16,4 +17,22 @@ tests_unit_test_key_LDADD = tests/unit/libsspcu.a $(SSP_LIBS) $(CUNIT_LIBS)
 tests_unit_test_key_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 TESTS += tests/unit/test_key
 EXTRA_DIST += tests/data/key_vectors.txt tests/data/key_eip55.txt
+
+check_PROGRAMS += tests/unit/test_u256
+tests_unit_test_u256_SOURCES = tests/unit/test_u256.c
+tests_unit_test_u256_LDADD = tests/unit/libsspcu.a $(SSP_LIBS) $(CUNIT_LIBS)
+tests_unit_test_u256_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+TESTS += tests/unit/test_u256
+EXTRA_DIST += tests/data/u256_vectors.txt
 # -- end crypto core --
+
+# EIP-712
+lib_libssp_a_SOURCES += lib/ssp_eip712.c lib/ssp_eip712.h
+
+check_PROGRAMS += tests/unit/test_eip712
+tests_unit_test_eip712_SOURCES = tests/unit/test_eip712.c
+tests_unit_test_eip712_LDADD = tests/unit/libsspcu.a $(SSP_LIBS) $(CUNIT_LIBS)
+tests_unit_test_eip712_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+TESTS += tests/unit/test_eip712
+EXTRA_DIST += tests/data/eip712_vectors.txt tests/data/eip712_gen.sh \
+	tests/data/README-eip712.md
