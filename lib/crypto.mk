@@ -35,4 +35,11 @@ tests_unit_test_eip712_LDADD = tests/unit/libsspcu.a $(SSP_LIBS) $(CUNIT_LIBS)
 tests_unit_test_eip712_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 TESTS += tests/unit/test_eip712
 EXTRA_DIST += tests/data/eip712_vectors.txt tests/data/eip712_gen.sh \
-	tests/data/README-eip712.md
+	tests/data/README-eip712.md \
+	tests/data/eip712_typed_claim_1.json tests/data/eip712_typed_claim_2.json \
+	tests/data/eip712_typed_claim_3.json tests/data/eip712_typed_claim_4.json \
+	tests/data/eip712_typed_claim_5.json tests/data/eip712_typed_claim_6.json \
+	tests/data/eip712_typed_claim_7.json tests/data/eip712_typed_claim_8.json \
+	tests/data/eip712_typed_claim_max.json tests/data/eip712_typed_claim_zero.json \
+	tests/data/eip712_typed_batch_1.json tests/data/eip712_typed_batch_5.json \
+	tests/data/eip712_typed_batch_8.json
