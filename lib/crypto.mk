@@ -3,6 +3,7 @@
 lib_libssp_a_SOURCES += lib/ssp_keccak.c lib/ssp_keccak.h
 lib_libssp_a_SOURCES += lib/ssp_key.c lib/ssp_key.h
 lib_libssp_a_SOURCES += lib/ssp_u256.c lib/ssp_u256.h
+lib_libssp_a_SOURCES += lib/ssp_binding.c lib/ssp_binding.h
 
 check_PROGRAMS += tests/unit/test_keccak
 tests_unit_test_keccak_SOURCES = tests/unit/test_keccak.c
@@ -24,6 +25,13 @@ tests_unit_test_u256_LDADD = tests/unit/libsspcu.a $(SSP_LIBS) $(CUNIT_LIBS)
 tests_unit_test_u256_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 TESTS += tests/unit/test_u256
 EXTRA_DIST += tests/data/u256_vectors.txt
+
+check_PROGRAMS += tests/unit/test_binding
+tests_unit_test_binding_SOURCES = tests/unit/test_binding.c
+tests_unit_test_binding_LDADD = tests/unit/libsspcu.a $(SSP_LIBS) $(CUNIT_LIBS)
+tests_unit_test_binding_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+TESTS += tests/unit/test_binding
+EXTRA_DIST += tests/data/binding_vectors.txt tests/data/README-crypto.md
 # -- end crypto core --
 
 # EIP-712
