@@ -17,3 +17,4 @@ include lib/crypto.mk
 include lib/keystore.mk
 include lib/ledger.mk
 include lib/conf.mk
+include lib/eth.mk
