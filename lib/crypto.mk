@@ -36,6 +36,7 @@ EXTRA_DIST += tests/data/binding_vectors.txt tests/data/README-crypto.md
 
 # EIP-712
 lib_libssp_a_SOURCES += lib/ssp_eip712.c lib/ssp_eip712.h
+lib_libssp_a_SOURCES += lib/ssp_claim_json.c lib/ssp_claim_json.h
 
 check_PROGRAMS += tests/unit/test_eip712
 tests_unit_test_eip712_SOURCES = tests/unit/test_eip712.c
@@ -51,3 +52,11 @@ EXTRA_DIST += tests/data/eip712_vectors.txt tests/data/eip712_gen.sh \
 	tests/data/eip712_typed_claim_max.json tests/data/eip712_typed_claim_zero.json \
 	tests/data/eip712_typed_batch_1.json tests/data/eip712_typed_batch_5.json \
 	tests/data/eip712_typed_batch_8.json
+
+check_PROGRAMS += tests/unit/test_claim_json
+tests_unit_test_claim_json_SOURCES = tests/unit/test_claim_json.c
+tests_unit_test_claim_json_LDADD = tests/unit/libsspcu.a $(SSP_LIBS) $(CUNIT_LIBS)
+tests_unit_test_claim_json_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+TESTS += tests/unit/test_claim_json
+EXTRA_DIST += tests/data/claim_valid.json tests/data/claim_max.json \
+	tests/data/claim_too_big.json
