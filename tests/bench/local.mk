@@ -1,2 +1,9 @@
 # Build rules for tests/bench/ (included by the top-level Makefile.am).
 BENCH_SCRIPTS_RUN =
+
+# Claim signing and signature recovery rates (crypto core).
+noinst_PROGRAMS += tests/bench/bench_sign
+tests_bench_bench_sign_SOURCES = tests/bench/bench_sign.c
+tests_bench_bench_sign_LDADD = $(SSP_LIBS)
+BENCH_BINS += tests/bench/bench_sign
+BENCH_SCRIPTS_RUN += tests/bench/bench_sign
