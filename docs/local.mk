@@ -1,1 +1,3 @@
-# Build rules for docs/ (included by the top-level Makefile.am).
+# docs/: man pages and guides.
+dist_man_MANS += docs/ssp.1
+dist_doc_DATA += docs/architecture.md

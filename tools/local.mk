@@ -1,1 +1,8 @@
-# Build rules for tools/ (included by the top-level Makefile.am).
+# tools/: the `ssp` command (keys, bindings, claims; later deploy, export, audit).
+bin_PROGRAMS += tools/ssp
+tools_ssp_SOURCES = tools/ssp.c tools/ssp_cmd.h tools/cmd_util.c \
+	tools/cmd_key.c tools/cmd_bind.c tools/cmd_claim.c
+tools_ssp_LDADD = $(SSP_LIBS)
+
+TESTS += tests/integration/01-ssp-cli.sh
+EXTRA_DIST += tests/integration/01-ssp-cli.sh tests/integration/lib/common.sh

@@ -1,0 +1,51 @@
+#include "ssp_cmd.h"
+#include "ssp_err.h"
+#include "ssp_keystore.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int ssp_cmd_fail(const char *what, int rc, const char *detail)
+{
+	if (detail != NULL && detail[0] != '\0')
+		fprintf(stderr, "ssp: %s: %s: %s\n", what, ssp_strerror(rc), detail);
+	else
+		fprintf(stderr, "ssp: %s: %s\n", what, ssp_strerror(rc));
+	return SSP_EXIT_ERROR;
+}
+
+int ssp_cmd_usage_error(const char *sub, const char *msg)
+{
+	fprintf(stderr, "ssp: %s\nTry 'ssp %s --help'.\n", msg, sub);
+	return SSP_EXIT_ERROR;
+}
+
+int ssp_cmd_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int ssp_cmd_load_key(const char *keystore, const char *password_file, uint8_t seckey[32])
+{
+	ssp_errmsg em = { { 0 } };
+	int rc;
+
+	rc = ssp_keystore_load(keystore, password_file, seckey, &em);
+	if (rc == SSP_ERR_PERM)
+		return ssp_cmd_fail(password_file, rc,
+				    "the password file must not be accessible by group or others (chmod 600)");
+	if (rc != 0)
+		return ssp_cmd_fail(keystore, rc, em.msg);
+	return 0;
+}

@@ -1,0 +1,30 @@
+/* The `ssp` command: subcommand entry points and the helpers they share.
+ * Each entry point takes the arguments after its own name (argv[0] is the
+ * subcommand name) and returns the process exit status. */
+#ifndef SSP_CMD_H
+#define SSP_CMD_H
+
+#include <stdint.h>
+
+/* Exit statuses shared by every subcommand. */
+enum {
+	SSP_EXIT_OK = 0,
+	SSP_EXIT_FALSE = 1, /* a check ran and its answer is "no" (invalid, discrepancies) */
+	SSP_EXIT_ERROR = 2, /* usage or operational error */
+};
+
+int ssp_cmd_key(int argc, char **argv);
+int ssp_cmd_bind(int argc, char **argv);
+int ssp_cmd_claim(int argc, char **argv);
+
+/* Prints "ssp: <what>: <strerror(rc)>[: detail]" to stderr; returns SSP_EXIT_ERROR. */
+int ssp_cmd_fail(const char *what, int rc, const char *detail);
+/* Prints "ssp: <msg>" and "Try 'ssp <sub> --help'." to stderr; returns SSP_EXIT_ERROR. */
+int ssp_cmd_usage_error(const char *sub, const char *msg);
+/* Strict decimal uint64 (no sign, no spaces). Returns 0 or -1. */
+int ssp_cmd_parse_u64(const char *s, uint64_t *out);
+/* Loads the secret key of --keystore/--password-file, printing any error.
+ * Returns 0 or SSP_EXIT_ERROR. */
+int ssp_cmd_load_key(const char *keystore, const char *password_file, uint8_t seckey[32]);
+
+#endif
