@@ -72,12 +72,13 @@ void ssp_eip712_domain_separator(const ssp_domain *d, uint8_t out[32])
 	ssp_keccak_final(&k, out);
 }
 
-void ssp_eip712_claim_hash(const ssp_claim *c, uint8_t out[32])
+/* The claim struct hash given the ShareClaim typeHash (computed once per batch when sealing). */
+static void claim_hash_th(const uint8_t type_hash[32], const ssp_claim *c, uint8_t out[32])
 {
 	ssp_keccak k;
 
 	ssp_keccak_init(&k);
-	word_type(&k, SSP_SHARECLAIM_TYPE);
+	word_bytes32(&k, type_hash);
 	word_bytes32(&k, c->project);
 	word_u64(&k, c->seq);
 	word_u64(&k, c->result_id);
@@ -89,6 +90,14 @@ void ssp_eip712_claim_hash(const ssp_claim *c, uint8_t out[32])
 	word_bytes32(&k, c->result_digest);
 	word_u64(&k, c->granted_at);
 	ssp_keccak_final(&k, out);
+}
+
+void ssp_eip712_claim_hash(const ssp_claim *c, uint8_t out[32])
+{
+	uint8_t th[32];
+
+	ssp_keccak256(SSP_SHARECLAIM_TYPE, strlen(SSP_SHARECLAIM_TYPE), th);
+	claim_hash_th(th, c, out);
 }
 
 void ssp_eip712_batch_hash(const ssp_batch *b, uint8_t out[32])
@@ -357,6 +366,7 @@ int ssp_batch_seal(const ssp_claim *claims, size_t n, ssp_batch *b, ssp_payout *
 	ssp_payout *p = NULL;
 	size_t np = 0;
 	ssp_batch nb;
+	uint8_t th[32];
 	uint64_t total = 0;
 	int rc;
 
@@ -382,8 +392,9 @@ int ssp_batch_seal(const ssp_claim *claims, size_t n, ssp_batch *b, ssp_payout *
 	leaves = malloc(n * sizeof *leaves);
 	if (leaves == NULL)
 		return SSP_ERR_NOMEM;
+	ssp_keccak256(SSP_SHARECLAIM_TYPE, strlen(SSP_SHARECLAIM_TYPE), th);
 	for (size_t i = 0; i < n; i++)
-		ssp_eip712_claim_hash(&claims[i], leaves[i]);
+		claim_hash_th(th, &claims[i], leaves[i]);
 
 	memset(&nb, 0, sizeof nb);
 	memcpy(nb.project, claims[0].project, 32);
