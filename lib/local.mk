@@ -18,3 +18,4 @@ include lib/keystore.mk
 include lib/ledger.mk
 include lib/conf.mk
 include lib/eth.mk
+include lib/client.mk
