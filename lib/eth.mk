@@ -3,6 +3,7 @@
 lib_libssp_a_SOURCES += lib/ssp_rlp.c lib/ssp_rlp.h
 lib_libssp_a_SOURCES += lib/ssp_abi.c lib/ssp_abi.h
 lib_libssp_a_SOURCES += lib/ssp_tx.c lib/ssp_tx.h
+lib_libssp_a_SOURCES += lib/ssp_rpc.c lib/ssp_rpc.h
 
 check_PROGRAMS += tests/unit/test_rlp
 tests_unit_test_rlp_SOURCES = tests/unit/test_rlp.c
@@ -25,3 +26,9 @@ tests_unit_test_tx_SOURCES = tests/unit/test_tx.c
 tests_unit_test_tx_LDADD = tests/unit/libsspcu.a $(SSP_LIBS) $(CUNIT_LIBS)
 tests_unit_test_tx_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 TESTS += tests/unit/test_tx
+
+check_PROGRAMS += tests/unit/test_rpc
+tests_unit_test_rpc_SOURCES = tests/unit/test_rpc.c
+tests_unit_test_rpc_LDADD = tests/unit/libsspcu.a $(SSP_LIBS) $(CUNIT_LIBS)
+tests_unit_test_rpc_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+TESTS += tests/unit/test_rpc
