@@ -12,8 +12,9 @@ set -u
 
 : "${SSP_SRCDIR:?SSP_SRCDIR must be set (run through make check)}"
 : "${SSP_BUILDDIR:?SSP_BUILDDIR must be set (run through make check)}"
-CAST="$SSP_SRCDIR/node_modules/.bin/cast"
-ANVIL="$SSP_SRCDIR/node_modules/.bin/anvil"
+SSP_NODE_MODULES=${SSP_NODE_MODULES:-$SSP_SRCDIR/node_modules}
+CAST="$SSP_NODE_MODULES/.bin/cast"
+ANVIL="$SSP_NODE_MODULES/.bin/anvil"
 SSP="$SSP_BUILDDIR/tools/ssp"
 
 _ssp_exit_cmds=()
