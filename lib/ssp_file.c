@@ -178,7 +178,12 @@ int ssp_file_read_password(const char *path, char **out)
 	rc = ssp_file_read(path, SSP_PASSWORD_CAP, &buf, &len);
 	if (rc != 0)
 		return rc;
-	buf[strcspn(buf, "\r\n")] = '\0';
+	{
+		size_t keep = strcspn(buf, "\r\n");
+
+		/* Wipe whatever followed the first line: it never leaves this function. */
+		ssp_wipe(buf + keep, len - keep);
+	}
 	*out = buf;
 	return 0;
 }
