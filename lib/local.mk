@@ -19,3 +19,4 @@ include lib/ledger.mk
 include lib/conf.mk
 include lib/eth.mk
 include lib/client.mk
+include lib/validator.mk

@@ -1,0 +1,829 @@
+/* The BOINC project database through MariaDB Connector/C (see ssp_boincdb.h). */
+#include "ssp_boincdb.h"
+
+#include "ssp_hex.h"
+#include "ssp_validate.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mysql.h>
+#include <mysqld_error.h>
+#include <errmsg.h>
+
+enum {
+	ST_APP,
+	ST_FETCH,
+	ST_UPD_RESULT,
+	ST_LOCK_CREDIT,
+	ST_LOCK_HOST,
+	ST_UPD_HOST,
+	ST_UPD_USER,
+	ST_UPD_TEAM,
+	ST_INS_CJ,
+	ST_INS_OUTBOX,
+	ST_UPD_WU,
+	ST_OUTBOX_FETCH,
+	ST_OUTBOX_DEL,
+	ST_PREFS,
+	ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_APP] = "SELECT id FROM app WHERE name = ?",
+	[ST_FETCH] =
+		"SELECT w.id, w.name, w.rsc_fpops_est, w.rsc_fpops_bound, w.canonical_credit,"
+		" w.canonical_resultid, w.need_validate, w.min_quorum, w.target_nresults,"
+		" w.max_success_results, w.error_mask, w.assimilate_state, w.transition_time,"
+		" r.id, r.server_state, r.outcome, r.validate_state, r.hostid, r.userid, r.name,"
+		" r.granted_credit, r.cpu_time, r.sent_time, r.received_time, r.xml_doc_in, h.p_fpops"
+		" FROM (SELECT * FROM workunit WHERE appid = ? AND need_validate > 0 AND id > ?"
+		"  AND (? = 0 OR id MOD ? = ?) ORDER BY id LIMIT ?) w"
+		" LEFT JOIN result r ON r.workunitid = w.id"
+		" LEFT JOIN host h ON h.id = r.hostid"
+		" ORDER BY w.id, r.id",
+	[ST_UPD_RESULT] =
+		"UPDATE result SET server_state = ?, outcome = ?, validate_state = ?, granted_credit = ?"
+		" WHERE id = ? AND server_state = ? AND outcome = ? AND validate_state = ?",
+	[ST_LOCK_CREDIT] =
+		"SELECT u.expavg_credit, u.expavg_time, u.teamid, h.id, h.expavg_credit, h.expavg_time,"
+		" t.id, t.expavg_credit, t.expavg_time"
+		" FROM user u LEFT JOIN host h ON h.id = ? LEFT JOIN team t ON t.id = u.teamid"
+		" WHERE u.id = ? FOR UPDATE",
+	[ST_LOCK_HOST] = "SELECT expavg_credit, expavg_time FROM host WHERE id = ? FOR UPDATE",
+	[ST_UPD_HOST] = "UPDATE host SET total_credit = total_credit + ?, expavg_credit = ?,"
+			" expavg_time = ? WHERE id = ?",
+	[ST_UPD_USER] = "UPDATE user SET total_credit = total_credit + ?, expavg_credit = ?,"
+			" expavg_time = ? WHERE id = ?",
+	[ST_UPD_TEAM] = "UPDATE team SET total_credit = total_credit + ?, expavg_credit = ?,"
+			" expavg_time = ? WHERE id = ?",
+	[ST_INS_CJ] = "INSERT IGNORE INTO credited_job (userid, workunitid) VALUES (?, ?)",
+	[ST_INS_OUTBOX] =
+		"INSERT INTO " SSP_BDB_OUTBOX_TABLE " (result_id, workunit_id, user_id, host_id,"
+		" credit_micro, result_digest, granted_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[ST_UPD_WU] =
+		"UPDATE workunit SET need_validate = ?, canonical_resultid = ?, canonical_credit = ?,"
+		" assimilate_state = ?, transition_time = ?, target_nresults = ?, error_mask = ?"
+		" WHERE id = ? AND need_validate > 0 AND canonical_resultid = ?",
+	[ST_OUTBOX_FETCH] =
+		"SELECT result_id, workunit_id, user_id, host_id, credit_micro, result_digest, granted_at"
+		" FROM " SSP_BDB_OUTBOX_TABLE " WHERE (? = 0 OR workunit_id MOD ? = ?)"
+		" ORDER BY result_id LIMIT ?",
+	[ST_OUTBOX_DEL] = "DELETE FROM " SSP_BDB_OUTBOX_TABLE " WHERE result_id = ?",
+	[ST_PREFS] = "SELECT project_prefs FROM user WHERE id = ?",
+};
+
+static const char outbox_ddl[] =
+	"CREATE TABLE IF NOT EXISTS " SSP_BDB_OUTBOX_TABLE " ("
+	" result_id bigint unsigned NOT NULL PRIMARY KEY,"
+	" workunit_id bigint unsigned NOT NULL,"
+	" user_id bigint unsigned NOT NULL,"
+	" host_id bigint unsigned NOT NULL,"
+	" credit_micro bigint unsigned NOT NULL,"
+	" result_digest binary(32) NOT NULL,"
+	" granted_at bigint unsigned NOT NULL"
+	") ENGINE=InnoDB";
+
+struct ssp_boincdb {
+	MYSQL *conn;
+	MYSQL_STMT *st[ST_COUNT];
+	int readonly;
+	char err[512];
+	char *blob;            /* fetch buffer for xml_doc_in / project_prefs */
+};
+
+#define BLOB_BUF 65536 /* BOINC's blob columns hold at most 65535 bytes */
+
+/* ---- binding helpers ---- */
+
+static void b_u64(MYSQL_BIND *b, const uint64_t *v)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_LONGLONG;
+	b->buffer = (void *)v;
+	b->is_unsigned = 1;
+}
+
+static void b_i64(MYSQL_BIND *b, const int64_t *v)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_LONGLONG;
+	b->buffer = (void *)v;
+}
+
+static void b_int(MYSQL_BIND *b, const int *v)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_LONG;
+	b->buffer = (void *)v;
+}
+
+static void b_uint(MYSQL_BIND *b, const unsigned *v)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_LONG;
+	b->buffer = (void *)v;
+	b->is_unsigned = 1;
+}
+
+static void b_dbl(MYSQL_BIND *b, const double *v)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_DOUBLE;
+	b->buffer = (void *)v;
+}
+
+static void b_bytes(MYSQL_BIND *b, enum enum_field_types t, const void *p, unsigned long cap,
+		    unsigned long *len)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = t;
+	b->buffer = (void *)p;
+	b->buffer_length = cap;
+	b->length = len;
+}
+
+static int set_err(ssp_boincdb *db, MYSQL_STMT *st, const char *what)
+{
+	if (st)
+		snprintf(db->err, sizeof(db->err), "%s: %s (%u)", what, mysql_stmt_error(st),
+			 mysql_stmt_errno(st));
+	else
+		snprintf(db->err, sizeof(db->err), "%s: %s (%u)", what, mysql_error(db->conn),
+			 mysql_errno(db->conn));
+	return SSP_ERR_DB;
+}
+
+static int is_retryable(unsigned e)
+{
+	return e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT;
+}
+
+/* Executes st with params (may be NULL). */
+static int exec(ssp_boincdb *db, int which, MYSQL_BIND *params)
+{
+	MYSQL_STMT *st = db->st[which];
+
+	if (params && mysql_stmt_bind_param(st, params))
+		return set_err(db, st, "bind");
+	if (mysql_stmt_execute(st))
+		return set_err(db, st, "execute");
+	return 0;
+}
+
+static int query(ssp_boincdb *db, const char *sql)
+{
+	if (mysql_query(db->conn, sql))
+		return set_err(db, NULL, sql);
+	return 0;
+}
+
+/* ---- open / close ---- */
+
+int ssp_boincdb_open(const ssp_projcfg *cfg, int readonly, ssp_boincdb **out, ssp_errmsg *em)
+{
+	ssp_boincdb *db = NULL;
+	unsigned int timeout = 30;
+	my_bool report = 1;
+	int rc;
+
+	*out = NULL;
+	if (!cfg)
+		return ssp_errmsg_set(em, SSP_ERR_INVAL, "no project configuration");
+	db = calloc(1, sizeof(*db));
+	if (!db || !(db->blob = malloc(BLOB_BUF + 1)) || !(db->conn = mysql_init(NULL))) {
+		rc = ssp_errmsg_set(em, SSP_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	db->readonly = readonly;
+	mysql_options(db->conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(db->conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(db->conn, MYSQL_REPORT_DATA_TRUNCATION, &report);
+	if (!mysql_real_connect(db->conn, cfg->db_host, cfg->db_user, cfg->db_passwd, cfg->db_name,
+				cfg->db_port, cfg->db_socket, CLIENT_FOUND_ROWS)) {
+		rc = ssp_errmsg_set(em, SSP_ERR_DB, "cannot connect to database %s: %s", cfg->db_name,
+				    mysql_error(db->conn));
+		goto out;
+	}
+	if (!readonly && query(db, outbox_ddl)) {
+		rc = ssp_errmsg_set(em, SSP_ERR_DB, "%s", db->err);
+		goto out;
+	}
+	for (int i = 0; i < ST_COUNT; i++) {
+		const char *sql = stmt_sql[i];
+
+		if (readonly && (i == ST_INS_OUTBOX || i == ST_OUTBOX_FETCH || i == ST_OUTBOX_DEL))
+			continue; /* the outbox table may not exist */
+		db->st[i] = mysql_stmt_init(db->conn);
+		if (!db->st[i]) {
+			rc = ssp_errmsg_set(em, SSP_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		if (mysql_stmt_prepare(db->st[i], sql, strlen(sql))) {
+			rc = ssp_errmsg_set(em, SSP_ERR_DB, "preparing \"%.60s…\": %s", sql,
+					    mysql_stmt_error(db->st[i]));
+			goto out;
+		}
+	}
+	*out = db;
+	db = NULL;
+	rc = 0;
+out:
+	ssp_boincdb_close(db);
+	return rc;
+}
+
+void ssp_boincdb_close(ssp_boincdb *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < ST_COUNT; i++)
+		if (db->st[i])
+			mysql_stmt_close(db->st[i]);
+	if (db->conn)
+		mysql_close(db->conn);
+	free(db->blob);
+	free(db);
+}
+
+const char *ssp_boincdb_errmsg(const ssp_boincdb *db)
+{
+	return db ? db->err : "no database";
+}
+
+/* ---- reads ---- */
+
+int ssp_boincdb_app_id(ssp_boincdb *db, const char *name, uint64_t *appid)
+{
+	MYSQL_STMT *st = db->st[ST_APP];
+	MYSQL_BIND p[1], r[1];
+	unsigned long nlen = strlen(name);
+	uint64_t id = 0;
+	int rc, f;
+
+	b_bytes(&p[0], MYSQL_TYPE_STRING, name, nlen, &nlen);
+	if ((rc = exec(db, ST_APP, p)))
+		return rc;
+	b_u64(&r[0], &id);
+	if (mysql_stmt_bind_result(st, r)) {
+		rc = set_err(db, st, "bind result");
+		goto out;
+	}
+	f = mysql_stmt_fetch(st);
+	if (f == MYSQL_NO_DATA)
+		rc = SSP_ERR_NOT_FOUND;
+	else if (f == 1)
+		rc = set_err(db, st, "fetch app");
+	else
+		*appid = id, rc = 0;
+out:
+	mysql_stmt_free_result(st);
+	return rc;
+}
+
+/* Reads column col of the current row in full when the bound buffer was too small. */
+static int fetch_long_blob(ssp_boincdb *db, MYSQL_STMT *st, unsigned col, unsigned long len,
+			   char **out)
+{
+	MYSQL_BIND b;
+	unsigned long got = 0;
+	char *buf;
+
+	if (len > SSP_BDB_BLOB_MAX)
+		return SSP_ERR_TOO_BIG;
+	buf = malloc(len + 1);
+	if (!buf)
+		return SSP_ERR_NOMEM;
+	b_bytes(&b, MYSQL_TYPE_BLOB, buf, len, &got);
+	if (mysql_stmt_fetch_column(st, &b, col, 0)) {
+		free(buf);
+		return set_err(db, st, "fetch column");
+	}
+	buf[len] = '\0';
+	*out = buf;
+	return 0;
+}
+
+static char *dup_bytes(const char *p, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	if (s) {
+		memcpy(s, p, n);
+		s[n] = '\0';
+	}
+	return s;
+}
+
+void ssp_bdb_wus_free(ssp_bdb_wu *wus, size_t n)
+{
+	for (size_t i = 0; wus && i < n; i++) {
+		for (size_t j = 0; j < wus[i].nresults; j++)
+			free(wus[i].results[j].xml_doc_in);
+		free(wus[i].results);
+	}
+	free(wus);
+}
+
+int ssp_boincdb_fetch(ssp_boincdb *db, uint64_t appid, unsigned mod_n, unsigned mod_i,
+		      uint64_t after_id, unsigned limit, ssp_bdb_wu **wus, size_t *nwus)
+{
+	MYSQL_STMT *st = db->st[ST_FETCH];
+	MYSQL_BIND p[6], r[26];
+	my_bool nul[26], err[26];
+	unsigned long wname_len = 0, rname_len = 0, xml_len = 0;
+	ssp_bdb_wu w, *list = NULL;
+	ssp_bdb_result x;
+	uint64_t rid = 0;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	*wus = NULL;
+	*nwus = 0;
+	memset(&w, 0, sizeof(w));
+	memset(&x, 0, sizeof(x));
+	b_u64(&p[0], &appid);
+	b_u64(&p[1], &after_id);
+	b_uint(&p[2], &mod_n);
+	b_uint(&p[3], &mod_n);
+	b_uint(&p[4], &mod_i);
+	b_uint(&p[5], &limit);
+	if ((rc = exec(db, ST_FETCH, p)))
+		return rc;
+	b_u64(&r[0], &w.id);
+	b_bytes(&r[1], MYSQL_TYPE_STRING, w.name, SSP_BDB_NAME_MAX, &wname_len);
+	b_dbl(&r[2], &w.rsc_fpops_est);
+	b_dbl(&r[3], &w.rsc_fpops_bound);
+	b_dbl(&r[4], &w.canonical_credit);
+	b_u64(&r[5], &w.canonical_resultid);
+	b_int(&r[6], &w.need_validate);
+	b_int(&r[7], &w.min_quorum);
+	b_int(&r[8], &w.target_nresults);
+	b_int(&r[9], &w.max_success_results);
+	b_int(&r[10], &w.error_mask);
+	b_int(&r[11], &w.assimilate_state);
+	b_i64(&r[12], &w.transition_time);
+	b_u64(&r[13], &rid);
+	b_int(&r[14], &x.server_state);
+	b_int(&r[15], &x.outcome);
+	b_int(&r[16], &x.validate_state);
+	b_u64(&r[17], &x.hostid);
+	b_u64(&r[18], &x.userid);
+	b_bytes(&r[19], MYSQL_TYPE_STRING, x.name, SSP_BDB_NAME_MAX, &rname_len);
+	b_dbl(&r[20], &x.granted_credit);
+	b_dbl(&r[21], &x.cpu_time);
+	b_i64(&r[22], &x.sent_time);
+	b_i64(&r[23], &x.received_time);
+	b_bytes(&r[24], MYSQL_TYPE_BLOB, db->blob, BLOB_BUF, &xml_len);
+	b_dbl(&r[25], &x.host_p_fpops);
+	for (int i = 0; i < 26; i++) {
+		r[i].is_null = &nul[i];
+		r[i].error = &err[i];
+	}
+	if (mysql_stmt_bind_result(st, r) || mysql_stmt_store_result(st)) {
+		rc = set_err(db, st, "fetch work units");
+		goto out;
+	}
+	for (;;) {
+		ssp_bdb_wu *cur;
+		char *xml = NULL;
+		int f;
+
+		w.name[0] = x.name[0] = '\0';
+		x.host_p_fpops = 0;
+		f = mysql_stmt_fetch(st);
+		if (f == MYSQL_NO_DATA)
+			break;
+		if (f == 1) {
+			rc = set_err(db, st, "fetch work units");
+			goto out;
+		}
+		if (f == MYSQL_DATA_TRUNCATED && (err[1] || err[19])) {
+			snprintf(db->err, sizeof(db->err), "work unit %llu: name longer than %d bytes",
+				 (unsigned long long)w.id, SSP_BDB_NAME_MAX);
+			rc = SSP_ERR_TOO_BIG;
+			goto out;
+		}
+		w.name[wname_len < SSP_BDB_NAME_MAX ? wname_len : SSP_BDB_NAME_MAX] = '\0';
+		if (n == 0 || list[n - 1].id != w.id) {
+			if (n == cap) {
+				size_t ncap = cap ? 2 * cap : 64;
+				ssp_bdb_wu *g = realloc(list, ncap * sizeof(*list));
+
+				if (!g) {
+					rc = SSP_ERR_NOMEM;
+					goto out;
+				}
+				list = g;
+				cap = ncap;
+			}
+			list[n] = w;
+			list[n].results = NULL;
+			list[n].nresults = 0;
+			n++;
+		}
+		cur = &list[n - 1];
+		if (nul[13])
+			continue; /* a work unit without results */
+		if (nul[24]) {
+			xml = dup_bytes("", 0);
+			xml_len = 0;
+		} else if (err[24]) {
+			rc = fetch_long_blob(db, st, 24, xml_len, &xml);
+			if (rc == SSP_ERR_TOO_BIG) {
+				xml = dup_bytes("", 0); /* judged unparsable by the checker */
+				xml_len = 0;
+				rc = 0;
+			}
+			if (rc)
+				goto out;
+		} else {
+			xml = dup_bytes(db->blob, xml_len);
+		}
+		if (!xml) {
+			rc = SSP_ERR_NOMEM;
+			goto out;
+		}
+		{
+			ssp_bdb_result *g = realloc(cur->results, (cur->nresults + 1) * sizeof(*g));
+
+			if (!g) {
+				free(xml);
+				rc = SSP_ERR_NOMEM;
+				goto out;
+			}
+			cur->results = g;
+			x.id = rid;
+			x.workunitid = w.id;
+			x.name[rname_len < SSP_BDB_NAME_MAX ? rname_len : SSP_BDB_NAME_MAX] = '\0';
+			if (nul[25])
+				x.host_p_fpops = 0;
+			x.xml_doc_in = xml;
+			x.xml_doc_in_len = xml_len;
+			g[cur->nresults++] = x;
+		}
+	}
+	*wus = list;
+	*nwus = n;
+	list = NULL;
+	n = 0;
+out:
+	mysql_stmt_free_result(st);
+	ssp_bdb_wus_free(list, n);
+	return rc;
+}
+
+/* ---- the per-work-unit transaction ---- */
+
+typedef struct avg3 {
+	int has_user, has_host, has_team;
+	double u_avg, u_time, h_avg, h_time, t_avg, t_time;
+	uint64_t teamid, hostid;
+} avg3;
+
+static int lock_credit_rows(ssp_boincdb *db, const ssp_bdb_credit *c, avg3 *a)
+{
+	MYSQL_STMT *st = db->st[ST_LOCK_CREDIT];
+	MYSQL_BIND p[2], r[9];
+	my_bool nul[9];
+	uint64_t user_teamid = 0, tid = 0;
+	int rc, f;
+
+	memset(a, 0, sizeof(*a));
+	b_u64(&p[0], &c->host_id);
+	b_u64(&p[1], &c->user_id);
+	if ((rc = exec(db, ST_LOCK_CREDIT, p)))
+		return rc;
+	b_dbl(&r[0], &a->u_avg);
+	b_dbl(&r[1], &a->u_time);
+	b_u64(&r[2], &user_teamid);
+	b_u64(&r[3], &a->hostid);
+	b_dbl(&r[4], &a->h_avg);
+	b_dbl(&r[5], &a->h_time);
+	b_u64(&r[6], &tid);
+	b_dbl(&r[7], &a->t_avg);
+	b_dbl(&r[8], &a->t_time);
+	for (int i = 0; i < 9; i++)
+		r[i].is_null = &nul[i];
+	if (mysql_stmt_bind_result(st, r)) {
+		rc = set_err(db, st, "bind result");
+		goto out;
+	}
+	f = mysql_stmt_fetch(st);
+	if (f == 1) {
+		rc = set_err(db, st, "lock credit rows");
+		goto out;
+	}
+	if (f != MYSQL_NO_DATA) {
+		a->has_user = 1;
+		a->has_host = !nul[3];
+		a->has_team = !nul[6] && tid != 0;
+		a->teamid = tid;
+	}
+	mysql_stmt_free_result(st);
+	if (a->has_user)
+		return 0;
+	/* no such user: credit the host alone */
+	st = db->st[ST_LOCK_HOST];
+	b_u64(&p[0], &c->host_id);
+	if ((rc = exec(db, ST_LOCK_HOST, p)))
+		return rc;
+	b_dbl(&r[0], &a->h_avg);
+	b_dbl(&r[1], &a->h_time);
+	if (mysql_stmt_bind_result(st, r)) {
+		rc = set_err(db, st, "bind result");
+		goto out;
+	}
+	f = mysql_stmt_fetch(st);
+	if (f == 1) {
+		rc = set_err(db, st, "lock host");
+		goto out;
+	}
+	a->has_host = f != MYSQL_NO_DATA;
+	a->hostid = c->host_id;
+	rc = 0;
+out:
+	mysql_stmt_free_result(st);
+	return rc;
+}
+
+static int add_credit(ssp_boincdb *db, int which, uint64_t id, double credit, double avg,
+		      double avg_time)
+{
+	MYSQL_BIND p[4];
+	int rc;
+
+	b_dbl(&p[0], &credit);
+	b_dbl(&p[1], &avg);
+	b_dbl(&p[2], &avg_time);
+	b_u64(&p[3], &id);
+	if ((rc = exec(db, which, p)))
+		return rc;
+	return 0;
+}
+
+static int grant_one(ssp_boincdb *db, const ssp_bdb_credit *c, double now)
+{
+	double credit = (double)c->credit_micro / 1e6;
+	MYSQL_BIND p[7];
+	unsigned long dlen = 32;
+	avg3 a;
+	int rc;
+
+	if ((rc = lock_credit_rows(db, c, &a)))
+		return rc;
+	if (a.has_host) {
+		ssp_credit_update_average(now, (double)c->sent_time, credit, SSP_CREDIT_HALF_LIFE,
+					  &a.h_avg, &a.h_time);
+		if ((rc = add_credit(db, ST_UPD_HOST, c->host_id, credit, a.h_avg, a.h_time)))
+			return rc;
+	}
+	if (a.has_user) {
+		ssp_credit_update_average(now, (double)c->sent_time, credit, SSP_CREDIT_HALF_LIFE,
+					  &a.u_avg, &a.u_time);
+		if ((rc = add_credit(db, ST_UPD_USER, c->user_id, credit, a.u_avg, a.u_time)))
+			return rc;
+	}
+	if (a.has_team) {
+		ssp_credit_update_average(now, (double)c->sent_time, credit, SSP_CREDIT_HALF_LIFE,
+					  &a.t_avg, &a.t_time);
+		if ((rc = add_credit(db, ST_UPD_TEAM, a.teamid, credit, a.t_avg, a.t_time)))
+			return rc;
+	}
+	b_u64(&p[0], &c->user_id);
+	b_u64(&p[1], &c->workunit_id);
+	if ((rc = exec(db, ST_INS_CJ, p)))
+		return rc;
+	b_u64(&p[0], &c->result_id);
+	b_u64(&p[1], &c->workunit_id);
+	b_u64(&p[2], &c->user_id);
+	b_u64(&p[3], &c->host_id);
+	b_u64(&p[4], &c->credit_micro);
+	b_bytes(&p[5], MYSQL_TYPE_BLOB, c->result_digest, 32, &dlen);
+	b_u64(&p[6], &c->granted_at);
+	return exec(db, ST_INS_OUTBOX, p);
+}
+
+static int commit_once(ssp_boincdb *db, const ssp_bdb_wu_update *wu,
+		       const ssp_bdb_result_update *ru, size_t nru,
+		       const ssp_bdb_credit *cr, size_t ncr, double now)
+{
+	MYSQL_BIND p[9];
+	int rc;
+
+	if ((rc = query(db, "START TRANSACTION")))
+		return rc;
+	for (size_t i = 0; i < nru; i++) {
+		const ssp_bdb_result_update *u = &ru[i];
+
+		b_int(&p[0], &u->server_state);
+		b_int(&p[1], &u->outcome);
+		b_int(&p[2], &u->validate_state);
+		b_dbl(&p[3], &u->granted_credit);
+		b_u64(&p[4], &u->id);
+		b_int(&p[5], &u->old_server_state);
+		b_int(&p[6], &u->old_outcome);
+		b_int(&p[7], &u->old_validate_state);
+		if ((rc = exec(db, ST_UPD_RESULT, p)))
+			return rc;
+		if (mysql_stmt_affected_rows(db->st[ST_UPD_RESULT]) != 1) {
+			snprintf(db->err, sizeof(db->err), "result %llu changed meanwhile",
+				 (unsigned long long)u->id);
+			return SSP_ERR_STATE;
+		}
+	}
+	for (size_t i = 0; i < ncr; i++)
+		if ((rc = grant_one(db, &cr[i], now)))
+			return rc;
+	b_int(&p[0], &wu->need_validate);
+	b_u64(&p[1], &wu->canonical_resultid);
+	b_dbl(&p[2], &wu->canonical_credit);
+	b_int(&p[3], &wu->assimilate_state);
+	b_i64(&p[4], &wu->transition_time);
+	b_int(&p[5], &wu->target_nresults);
+	b_int(&p[6], &wu->error_mask);
+	b_u64(&p[7], &wu->id);
+	b_u64(&p[8], &wu->old_canonical_resultid);
+	if ((rc = exec(db, ST_UPD_WU, p)))
+		return rc;
+	if (mysql_stmt_affected_rows(db->st[ST_UPD_WU]) != 1) {
+		snprintf(db->err, sizeof(db->err), "work unit %llu changed meanwhile",
+			 (unsigned long long)wu->id);
+		return SSP_ERR_STATE;
+	}
+	if (mysql_commit(db->conn))
+		return set_err(db, NULL, "commit");
+	return 0;
+}
+
+int ssp_boincdb_commit_wu(ssp_boincdb *db, const ssp_bdb_wu_update *wu,
+			  const ssp_bdb_result_update *ru, size_t nru,
+			  const ssp_bdb_credit *cr, size_t ncr, double now)
+{
+	int rc = SSP_ERR_DB;
+
+	if (!db || !wu || (nru && !ru) || (ncr && !cr))
+		return SSP_ERR_INVAL;
+	if (db->readonly)
+		return SSP_ERR_STATE;
+	for (int attempt = 0; attempt < 5; attempt++) {
+		unsigned e;
+
+		rc = commit_once(db, wu, ru, nru, cr, ncr, now);
+		if (rc == 0)
+			return 0;
+		e = mysql_errno(db->conn);
+		mysql_rollback(db->conn);
+		if (rc != SSP_ERR_DB || !is_retryable(e))
+			break;
+	}
+	return rc;
+}
+
+/* ---- the outbox ---- */
+
+int ssp_boincdb_outbox_fetch(ssp_boincdb *db, unsigned mod_n, unsigned mod_i, unsigned limit,
+			     ssp_bdb_credit **out, size_t *n)
+{
+	MYSQL_STMT *st = db->st[ST_OUTBOX_FETCH];
+	MYSQL_BIND p[4], r[7];
+	unsigned long dlen = 0;
+	ssp_bdb_credit c, *list = NULL;
+	size_t count = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return 0; /* read-only: no outbox */
+	b_uint(&p[0], &mod_n);
+	b_uint(&p[1], &mod_n);
+	b_uint(&p[2], &mod_i);
+	b_uint(&p[3], &limit);
+	if ((rc = exec(db, ST_OUTBOX_FETCH, p)))
+		return rc;
+	memset(&c, 0, sizeof(c));
+	b_u64(&r[0], &c.result_id);
+	b_u64(&r[1], &c.workunit_id);
+	b_u64(&r[2], &c.user_id);
+	b_u64(&r[3], &c.host_id);
+	b_u64(&r[4], &c.credit_micro);
+	b_bytes(&r[5], MYSQL_TYPE_BLOB, c.result_digest, 32, &dlen);
+	b_u64(&r[6], &c.granted_at);
+	if (mysql_stmt_bind_result(st, r) || mysql_stmt_store_result(st)) {
+		rc = set_err(db, st, "fetch outbox");
+		goto out;
+	}
+	for (;;) {
+		int f = mysql_stmt_fetch(st);
+
+		if (f == MYSQL_NO_DATA)
+			break;
+		if (f == 1 || f == MYSQL_DATA_TRUNCATED || dlen != 32) {
+			rc = set_err(db, st, "fetch outbox row");
+			goto out;
+		}
+		if (count == cap) {
+			size_t ncap = cap ? 2 * cap : 64;
+			ssp_bdb_credit *g = realloc(list, ncap * sizeof(*g));
+
+			if (!g) {
+				rc = SSP_ERR_NOMEM;
+				goto out;
+			}
+			list = g;
+			cap = ncap;
+		}
+		list[count++] = c;
+	}
+	*out = list;
+	*n = count;
+	list = NULL;
+	rc = 0;
+out:
+	mysql_stmt_free_result(st);
+	free(list);
+	return rc;
+}
+
+int ssp_boincdb_outbox_delete(ssp_boincdb *db, const uint64_t *result_ids, size_t n)
+{
+	MYSQL_BIND p[1];
+	int rc;
+
+	if (!n)
+		return 0;
+	if (!db->st[ST_OUTBOX_DEL])
+		return SSP_ERR_STATE;
+	if ((rc = query(db, "START TRANSACTION")))
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		b_u64(&p[0], &result_ids[i]);
+		if ((rc = exec(db, ST_OUTBOX_DEL, p))) {
+			mysql_rollback(db->conn);
+			return rc;
+		}
+	}
+	if (mysql_commit(db->conn)) {
+		rc = set_err(db, NULL, "commit");
+		mysql_rollback(db->conn);
+		return rc;
+	}
+	return 0;
+}
+
+/* ---- users ---- */
+
+int ssp_boincdb_user_prefs(ssp_boincdb *db, uint64_t userid, char **prefs, size_t *len)
+{
+	MYSQL_STMT *st = db->st[ST_PREFS];
+	MYSQL_BIND p[1], r[1];
+	my_bool nul = 0, err = 0;
+	unsigned long plen = 0;
+	char *copy = NULL;
+	int rc, f;
+
+	*prefs = NULL;
+	*len = 0;
+	b_u64(&p[0], &userid);
+	if ((rc = exec(db, ST_PREFS, p)))
+		return rc;
+	b_bytes(&r[0], MYSQL_TYPE_BLOB, db->blob, BLOB_BUF, &plen);
+	r[0].is_null = &nul;
+	r[0].error = &err;
+	if (mysql_stmt_bind_result(st, r)) {
+		rc = set_err(db, st, "bind result");
+		goto out;
+	}
+	f = mysql_stmt_fetch(st);
+	if (f == MYSQL_NO_DATA) {
+		rc = SSP_ERR_NOT_FOUND;
+		goto out;
+	}
+	if (f == 1) {
+		rc = set_err(db, st, "fetch project_prefs");
+		goto out;
+	}
+	if (nul) {
+		copy = dup_bytes("", 0);
+		plen = 0;
+	} else if (f == MYSQL_DATA_TRUNCATED || err) {
+		rc = fetch_long_blob(db, st, 0, plen, &copy);
+		if (rc)
+			goto out;
+	} else {
+		copy = dup_bytes(db->blob, plen);
+	}
+	if (!copy) {
+		rc = SSP_ERR_NOMEM;
+		goto out;
+	}
+	*prefs = copy;
+	*len = plen;
+	rc = 0;
+out:
+	mysql_stmt_free_result(st);
+	return rc;
+}
