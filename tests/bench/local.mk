@@ -7,3 +7,7 @@ tests_bench_bench_sign_SOURCES = tests/bench/bench_sign.c
 tests_bench_bench_sign_LDADD = $(SSP_LIBS)
 BENCH_BINS += tests/bench/bench_sign
 BENCH_SCRIPTS_RUN += tests/bench/bench_sign
+
+# Gas per claim: ShareMinter batches against one voucher per claim, on anvil (contracts/).
+EXTRA_DIST += tests/bench/bench_gas.sh
+BENCH_SCRIPTS_RUN += $(srcdir)/tests/bench/bench_gas.sh
