@@ -1,0 +1,555 @@
+#!/usr/bin/env bash
+# scripts/demo.sh — the SmartShare end-to-end demo, the README's first command.
+#
+# On a fresh Debian 12 machine as root it installs what it needs, builds, and then, with
+# everything private to one temporary directory:
+#   a MariaDB server holding a BOINC project database with work units (quorum 2) for the
+#   example science app; anvil (a local Ethereum node) with SSPToken and ShareMinter deployed
+#   by `ssp deploy`; two volunteers whose payout addresses are bound with `ssp bind sign`;
+#   the real BOINC client run once per volunteer with ssp_wrapper as the app; the outputs
+#   placed in the project's upload tree and the results marked as BOINC's upload handler and
+#   scheduler would (the demo stands in for those two server parts, and says so);
+#   ssp_validator and ssp_bridge; then the volunteers' SSP balances read from the chain beside
+#   credit × rate, and the report of `ssp audit` on the project's public export.
+# It exits non-zero when anything does not add up. See docs/demo.md.
+#
+# Usage: scripts/demo.sh [--no-install] [--builddir DIR] [--keep] [--workunits N]
+set -euo pipefail
+
+usage() {
+	cat <<'EOF'
+Usage: scripts/demo.sh [options]
+
+The end-to-end demo: BOINC work -> validated credit -> signed claims -> SSP minted on a
+local chain -> audit. Everything runs in one temporary directory, removed at the end.
+
+  --no-install      do not run scripts/install-deps.sh (the packages are there)
+  --builddir DIR    use the already built tree DIR (no autogen/configure/make)
+  --keep            keep the temporary directory (its path is printed at the end)
+  --workunits N     work units to create (1..20, default 3); each is computed by both
+                    volunteers (quorum 2)
+  -h, --help        this help
+
+Without --builddir it builds in ./build (autogen.sh, configure, make -j2).
+EOF
+}
+
+SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
+DEMO_FILES=$SRCDIR/scripts/demo
+BUILDDIR=
+NO_INSTALL=0
+KEEP=0
+NWU=3
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--no-install) NO_INSTALL=1 ;;
+	--builddir)
+		[ $# -ge 2 ] || { usage >&2; exit 2; }
+		BUILDDIR=$2
+		shift
+		;;
+	--builddir=*) BUILDDIR=${1#--builddir=} ;;
+	--keep) KEEP=1 ;;
+	--workunits)
+		[ $# -ge 2 ] || { usage >&2; exit 2; }
+		NWU=$2
+		shift
+		;;
+	-h | --help) usage; exit 0 ;;
+	*) echo "demo.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+	esac
+	shift
+done
+case "$NWU" in
+[1-9] | 1[0-9] | 20) ;;
+*) echo "demo.sh: --workunits takes 1..20" >&2; exit 2 ;;
+esac
+
+# ------------------------------------------------------------------ output helpers
+
+NSTEPS=11
+STEP=0
+T0=$(date +%s)
+STEP_T0=$T0
+step() {
+	local now
+	now=$(date +%s)
+	if [ "$STEP" -gt 0 ]; then
+		printf '      (%ds)\n' $((now - STEP_T0))
+	fi
+	STEP=$((STEP + 1))
+	STEP_T0=$now
+	printf '\n[%d/%d] %s\n' "$STEP" "$NSTEPS" "$*"
+}
+say() { printf '      %s\n' "$*"; }
+# A plain statement where the demo does what a BOINC server part would do.
+standin() { printf '      STAND-IN: %s\n' "$*"; }
+die() {
+	printf '\ndemo: FAILED at step %d: %s\n' "$STEP" "$*" >&2
+	exit 1
+}
+# missing PART WHAT: a part of SmartShare the demo needs is not there; never faked.
+missing() {
+	printf '\ndemo: FAILED at step %d: %s is missing: %s\n' "$STEP" "$1" "$2" >&2
+	exit 3
+}
+
+# ------------------------------------------------------------------ 1. install and build
+
+step "Installing dependencies and building"
+if [ "$NO_INSTALL" = 0 ]; then
+	"$SRCDIR/scripts/install-deps.sh"
+else
+	say "--no-install: not running scripts/install-deps.sh"
+fi
+if [ -z "$BUILDDIR" ]; then
+	BUILDDIR=$SRCDIR/build
+	(cd "$SRCDIR" && ./autogen.sh) || die "autogen.sh failed"
+	mkdir -p "$BUILDDIR"
+	if [ ! -f "$BUILDDIR/Makefile" ]; then
+		(cd "$BUILDDIR" && "$SRCDIR/configure") || die "configure failed"
+	fi
+	(cd "$BUILDDIR" && make -j2) || die "make failed"
+else
+	say "--builddir: using the built tree $BUILDDIR"
+fi
+BUILDDIR=$(cd "$BUILDDIR" && pwd) || die "no build directory $BUILDDIR"
+SSP=$BUILDDIR/tools/ssp
+WRAPPER=$BUILDDIR/client/ssp_wrapper
+VALIDATOR=$BUILDDIR/validator/ssp_validator
+BRIDGE=$BUILDDIR/bridge/ssp_bridge
+CONTRACTS=$BUILDDIR/contracts/build
+[ -x "$SSP" ] || die "$SSP was not built"
+for t in mariadbd:/usr/sbin/mariadbd boinc:/usr/bin/boinc python3:python3 md5sum:md5sum; do
+	command -v "${t#*:}" >/dev/null 2>&1 || die "${t%%:*} not found (run scripts/install-deps.sh)"
+done
+
+# ------------------------------------------------------------------ the temporary directory
+
+# Everything the demo creates lives under $T. Children get HOME and TMPDIR inside it too
+# (cast keeps a cache under ~/.foundry; mariadbd and others write temporary files).
+T=$(mktemp -d "${TMPDIR:-/tmp}/ssp-demo-XXXXXX")
+chmod 0700 "$T"
+mkdir -p "$T/home" "$T/tmp" "$T/keys" "$T/project" "$T/volunteers" "$T/anvil" "$T/log"
+export HOME=$T/home TMPDIR=$T/tmp
+export SSP_SRCDIR=$SRCDIR SSP_BUILDDIR=$BUILDDIR
+SSP_NODE_MODULES=${SSP_NODE_MODULES:-$SRCDIR/node_modules}
+export SSP_NODE_MODULES
+
+PIDS=() # processes the demo started itself (servers, BOINC clients)
+
+# Kills PID (TERM, then KILL after 10 s) and waits for it. Only ever given our own PIDs.
+stop_pid() {
+	local pid=$1 i
+	kill -0 "$pid" 2>/dev/null || return 0
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for i in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+
+# Processes started under $T by our own children (BOINC apps in slot directories, their
+# science tasks): their working directory or command line is inside $T.
+procs_in_tmp() {
+	local p cwd
+	for p in /proc/[0-9]*; do
+		[ "${p#/proc/}" = "$$" ] && continue
+		cwd=$(readlink "$p/cwd" 2>/dev/null) || continue
+		case "$cwd" in
+		"$T" | "$T"/*) echo "${p#/proc/}"; continue ;;
+		esac
+		if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$T/"; then
+			echo "${p#/proc/}"
+		fi
+	done
+}
+
+cleanup() {
+	local rc=$? pid
+	set +e
+	trap - EXIT INT TERM
+	for pid in "${PIDS[@]}"; do
+		stop_pid "$pid"
+	done
+	ssp_anvil_stop 2>/dev/null
+	ssp_mariadb_stop 2>/dev/null
+	for pid in $(procs_in_tmp); do
+		stop_pid "$pid"
+	done
+	if [ "$KEEP" = 1 ]; then
+		echo "demo: kept $T"
+	else
+		rm -rf "$T"
+	fi
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+say "temporary directory: $T"
+
+# shellcheck source=../tests/integration/lib/mariadb.sh
+. "$SRCDIR/tests/integration/lib/mariadb.sh"
+# shellcheck source=../tests/integration/lib/anvil.sh
+. "$SRCDIR/tests/integration/lib/anvil.sh"
+ssp_anvil_tools || die "anvil/cast are missing: run npm ci (scripts/install-deps.sh)"
+CAST=$SSP_CAST
+
+# writes FILE mode 0600 from stdin
+private_file() { (umask 077 && cat >"$1"); }
+# a random password (hex) of N bytes
+rand_hex() { od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
+# a view call's value without cast's " [1e18]" annotation
+cast_val() { "$CAST" call "$@" | sed 's/ \[.*\]$//'; }
+# python3 arithmetic on big integers: pyc 'expression'
+pyc() { python3 -c "print($1)"; }
+
+# ------------------------------------------------------------------ 2. MariaDB + BOINC DB
+
+step "Starting a private MariaDB and creating the BOINC project database"
+MASTER_URL=http://127.0.0.1/smartshare_demo/
+PROJECT_DIR=$T/project
+UPLOAD=$PROJECT_DIR/upload
+FANOUT=1024
+DB_NAME=ssp_demo
+DB_USER=boincadm
+DB_PASS=$(rand_hex 12)
+APP_NAME=ssp_example
+SSP_BUILDDIR='' ssp_mariadb_start "$T/mariadb" || die "MariaDB did not start"
+PIDS+=("$SSP_MARIADB_PID")
+say "mariadbd pid $SSP_MARIADB_PID, 127.0.0.1:$SSP_MARIADB_PORT, data in $T/mariadb"
+ssp_mariadb_create_db "$DB_NAME" "$DB_USER" "$DB_PASS" || die "cannot create the database"
+ssp_mariadb_load "$DB_NAME" "$SRCDIR/sql/boinc_fixture.sql" || die "cannot load sql/boinc_fixture.sql"
+say "database $DB_NAME: BOINC's tables (sql/boinc_fixture.sql), user $DB_USER"
+mkdir -p "$UPLOAD"
+private_file "$PROJECT_DIR/config.xml" <<EOF
+<boinc>
+    <config>
+        <master_url>$MASTER_URL</master_url>
+        <long_name>SmartShare demo</long_name>
+        <db_name>$DB_NAME</db_name>
+        <db_host>127.0.0.1:$SSP_MARIADB_PORT</db_host>
+        <db_user>$DB_USER</db_user>
+        <db_passwd>$DB_PASS</db_passwd>
+        <upload_dir>$UPLOAD</upload_dir>
+        <uldl_dir_fanout>$FANOUT</uldl_dir_fanout>
+    </config>
+    <daemons>
+        <daemon><cmd>ssp_validator --app $APP_NAME</cmd></daemon>
+    </daemons>
+</boinc>
+EOF
+say "project: $MASTER_URL, config.xml and upload tree in $PROJECT_DIR"
+
+# ------------------------------------------------------------------ 3. anvil
+
+step "Starting anvil, a local Ethereum node"
+ssp_anvil_start "$T/anvil" || die "anvil did not start"
+PIDS+=("$SSP_ANVIL_PID")
+CHAIN_ID=$SSP_ANVIL_CHAIN_ID
+RPC=$SSP_ANVIL_URL
+say "anvil pid $SSP_ANVIL_PID, $RPC, chain id $CHAIN_ID"
+
+# ------------------------------------------------------------------ 4. keys and bindings
+
+step "Creating keys and the volunteers' payout bindings"
+SCRYPT_N=4096 # small, for the demo only (the default is 262144, as geth)
+newkey() { # newkey NAME: keystore $T/keys/NAME.json, password file NAME.pw; prints the address
+	rand_hex 16 | private_file "$T/keys/$1.pw"
+	"$SSP" key new --keystore "$T/keys/$1.json" --password-file "$T/keys/$1.pw" \
+		--scrypt-n "$SCRYPT_N"
+}
+DEPLOYER=$(newkey deployer) || die "ssp key new failed"
+SIGNER=$(newkey validator) || die "ssp key new failed"
+PAYER=$(newkey bridge) || die "ssp key new failed"
+say "deployer (contract admin)  $DEPLOYER"
+say "validator (claim signer)   $SIGNER"
+say "bridge (pays for gas)      $PAYER"
+# Gas money for the deployer and the bridge (anvil's own cheat code, a test-chain feature).
+for a in "$DEPLOYER" "$PAYER"; do
+	"$CAST" rpc anvil_setBalance "$a" 0x56bc75e2d63100000 >/dev/null || die "anvil_setBalance failed"
+done
+say "funded deployer and bridge with 100 ETH each on the local chain"
+
+VOL_NAMES=(alice bob)
+VOL_USERID=(101 102)
+VOL_HOSTID=(201 202)
+VOL_ADDR=()
+VOL_PREFS=()
+for i in 0 1; do
+	n=${VOL_NAMES[$i]}
+	VOL_ADDR[$i]=$(newkey "$n") || die "ssp key new failed"
+	VOL_PREFS[$i]=$("$SSP" bind sign --keystore "$T/keys/$n.json" --password-file "$T/keys/$n.pw" \
+		--project "$MASTER_URL" --user "${VOL_USERID[$i]}") || die "ssp bind sign failed"
+	say "volunteer $n: BOINC user ${VOL_USERID[$i]}, host ${VOL_HOSTID[$i]}, payout address ${VOL_ADDR[$i]}"
+done
+say "each volunteer signed the payout binding (ssp bind sign); the snippet goes into the"
+say "project preferences, e.g. ${VOL_NAMES[0]}'s:"
+say "  ${VOL_PREFS[0]}"
+
+# ------------------------------------------------------------------ 5. contracts
+
+step "Deploying SSPToken and ShareMinter"
+RATE=1000000000000            # wei per micro-cobblestone: 1 SSP per cobblestone of credit
+MAX_BATCH_CREDIT=100000000000 # micro-cobblestones per batch (100,000 cobblestones)
+[ -s "$CONTRACTS/ShareMinter.bin" ] || missing "the contracts build (contracts/)" "$CONTRACTS/ShareMinter.bin"
+if "$SSP" deploy --help >/dev/null 2>&1; then
+	die "ssp deploy is there but the demo does not call it yet"
+else
+	say "NOTE: \`ssp deploy\` (tools/cmd_deploy.c) is not built yet: deploying with cast instead"
+	ssp_deploy_contracts "$(ssp_anvil_key 0)" 0x0000000000000000000000000000000000000000 \
+		"[$SIGNER]" 1 "$RATE" "$MAX_BATCH_CREDIT" || die "deployment with cast failed"
+	TOKEN=$SSP_TOKEN
+	MINTER=$SSP_MINTER
+fi
+say "SSPToken    $TOKEN"
+say "ShareMinter $MINTER"
+say "rate $(cast_val "$MINTER" "weiPerMicroCredit()(uint256)") wei per micro-cobblestone (1 SSP per cobblestone)," \
+	"threshold $(cast_val "$MINTER" "threshold()(uint8)") of signers $(cast_val "$MINTER" "signers()(address[])")"
+[ "$(cast_val "$MINTER" "weiPerMicroCredit()(uint256)")" = "$RATE" ] || die "the minter's rate is not $RATE"
+
+# ------------------------------------------------------------------ 6. work
+
+step "Creating work: the app, the volunteers' accounts and hosts, $NWU work units (quorum 2)"
+[ -x "$WRAPPER" ] || missing "ssp_wrapper (client/)" "$WRAPPER was not built"
+SCI=$BUILDDIR/client/examples/ssp_sci
+[ -x "$SCI" ] || missing "the example science app (client/examples/)" "$SCI was not built"
+JOBXML=$SRCDIR/client/examples/job.xml
+[ -f "$JOBXML" ] || missing "the example job.xml (client/examples/)" "$JOBXML"
+NOW=$(date +%s)
+# Work unit k (1..NWU) asks for the Collatz steps of COUNT numbers from START; its estimated
+# size rsc_fpops_est is 10·k cobblestones' worth (1 cobblestone = 86400e9/200 = 4.32e11 FLOPs),
+# which is the credit BOINC grants per valid result by default.
+COUNT=1000000
+WU_NAMES=()
+WU_FPOPS=()
+{
+	printf "insert into app (id, create_time, name, user_friendly_name) values (1, %d, '%s', 'SmartShare example (Collatz)');\n" \
+		"$NOW" "$APP_NAME"
+	for i in 0 1; do
+		prefs="<project_preferences>${VOL_PREFS[$i]}</project_preferences>"
+		printf "insert into user (id, create_time, email_addr, name, project_prefs) values (%d, %d, '%s@example.org', '%s', '%s');\n" \
+			"${VOL_USERID[$i]}" "$NOW" "${VOL_NAMES[$i]}" "${VOL_NAMES[$i]}" "$prefs"
+		printf "insert into host (id, create_time, userid, p_fpops) values (%d, %d, %d, 4e9);\n" \
+			"${VOL_HOSTID[$i]}" "$NOW" "${VOL_USERID[$i]}"
+	done
+	for k in $(seq 1 "$NWU"); do
+		wu=demo_wu_$k
+		fpops=$((k * 10 * 432))e9
+		WU_NAMES+=("$wu")
+		WU_FPOPS+=("$fpops")
+		printf "insert into workunit (id, create_time, appid, name, rsc_fpops_est, rsc_fpops_bound, min_quorum, target_nresults, max_success_results, transition_time) values (%d, %d, 1, '%s', %s, 1e18, 2, 2, 6, %d);\n" \
+			"$k" "$NOW" "$wu" "$fpops" "$NOW"
+		for i in 0 1; do
+			res=${wu}_$i
+			doc="<file_info><name>${res}_0</name><generated_locally/><upload_when_present/><max_nbytes>1000000</max_nbytes><url>${MASTER_URL%/}_cgi/file_upload_handler</url></file_info>"
+			doc+="<file_info><name>${res}_1</name><generated_locally/><upload_when_present/><max_nbytes>1000000</max_nbytes><url>${MASTER_URL%/}_cgi/file_upload_handler</url></file_info>"
+			doc+="<file_info><name>${res}_2</name><generated_locally/><upload_when_present/><max_nbytes>1000000</max_nbytes><url>${MASTER_URL%/}_cgi/file_upload_handler</url></file_info>"
+			doc+="<result><file_ref><file_name>${res}_0</file_name><open_name>sci_result</open_name></file_ref>"
+			doc+="<file_ref><file_name>${res}_1</file_name><open_name>sci_log</open_name><no_validate/></file_ref>"
+			doc+="<file_ref><file_name>${res}_2</file_name><open_name>ssp_receipt.json</open_name></file_ref></result>"
+			printf "insert into result (id, create_time, workunitid, server_state, outcome, hostid, userid, sent_time, name, xml_doc_in, appid) values (%d, %d, %d, 4, 0, %d, %d, %d, '%s', '%s', 1);\n" \
+				"$((k * 10 + i))" "$NOW" "$k" "${VOL_HOSTID[$i]}" "${VOL_USERID[$i]}" "$NOW" "$res" "$doc"
+		done
+	done
+} >"$PROJECT_DIR/work.sql"
+ssp_mariadb_load "$DB_NAME" "$PROJECT_DIR/work.sql" || die "cannot load the work units"
+say "app $APP_NAME (ssp_wrapper running client/examples/ssp_sci under its job.xml)"
+for k in $(seq 1 "$NWU"); do
+	say "work unit ${WU_NAMES[$((k - 1))]}: Collatz steps of $COUNT numbers from $((k * COUNT)), rsc_fpops_est ${WU_FPOPS[$((k - 1))]}," \
+		"results ${WU_NAMES[$((k - 1))]}_0 (${VOL_NAMES[0]}) and ${WU_NAMES[$((k - 1))]}_1 (${VOL_NAMES[1]})"
+done
+say "each user's project_prefs holds the binding snippet; results are IN_PROGRESS (sent)"
+
+# ------------------------------------------------------------------ 7. BOINC clients
+
+step "Running the real BOINC client for each volunteer, with ssp_wrapper as the app"
+PROJ_SUBDIR=$(printf '%s' "${MASTER_URL#*://}" | sed 's/[^A-Za-z0-9._-]/_/g; s/_$//')
+standin "the demo hands each client its work directly (client_state.xml), as BOINC's scheduler"
+standin "and download server would over the network: there is no project web server here"
+setup_client() { # setup_client I: the BOINC data directory of volunteer I
+	local i=$1 d=$T/volunteers/${VOL_NAMES[$1]} pd k wu
+	pd=$d/projects/$PROJ_SUBDIR
+	mkdir -p "$pd"
+	cp "$WRAPPER" "$pd/ssp_wrapper_1.00_x86_64-pc-linux-gnu"
+	cp "$SCI" "$pd/ssp_sci_1.00"
+	cp "$JOBXML" "$pd/ssp_job_1.00.xml"
+	cp "$DEMO_FILES/global_prefs_override.xml" "$DEMO_FILES/cc_config.xml" "$d/"
+	private_file "$d/account_$PROJ_SUBDIR.xml" <<EOF
+<account>
+    <master_url>$MASTER_URL</master_url>
+    <authenticator>$(rand_hex 16)</authenticator>
+    <project_name>SmartShare demo</project_name>
+    <project_preferences>
+${VOL_PREFS[$i]}
+    </project_preferences>
+</account>
+EOF
+	{
+		cat <<EOF
+<client_state>
+<project>
+    <master_url>$MASTER_URL</master_url>
+    <project_name>SmartShare demo</project_name>
+    <user_name>${VOL_NAMES[$i]}</user_name>
+    <userid>${VOL_USERID[$i]}</userid>
+    <hostid>${VOL_HOSTID[$i]}</hostid>
+    <dont_request_more_work/>
+</project>
+<app>
+    <name>$APP_NAME</name>
+    <user_friendly_name>SmartShare example (Collatz)</user_friendly_name>
+</app>
+<file><name>ssp_wrapper_1.00_x86_64-pc-linux-gnu</name><status>1</status><executable/></file>
+<file><name>ssp_sci_1.00</name><status>1</status><executable/></file>
+<file><name>ssp_job_1.00.xml</name><status>1</status></file>
+<app_version>
+    <app_name>$APP_NAME</app_name>
+    <version_num>100</version_num>
+    <platform>x86_64-pc-linux-gnu</platform>
+    <avg_ncpus>1</avg_ncpus>
+    <file_ref><file_name>ssp_wrapper_1.00_x86_64-pc-linux-gnu</file_name><main_program/></file_ref>
+    <file_ref><file_name>ssp_sci_1.00</file_name><open_name>ssp_sci</open_name></file_ref>
+    <file_ref><file_name>ssp_job_1.00.xml</file_name><open_name>job.xml</open_name></file_ref>
+</app_version>
+EOF
+		for k in $(seq 1 "$NWU"); do
+			wu=${WU_NAMES[$((k - 1))]}
+			printf '%d %d\n' "$((k * COUNT))" "$COUNT" >"$pd/$wu.in"
+			cat <<EOF
+<file><name>$wu.in</name><status>1</status></file>
+<file><name>${wu}_${i}_0</name><max_nbytes>1000000</max_nbytes><url>${MASTER_URL%/}_cgi/file_upload_handler</url></file>
+<file><name>${wu}_${i}_1</name><max_nbytes>1000000</max_nbytes><url>${MASTER_URL%/}_cgi/file_upload_handler</url></file>
+<file><name>${wu}_${i}_2</name><max_nbytes>1000000</max_nbytes><url>${MASTER_URL%/}_cgi/file_upload_handler</url></file>
+<workunit>
+    <name>$wu</name>
+    <app_name>$APP_NAME</app_name>
+    <version_num>100</version_num>
+    <rsc_fpops_est>${WU_FPOPS[$((k - 1))]}</rsc_fpops_est>
+    <rsc_fpops_bound>1e18</rsc_fpops_bound>
+    <rsc_memory_bound>1e8</rsc_memory_bound>
+    <rsc_disk_bound>1e8</rsc_disk_bound>
+    <file_ref><file_name>$wu.in</file_name><open_name>sci_input</open_name></file_ref>
+</workunit>
+<result>
+    <name>${wu}_$i</name>
+    <wu_name>$wu</wu_name>
+    <version_num>100</version_num>
+    <platform>x86_64-pc-linux-gnu</platform>
+    <state>2</state>
+    <report_deadline>$((NOW + 7 * 86400))</report_deadline>
+    <file_ref><file_name>${wu}_${i}_0</file_name><open_name>sci_result</open_name></file_ref>
+    <file_ref><file_name>${wu}_${i}_1</file_name><open_name>sci_log</open_name></file_ref>
+    <file_ref><file_name>${wu}_${i}_2</file_name><open_name>ssp_receipt.json</open_name></file_ref>
+</result>
+EOF
+		done
+		echo '</client_state>'
+	} >"$d/client_state.xml"
+}
+# result_states DIR: "name state exit_status" of each result in the client's state file
+result_states() {
+	python3 - "$1/client_state.xml" <<'EOF'
+import re, sys
+try:
+    s = open(sys.argv[1]).read()
+except OSError:
+    sys.exit(0)
+for m in re.finditer(r"<result>(.*?)</result>", s, re.S):
+    r = m.group(1)
+    name = re.search(r"<name>(.*?)</name>", r).group(1)
+    st = re.search(r"<state>(\d+)</state>", r)
+    ex = re.search(r"<exit_status>(-?\d+)</exit_status>", r)
+    print(name, st.group(1) if st else "?", ex.group(1) if ex else "0")
+EOF
+}
+CLIENT_PIDS=()
+for i in 0 1; do
+	setup_client "$i"
+	d=$T/volunteers/${VOL_NAMES[$i]}
+	(cd "$d" && exec boinc --dir "$d" --skip_cpu_benchmarks --unsigned_apps_ok --no_info_fetch \
+		--allow_multiple_clients --no_gui_rpc --no_priority_change --redirectio </dev/null >/dev/null 2>&1) &
+	CLIENT_PIDS[$i]=$!
+	PIDS+=("${CLIENT_PIDS[$i]}")
+	say "boinc client of ${VOL_NAMES[$i]}: pid ${CLIENT_PIDS[$i]}, data directory $d"
+done
+# Both clients run until every result has finished computing (state 3 COMPUTE_ERROR, 4
+# FILES_UPLOADING or later); there is no upload server, so they are then stopped.
+deadline=$(($(date +%s) + 180))
+for i in 0 1; do
+	d=$T/volunteers/${VOL_NAMES[$i]}
+	while :; do
+		states=$(result_states "$d")
+		left=$(printf '%s\n' "$states" | awk 'NF == 3 && $2 < 3' | wc -l)
+		[ -n "$states" ] && [ "$left" = 0 ] && break
+		kill -0 "${CLIENT_PIDS[$i]}" 2>/dev/null || die "the BOINC client of ${VOL_NAMES[$i]} exited early; see $d/stdoutdae.txt"
+		[ "$(date +%s)" -lt "$deadline" ] || die "the BOINC client of ${VOL_NAMES[$i]} did not finish in time"
+		sleep 0.5
+	done
+done
+for i in 0 1; do
+	stop_pid "${CLIENT_PIDS[$i]}"
+	d=$T/volunteers/${VOL_NAMES[$i]}
+	grep -E 'Starting task|Computation for task|exit_after|error' "$d/stdoutdae.txt" | sed 's/^/      | /' || true
+	bad=$(result_states "$d" | awk '$2 != 4 || $3 != 0')
+	[ -z "$bad" ] || die "results of ${VOL_NAMES[$i]} failed (name state exit_status): $bad"
+done
+say "every result computed; outputs (sci_result, sci_log, ssp_receipt.json) are in each client's project directory"
+
+# ------------------------------------------------------------------ 8. upload + scheduler stand-in
+
+step "Uploading the outputs and reporting the results"
+standin "the demo stands in for BOINC's upload handler: it copies each output file into the"
+standin "project's upload tree (upload/<fanout dir>/<name>, as file_upload_handler does)"
+standin "the demo stands in for BOINC's scheduler: it marks each reported result OVER/SUCCESS"
+standin "with its CPU and elapsed time, and for the transitioner: need_validate = 1"
+# upload_path NAME: BOINC's dir_hier_path: hex digits 1..7 of md5(NAME) mod fanout, as %x
+upload_path() {
+	local h
+	h=$(printf '%s' "$1" | md5sum | cut -c2-8)
+	printf '%s/%x/%s\n' "$UPLOAD" $((16#$h % FANOUT)) "$1"
+}
+{
+	for i in 0 1; do
+		d=$T/volunteers/${VOL_NAMES[$i]}
+		pd=$d/projects/$PROJ_SUBDIR
+		for k in $(seq 1 "$NWU"); do
+			res=${WU_NAMES[$((k - 1))]}_$i
+			for j in 0 1 2; do
+				f=${res}_$j
+				[ -f "$pd/$f" ] || die "output $f of $res is missing from the client"
+				dst=$(upload_path "$f")
+				mkdir -p "$(dirname "$dst")"
+				cp "$pd/$f" "$dst"
+			done
+			read -r cpu elapsed < <(python3 - "$d/client_state.xml" "$res" <<'EOF'
+import re, sys
+s = open(sys.argv[1]).read()
+for m in re.finditer(r"<result>(.*?)</result>", s, re.S):
+    r = m.group(1)
+    if re.search(r"<name>(.*?)</name>", r).group(1) == sys.argv[2]:
+        cpu = re.search(r"<final_cpu_time>([0-9.e+-]+)</final_cpu_time>", r)
+        el = re.search(r"<final_elapsed_time>([0-9.e+-]+)</final_elapsed_time>", r)
+        print(cpu.group(1) if cpu else 0, el.group(1) if el else 0)
+EOF
+			)
+			printf "update result set server_state = 5, outcome = 1, received_time = %d, cpu_time = %s, elapsed_time = %s where name = '%s' and server_state = 4;\n" \
+				"$(date +%s)" "${cpu:-0}" "${elapsed:-0}" "$res"
+		done
+	done
+	echo "update workunit set need_validate = 1, transition_time = $(date +%s) where appid = 1;"
+} >"$PROJECT_DIR/report.sql"
+ssp_mariadb_load "$DB_NAME" "$PROJECT_DIR/report.sql" || die "cannot mark the results"
+say "$(find "$UPLOAD" -type f | wc -l) files in the upload tree; e.g. $(upload_path "${WU_NAMES[0]}_0_2")"
+ssp_mariadb_sql -t "$DB_NAME" -e "select r.name as result, r.userid, r.hostid, r.server_state, r.outcome, round(r.cpu_time, 2) as cpu_time, w.need_validate from result r join workunit w on w.id = r.workunitid order by r.id" |
+	sed 's/^/      /'
+
+# ------------------------------------------------------------------ 9. validator
+
+step "Running ssp_validator: quorum, credit, signed claims and batches"
+[ -x "$VALIDATOR" ] || missing "ssp_validator (validator/)" "$VALIDATOR was not built"
+die "the validator step is not written yet"
