@@ -596,6 +596,8 @@ static int grant_one(ssp_boincdb *db, const ssp_bdb_credit *c, double now)
 	b_u64(&p[1], &c->workunit_id);
 	if ((rc = exec(db, ST_INS_CJ, p)))
 		return rc;
+	if (c->credit_micro == 0)
+		return 0; /* nothing to claim */
 	b_u64(&p[0], &c->result_id);
 	b_u64(&p[1], &c->workunit_id);
 	b_u64(&p[2], &c->user_id);

@@ -96,7 +96,7 @@ void ssp_bdb_wus_free(ssp_bdb_wu *wus, size_t n);
 /* Writes one work unit's decision in one transaction at time now (unix seconds):
  * the result rows, host/user/team total_credit and expavg (7-day half-life, as
  * BOINC's grant_credit; team from user.teamid), credited_job (userid, wu id),
- * the outbox rows, and the work unit. Retries a deadlock up to 5 times.
+ * the outbox rows (of credits above zero), and the work unit. Retries a deadlock up to 5 times.
  * Returns 0; SSP_ERR_STATE when a guarded row changed meanwhile (nothing written);
  * SSP_ERR_DB on a database error (rolled back). */
 int ssp_boincdb_commit_wu(ssp_boincdb *db, const ssp_bdb_wu_update *wu,

@@ -7,7 +7,8 @@ lib_libssp_a_SOURCES += \
 	lib/ssp_validate_files.c
 
 noinst_LIBRARIES += lib/libsspdb.a
-lib_libsspdb_a_SOURCES = lib/ssp_boincdb.c lib/ssp_boincdb.h
+lib_libsspdb_a_SOURCES = lib/ssp_boincdb.c lib/ssp_boincdb.h \
+	lib/ssp_validate_engine.c lib/ssp_validate_engine.h
 lib_libsspdb_a_CPPFLAGS = $(AM_CPPFLAGS) $(MARIADB_CFLAGS)
 # What a program using lib/libsspdb.a links.
 SSPDB_LIBS = lib/libsspdb.a $(SSP_LIBS) $(MARIADB_LIBS)

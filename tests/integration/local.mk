@@ -10,3 +10,7 @@ EXTRA_DIST += tests/integration/30-contract-token.sh tests/integration/31-contra
 	tests/integration/32-contract-refusals.sh tests/integration/33-contract-admin.sh \
 	tests/integration/lib/anvil.sh
 # -- end contracts --
+# -- validator (MariaDB from tests/integration/lib/mariadb.sh, helpers in validator/testlib.sh) --
+TESTS += tests/integration/10-validator-quorum.sh
+EXTRA_DIST += tests/integration/10-validator-quorum.sh validator/testlib.sh
+# -- end validator --
