@@ -20,3 +20,4 @@ include lib/conf.mk
 include lib/eth.mk
 include lib/client.mk
 include lib/validator.mk
+include lib/audit.mk

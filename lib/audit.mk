@@ -1,0 +1,9 @@
+# lib/ fragment: the public export, the audit, BOINC stats (included by lib/local.mk).
+lib_libssp_a_SOURCES += lib/ssp_export.c lib/ssp_export.h lib/ssp_export_int.h \
+	lib/ssp_export_write.c lib/ssp_export_proof.c
+
+check_PROGRAMS += tests/unit/test_export
+tests_unit_test_export_SOURCES = tests/unit/test_export.c
+tests_unit_test_export_LDADD = tests/unit/libsspcu.a $(SSP_LIBS) $(CUNIT_LIBS)
+tests_unit_test_export_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+TESTS += tests/unit/test_export
