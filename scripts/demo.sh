@@ -248,11 +248,11 @@ say "project: $MASTER_URL, config.xml and upload tree in $PROJECT_DIR"
 # ------------------------------------------------------------------ 3. anvil
 
 step "Starting anvil, a local Ethereum node"
-ssp_anvil_start "$T/anvil" || die "anvil did not start"
+ssp_anvil_start "$T/anvil" --block-time 1 || die "anvil did not start"
 PIDS+=("$SSP_ANVIL_PID")
 CHAIN_ID=$SSP_ANVIL_CHAIN_ID
 RPC=$SSP_ANVIL_URL
-say "anvil pid $SSP_ANVIL_PID, $RPC, chain id $CHAIN_ID"
+say "anvil pid $SSP_ANVIL_PID, $RPC, chain id $CHAIN_ID, a block every second"
 
 # ------------------------------------------------------------------ 4. keys and bindings
 
@@ -297,14 +297,55 @@ step "Deploying SSPToken and ShareMinter"
 RATE=1000000000000            # wei per micro-cobblestone: 1 SSP per cobblestone of credit
 MAX_BATCH_CREDIT=100000000000 # micro-cobblestones per batch (100,000 cobblestones)
 [ -s "$CONTRACTS/ShareMinter.bin" ] || missing "the contracts build (contracts/)" "$CONTRACTS/ShareMinter.bin"
+SSPCONF=$PROJECT_DIR/ssp.conf
+LEDGER=$PROJECT_DIR/ledger.sqlite
+CONFIRMATIONS=2
+private_file "$SSPCONF" <<EOF
+; ssp.conf of the demo project (see docs/ssp.conf.example). [chain] is written by ssp deploy.
+[project]
+master_url = $MASTER_URL
+ledger = $LEDGER
+
+[validator]
+keystore = $T/keys/validator.json
+password_file = $T/keys/validator.pw
+; one batch per $NWU claims: the demo's $((2 * NWU)) claims make two batches
+batch_size = $NWU
+batch_window = 600
+
+[bridge]
+keystore = $T/keys/bridge.json
+password_file = $T/keys/bridge.pw
+confirmations = $CONFIRMATIONS
+max_fee_per_gas_gwei = 50
+max_priority_fee_per_gas_gwei = 2
+gas_headroom_percent = 25
+rpc_timeout = 10
+poll_interval = 1
+EOF
 if "$SSP" deploy --help >/dev/null 2>&1; then
-	die "ssp deploy is there but the demo does not call it yet"
+	"$SSP" deploy --rpc "$RPC" --keystore "$T/keys/deployer.json" --password-file "$T/keys/deployer.pw" \
+		--signer "$SIGNER" --threshold 1 --rate "$RATE" --max-batch-credit "$MAX_BATCH_CREDIT" \
+		--contracts "$CONTRACTS" --conf "$SSPCONF" >"$T/log/deploy.out" 2>"$T/log/deploy.err" ||
+		{ cat "$T/log/deploy.err" >&2; die "ssp deploy failed"; }
+	sed 's/^/      | /' "$T/log/deploy.out"
+	TOKEN=$(awk '$1 == "token" { print $2 }' "$T/log/deploy.out")
+	MINTER=$(awk '$1 == "minter" { print $2 }' "$T/log/deploy.out")
+	[ -n "$TOKEN" ] && [ -n "$MINTER" ] || die "ssp deploy printed no token or minter"
 else
 	say "NOTE: \`ssp deploy\` (tools/cmd_deploy.c) is not built yet: deploying with cast instead"
 	ssp_deploy_contracts "$(ssp_anvil_key 0)" 0x0000000000000000000000000000000000000000 \
 		"[$SIGNER]" 1 "$RATE" "$MAX_BATCH_CREDIT" || die "deployment with cast failed"
 	TOKEN=$SSP_TOKEN
 	MINTER=$SSP_MINTER
+	cat >>"$SSPCONF" <<EOF
+
+[chain]
+rpc_url = $RPC
+chain_id = $CHAIN_ID
+minter = $MINTER
+token = $TOKEN
+EOF
 fi
 say "SSPToken    $TOKEN"
 say "ShareMinter $MINTER"
@@ -552,4 +593,48 @@ ssp_mariadb_sql -t "$DB_NAME" -e "select r.name as result, r.userid, r.hostid, r
 
 step "Running ssp_validator: quorum, credit, signed claims and batches"
 [ -x "$VALIDATOR" ] || missing "ssp_validator (validator/)" "$VALIDATOR was not built"
-die "the validator step is not written yet"
+cd "$PROJECT_DIR"
+timeout 120 "$VALIDATOR" --app "$APP_NAME" --one_pass --project_dir "$PROJECT_DIR" \
+	--config "$SSPCONF" -d 3 >"$T/log/validator.log" 2>&1 ||
+	{ sed 's/^/      | /' "$T/log/validator.log"; die "ssp_validator failed (exit $?)"; }
+sed 's/^/      | /' "$T/log/validator.log"
+ssp_mariadb_sql -t "$DB_NAME" -e "select r.name as result, r.userid, r.validate_state, r.granted_credit, w.canonical_resultid as canonical, w.need_validate, w.assimilate_state from result r join workunit w on w.id = r.workunitid order by r.id" |
+	sed 's/^/      /'
+ledger_sql() { sqlite3 -readonly "$LEDGER" "$@"; }
+say "ledger $LEDGER:"
+ledger_sql -header -column "select seq, result_id, lower(hex(beneficiary)) as beneficiary, batch_id from claims order by seq" |
+	sed 's/^/        /'
+ledger_sql -header -column "select id as batch, first_seq, last_seq, total_credit, state from batches order by id" |
+	sed 's/^/        /'
+NCLAIMS=$(ledger_sql "select count(*) from claims")
+NBATCHES=$(ledger_sql "select count(*) from batches")
+[ "$NCLAIMS" = $((2 * NWU)) ] || die "expected $((2 * NWU)) signed claims in the ledger, found $NCLAIMS"
+[ "$NBATCHES" = 2 ] || die "expected 2 sealed batches in the ledger, found $NBATCHES"
+
+# ------------------------------------------------------------------ 10. bridge
+
+step "Running ssp_bridge: mintBatch transactions to ShareMinter"
+[ -x "$BRIDGE" ] || missing "ssp_bridge (bridge/)" "$BRIDGE was not built"
+"$BRIDGE" --conf "$SSPCONF" --sleep_interval 1 -d 2 >"$T/log/bridge.log" 2>&1 </dev/null &
+BRIDGE_PID=$!
+PIDS+=("$BRIDGE_PID")
+say "ssp_bridge pid $BRIDGE_PID; waiting until every batch is FINAL ($CONFIRMATIONS confirmations)"
+deadline=$(($(date +%s) + 90))
+while :; do
+	left=$(ledger_sql "select count(*) from batches where state != 'FINAL'" 2>/dev/null || echo "?")
+	[ "$left" = 0 ] && break
+	if ! kill -0 "$BRIDGE_PID" 2>/dev/null; then
+		sed 's/^/      | /' "$T/log/bridge.log"
+		die "ssp_bridge exited early"
+	fi
+	failed=$(ledger_sql "select count(*) from batches where state = 'FAILED'" 2>/dev/null || echo 0)
+	[ "$failed" = 0 ] || { sed 's/^/      | /' "$T/log/bridge.log"; die "a batch FAILED"; }
+	[ "$(date +%s)" -lt "$deadline" ] || { sed 's/^/      | /' "$T/log/bridge.log"; die "batches not FINAL in time"; }
+	sleep 0.5
+done
+stop_pid "$BRIDGE_PID"
+sed 's/^/      | /' "$T/log/bridge.log"
+ledger_sql -header -column "select b.id as batch, b.first_seq, b.last_seq, b.state, lower(hex(t.hash)) as tx, t.block_number from batches b left join txs t on t.batch_id = b.id and t.state = 'FINAL' order by b.id" |
+	sed 's/^/        /'
+
+die "the export and audit steps are not written yet"
