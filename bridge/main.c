@@ -1,0 +1,157 @@
+/* ssp_bridge: submits sealed ShareBatches from the ledger to the ShareMinter contract.
+ * A BOINC-style daemon: --conf, --one_pass, --sleep_interval, -d. The work is in lib/ssp_bridge.c. */
+#include "config.h"
+#include "ssp_bridge.h"
+#include "ssp_hex.h"
+#include "ssp_keystore.h"
+#include "ssp_log.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: ssp_bridge [options]\n"
+		"Submits sealed ShareBatches from the SmartShare ledger to the ShareMinter contract\n"
+		"and follows them until they are final.\n\n"
+		"  --conf FILE            ssp.conf to read (default: ssp.conf)\n"
+		"  --one_pass             do one pass and exit\n"
+		"  --sleep_interval N     seconds between passes (default: bridge.poll_interval)\n"
+		"  --stuck_after N        seconds a tx may stay pending before its fees are raised\n"
+		"                         (default 180; a base fee above its max fee raises them at once)\n"
+		"  -d N                   log level: 1 critical, 2 normal (default), 3 debug, 4 detail\n"
+		"  --help, --version\n\n"
+		"SIGTERM and SIGINT finish the current step and exit. Exit status: 0 stopped\n"
+		"normally, 1 a pass failed with --one_pass, 2 usage or configuration error.\n");
+}
+
+static int parse_double(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return errno != 0 || end == s || *end != '\0' || *out < 0 || *out > 86400 ? -1 : 0;
+}
+
+/* Sleeps up to secs, waking early when a signal asks us to stop. */
+static void nap(double secs)
+{
+	while (secs > 0 && !stop_flag) {
+		double step = secs < 0.1 ? secs : 0.1;
+		struct timespec ts = { (time_t)step, (long)((step - (time_t)step) * 1e9) };
+
+		nanosleep(&ts, NULL);
+		secs -= step;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *conf = "ssp.conf";
+	double sleep_interval = -1, stuck_after = -1, level;
+	int one_pass = 0, rc, status = 0;
+	ssp_bridge_cfg cfg;
+	ssp_bridge *b = NULL;
+	ssp_errmsg em = { { 0 } };
+	uint8_t seckey[32];
+	char addr[SSP_ADDR_STRLEN];
+	struct sigaction sa;
+
+	ssp_log_set_ident("ssp_bridge");
+	ssp_log_set_level(SSP_LOG_NORMAL);
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(a, "--version") == 0) {
+			printf("ssp_bridge (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			return 0;
+		} else if (strcmp(a, "--one_pass") == 0) {
+			one_pass = 1;
+		} else if (strcmp(a, "--conf") == 0 && v) {
+			conf = v;
+			i++;
+		} else if (strcmp(a, "--sleep_interval") == 0 && v && parse_double(v, &sleep_interval) == 0) {
+			i++;
+		} else if (strcmp(a, "--stuck_after") == 0 && v && parse_double(v, &stuck_after) == 0) {
+			i++;
+		} else if (strcmp(a, "-d") == 0 && v && parse_double(v, &level) == 0) {
+			ssp_log_set_level((int)level);
+			i++;
+		} else {
+			fprintf(stderr, "ssp_bridge: bad option or value: %s\n", a);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if ((rc = ssp_bridge_cfg_load(conf, &cfg, &em)) != 0) {
+		ssp_log_crit("%s: %s", conf, em.msg[0] ? em.msg : ssp_strerror(rc));
+		return 2;
+	}
+	if (sleep_interval < 0)
+		sleep_interval = cfg.poll_interval;
+	if (stuck_after >= 0)
+		cfg.stuck_after = (uint64_t)stuck_after;
+	if ((rc = ssp_keystore_load(cfg.keystore, cfg.password_file, seckey, &em)) != 0) {
+		ssp_log_crit("bridge key: %s", em.msg[0] ? em.msg : ssp_strerror(rc));
+		return 2;
+	}
+	rc = ssp_bridge_new(&cfg, seckey, &b, &em);
+	ssp_wipe(seckey, sizeof seckey);
+	if (rc != 0) {
+		ssp_log_crit("%s", em.msg[0] ? em.msg : ssp_strerror(rc));
+		return 2;
+	}
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	ssp_log_info("starting: account %s, minter %s, chain %llu, %llu confirmations",
+		     ssp_address_format(ssp_bridge_address(b), addr),
+		     ssp_hex_encode(cfg.minter, SSP_ADDR_LEN, (char[45]){ 0 }, 1),
+		     (unsigned long long)cfg.chain_id, (unsigned long long)cfg.confirmations);
+	while (!stop_flag) {
+		ssp_bridge_stats st;
+
+		rc = ssp_bridge_pass(b, &stop_flag, &st);
+		if (rc != 0)
+			ssp_log_info("pass stopped: %s; retrying", ssp_strerror(rc));
+		else
+			ssp_log_debug("pass: SEALED %llu SUBMITTED %llu MINTED %llu FINAL %llu FAILED %llu; "
+				      "%llu sent, %llu replaced",
+				      (unsigned long long)st.batches[1], (unsigned long long)st.batches[2],
+				      (unsigned long long)st.batches[3], (unsigned long long)st.batches[4],
+				      (unsigned long long)st.batches[5], (unsigned long long)st.sent,
+				      (unsigned long long)st.replaced);
+		if (one_pass) {
+			status = rc == 0 ? 0 : 1;
+			break;
+		}
+		nap(sleep_interval);
+	}
+	if (stop_flag)
+		ssp_log_info("stopping on a signal");
+	ssp_bridge_free(b);
+	return status;
+}
