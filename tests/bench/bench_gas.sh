@@ -19,6 +19,9 @@ if ! ssp_anvil_tools; then
 	echo "bench_gas: skipped (anvil/cast missing)"
 	exit 0
 fi
+for tool in jq bc; do
+	command -v "$tool" >/dev/null || { echo "bench_gas: skipped ($tool missing)"; exit 0; }
+done
 C=$SSP_CAST
 SIZES=${BENCH_GAS_SIZES:-1 16 64 256}
 RETURNING=32

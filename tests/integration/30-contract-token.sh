@@ -8,6 +8,9 @@ set -u
 : "${SSP_SRCDIR:?}" "${SSP_BUILDDIR:?}"
 . "$SSP_SRCDIR/tests/integration/lib/anvil.sh"
 ssp_anvil_tools || exit 77
+for tool in jq bc; do
+	command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed" >&2; exit 77; }
+done
 
 tmp=$(mktemp -d)
 trap 'ssp_anvil_stop; rm -rf "$tmp"' EXIT
