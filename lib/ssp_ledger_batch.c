@@ -7,14 +7,14 @@
 #include "ssp_err.h"
 
 static const char SQL_LAST_BATCHED_SEQ[] =
-	"SELECT coalesce(max(last_seq), 0) FROM batches WHERE project = ?1";
+	"SELECT coalesce(max(last_seq), 0) FROM batches WHERE project_id = ?1";
 
 static const char SQL_UNBATCHED_LIST[] =
 	"SELECT " SSP_LEDGER_CLAIM_COLS SSP_LEDGER_CLAIM_FROM
-	" WHERE c.project = ?1 AND c.batch_id IS NULL ORDER BY c.seq LIMIT ?2";
+	" WHERE c.project_id = ?1 AND c.batch_id IS NULL ORDER BY c.seq LIMIT ?2";
 
 static const char SQL_BATCH_INSERT[] =
-	"INSERT INTO batches (project, first_seq, last_seq, nclaims, claims_root, payouts_hash,"
+	"INSERT INTO batches (project_id, first_seq, last_seq, nclaims, claims_root, payouts_hash,"
 	" total_credit, state, reason, sealed_at, updated_at)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'SEALED', NULL, ?8, ?8)";
 
@@ -29,11 +29,12 @@ static const char SQL_SIG_GET[] =
 
 static const char SQL_CLAIMS_SET_BATCH[] =
 	"UPDATE claims SET batch_id = ?1"
-	" WHERE project = ?2 AND seq BETWEEN ?3 AND ?4 AND batch_id IS NULL";
+	" WHERE project_id = ?2 AND seq BETWEEN ?3 AND ?4 AND batch_id IS NULL";
 
 static const char SQL_BATCH_GET[] =
-	"SELECT project, first_seq, last_seq, nclaims, claims_root, payouts_hash, total_credit,"
-	" state, reason, sealed_at, updated_at FROM batches WHERE id = ?1";
+	"SELECT p.project, b.first_seq, b.last_seq, b.nclaims, b.claims_root, b.payouts_hash,"
+	" b.total_credit, b.state, b.reason, b.sealed_at, b.updated_at"
+	" FROM batches b JOIN projects p ON p.id = b.project_id WHERE b.id = ?1";
 
 static const char SQL_BATCH_PAYOUTS[] =
 	"SELECT beneficiary, credit FROM batch_payouts WHERE batch_id = ?1 ORDER BY beneficiary";
@@ -42,7 +43,7 @@ static const char SQL_BATCH_SIGS[] =
 	"SELECT signer, sig FROM batch_signatures WHERE batch_id = ?1 ORDER BY signer";
 
 static const char SQL_BATCH_NEXT[] =
-	"SELECT id FROM batches WHERE project = ?1 AND state = 'SEALED' ORDER BY first_seq LIMIT 1";
+	"SELECT id FROM batches WHERE project_id = ?1 AND state = 'SEALED' ORDER BY first_seq LIMIT 1";
 
 static const char SQL_BATCH_STATE_GET[] = "SELECT state FROM batches WHERE id = ?1";
 
@@ -50,7 +51,7 @@ static const char SQL_BATCH_STATE_SET[] =
 	"UPDATE batches SET state = ?2, reason = ?3, updated_at = ?4 WHERE id = ?1";
 
 static const char SQL_BATCHES_IN_STATE[] =
-	"SELECT id FROM batches WHERE project = ?1 AND state = ?2 ORDER BY first_seq";
+	"SELECT id FROM batches WHERE project_id = ?1 AND state = ?2 ORDER BY first_seq";
 
 static const char *const batch_state_names[] = {
 	[SSP_BATCH_SEALED] = "SEALED",
@@ -127,7 +128,7 @@ static int step_i64(sqlite3_stmt *st, int64_t *v, int *found)
 
 /* Reads up to max unbatched claims of project in seq order, stopping before the total
  * credit would pass INT64_MAX. *claims is caller-freed. */
-static int unbatched_claims(ssp_ledger *l, const uint8_t project[32], size_t max,
+static int unbatched_claims(ssp_ledger *l, const uint8_t project[32], int64_t pid, size_t max,
 			    ssp_claim **claims, size_t *n)
 {
 	sqlite3_stmt *st = NULL;
@@ -141,7 +142,7 @@ static int unbatched_claims(ssp_ledger *l, const uint8_t project[32], size_t max
 	r = ssp_ledger_stmt(l, SSP_ST_UNBATCHED_LIST, SQL_UNBATCHED_LIST, &st);
 	if (r != 0)
 		goto out;
-	if ((r = ssp_ledger_bind_blob(st, 1, project, 32)) != 0 ||
+	if ((r = ssp_ledger_bind_i64(st, 1, pid)) != 0 ||
 	    (r = ssp_ledger_bind_i64(st, 2, (int64_t)max)) != 0)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -179,7 +180,7 @@ out:
 	return r;
 }
 
-static int last_batched_seq(ssp_ledger *l, const uint8_t project[32], int64_t *seq)
+static int last_batched_seq(ssp_ledger *l, int64_t pid, int64_t *seq)
 {
 	sqlite3_stmt *st = NULL;
 	int r, found;
@@ -187,7 +188,7 @@ static int last_batched_seq(ssp_ledger *l, const uint8_t project[32], int64_t *s
 	r = ssp_ledger_stmt(l, SSP_ST_LAST_BATCHED_SEQ, SQL_LAST_BATCHED_SEQ, &st);
 	if (r != 0)
 		goto out;
-	if ((r = ssp_ledger_bind_blob(st, 1, project, 32)) != 0)
+	if ((r = ssp_ledger_bind_i64(st, 1, pid)) != 0)
 		goto out;
 	r = step_i64(st, seq, &found);
 	if (r == 0 && !found)
@@ -228,8 +229,8 @@ out:
 	return r;
 }
 
-/* Stores the sealed batch (inside the caller's transaction); *id = its rowid. */
-static int batch_store(ssp_ledger *l, const ssp_batch *b, uint64_t nclaims,
+/* Stores the sealed batch of project pid (inside the caller's transaction); *id = its rowid. */
+static int batch_store(ssp_ledger *l, int64_t pid, const ssp_batch *b, uint64_t nclaims,
 		       const ssp_payout *p, size_t np, const uint8_t signer[20],
 		       const uint8_t sig[65], int64_t *id)
 {
@@ -240,7 +241,7 @@ static int batch_store(ssp_ledger *l, const ssp_batch *b, uint64_t nclaims,
 	r = ssp_ledger_stmt(l, SSP_ST_BATCH_INSERT, SQL_BATCH_INSERT, &st);
 	if (r != 0)
 		goto out;
-	if ((r = ssp_ledger_bind_blob(st, 1, b->project, 32)) != 0 ||
+	if ((r = ssp_ledger_bind_i64(st, 1, pid)) != 0 ||
 	    (r = ssp_ledger_bind_u64(st, 2, b->first_seq)) != 0 ||
 	    (r = ssp_ledger_bind_u64(st, 3, b->last_seq)) != 0 ||
 	    (r = ssp_ledger_bind_u64(st, 4, nclaims)) != 0 ||
@@ -275,7 +276,7 @@ static int batch_store(ssp_ledger *l, const ssp_batch *b, uint64_t nclaims,
 	if (r != 0)
 		goto out;
 	if ((r = ssp_ledger_bind_i64(st, 1, *id)) != 0 ||
-	    (r = ssp_ledger_bind_blob(st, 2, b->project, 32)) != 0 ||
+	    (r = ssp_ledger_bind_i64(st, 2, pid)) != 0 ||
 	    (r = ssp_ledger_bind_u64(st, 3, b->first_seq)) != 0 ||
 	    (r = ssp_ledger_bind_u64(st, 4, b->last_seq)) != 0)
 		goto out;
@@ -318,7 +319,7 @@ int ssp_ledger_seal_batch(ssp_ledger *l, const uint8_t project[32], size_t max_c
 	ssp_batch b;
 	uint8_t sig[65];
 	size_t n = 0, np = 0;
-	int64_t last = 0, id = 0;
+	int64_t last = 0, id = 0, pid = 0;
 	int r;
 
 	if (batch_id != NULL)
@@ -329,8 +330,15 @@ int ssp_ledger_seal_batch(ssp_ledger *l, const uint8_t project[32], size_t max_c
 	r = ssp_ledger_begin_write(l);
 	if (r != 0)
 		return r;
-	if ((r = last_batched_seq(l, project, &last)) != 0 ||
-	    (r = unbatched_claims(l, project, max_claims, &claims, &n)) != 0)
+	r = ssp_ledger_project_id(l, project, 0, &pid);
+	if (r == SSP_ERR_NOT_FOUND) {
+		r = ssp_ledger_commit(l); /* no claims at all */
+		goto out;
+	}
+	if (r != 0)
+		goto out;
+	if ((r = last_batched_seq(l, pid, &last)) != 0 ||
+	    (r = unbatched_claims(l, project, pid, max_claims, &claims, &n)) != 0)
 		goto out;
 	if (n == 0) {
 		r = ssp_ledger_commit(l);
@@ -352,7 +360,7 @@ int ssp_ledger_seal_batch(ssp_ledger *l, const uint8_t project[32], size_t max_c
 			r = SSP_ERR_CRYPTO;
 		goto out;
 	}
-	if ((r = batch_store(l, &b, n, payouts, np, signer, sig, &id)) != 0)
+	if ((r = batch_store(l, pid, &b, n, payouts, np, signer, sig, &id)) != 0)
 		goto out;
 	r = ssp_ledger_commit(l);
 	if (r == 0)
@@ -488,7 +496,7 @@ int ssp_ledger_batch_next_to_submit(ssp_ledger *l, const uint8_t project[32],
 				    ssp_ledger_batch *out)
 {
 	sqlite3_stmt *st = NULL;
-	int64_t id = 0;
+	int64_t id = 0, pid = 0;
 	int r, found = 0;
 
 	if (out != NULL)
@@ -498,10 +506,12 @@ int ssp_ledger_batch_next_to_submit(ssp_ledger *l, const uint8_t project[32],
 	r = ssp_ledger_begin_read(l);
 	if (r != 0)
 		return r;
+	if ((r = ssp_ledger_project_id(l, project, 0, &pid)) != 0)
+		goto out; /* SSP_ERR_NOT_FOUND: no batch at all */
 	r = ssp_ledger_stmt(l, SSP_ST_BATCH_NEXT, SQL_BATCH_NEXT, &st);
 	if (r != 0)
 		goto out;
-	if ((r = ssp_ledger_bind_blob(st, 1, project, 32)) != 0 ||
+	if ((r = ssp_ledger_bind_i64(st, 1, pid)) != 0 ||
 	    (r = step_i64(st, &id, &found)) != 0)
 		goto out;
 	ssp_ledger_stmt_done(st);
@@ -517,7 +527,7 @@ int ssp_ledger_batches_in_state(ssp_ledger *l, const uint8_t project[32], int st
 				int64_t **ids, size_t *n)
 {
 	sqlite3_stmt *st = NULL;
-	int64_t *v = NULL, *nv;
+	int64_t *v = NULL, *nv, pid = 0;
 	size_t len = 0, cap = 0;
 	int r, rc;
 
@@ -528,10 +538,13 @@ int ssp_ledger_batches_in_state(ssp_ledger *l, const uint8_t project[32], int st
 	if (l == NULL || project == NULL || ids == NULL || n == NULL ||
 	    strcmp(ssp_ledger_batch_state_name(state), "?") == 0)
 		return SSP_ERR_INVAL;
+	r = ssp_ledger_project_id(l, project, 0, &pid);
+	if (r != 0)
+		return r == SSP_ERR_NOT_FOUND ? 0 : r;
 	r = ssp_ledger_stmt(l, SSP_ST_BATCHES_IN_STATE, SQL_BATCHES_IN_STATE, &st);
 	if (r != 0)
 		goto out;
-	if ((r = ssp_ledger_bind_blob(st, 1, project, 32)) != 0 ||
+	if ((r = ssp_ledger_bind_i64(st, 1, pid)) != 0 ||
 	    (r = ssp_ledger_bind_text(st, 2, ssp_ledger_batch_state_name(state))) != 0)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

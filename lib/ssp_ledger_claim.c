@@ -10,32 +10,32 @@
 #define CLAIM_CHUNK 256
 
 static const char SQL_NEXT_SEQ[] =
-	"SELECT coalesce(max(seq), 0) + 1 FROM claims WHERE project = ?1";
+	"SELECT coalesce(max(seq), 0) + 1 FROM claims WHERE project_id = ?1";
 
 static const char SQL_UNCLAIMED_OF_USER[] =
 	"SELECT result_id, workunit_id, host_id, credit, result_digest, granted_at FROM credits"
-	" WHERE project = ?1 AND user_id = ?2 AND claimed = 0 AND result_id > ?3"
+	" WHERE project_id = ?1 AND user_id = ?2 AND claimed = 0 AND result_id > ?3"
 	" ORDER BY result_id LIMIT ?4";
 
 static const char SQL_CLAIM_INSERT[] =
-	"INSERT INTO claims (project, seq, result_id, beneficiary, signature, signed_at)"
+	"INSERT INTO claims (project_id, seq, result_id, beneficiary, signature, signed_at)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 static const char SQL_CLAIM_BY_SEQ[] =
 	"SELECT " SSP_LEDGER_CLAIM_COLS SSP_LEDGER_CLAIM_FROM
-	" WHERE c.project = ?1 AND c.seq = ?2";
+	" WHERE c.project_id = ?1 AND c.seq = ?2";
 
 static const char SQL_CLAIM_BY_RESULT[] =
 	"SELECT " SSP_LEDGER_CLAIM_COLS SSP_LEDGER_CLAIM_FROM
-	" WHERE c.project = ?1 AND c.result_id = ?2";
+	" WHERE c.project_id = ?1 AND c.result_id = ?2";
 
 static const char SQL_CLAIM_RANGE[] =
 	"SELECT " SSP_LEDGER_CLAIM_COLS SSP_LEDGER_CLAIM_FROM
-	" WHERE c.project = ?1 AND c.seq BETWEEN ?2 AND ?3 ORDER BY c.seq";
+	" WHERE c.project_id = ?1 AND c.seq BETWEEN ?2 AND ?3 ORDER BY c.seq";
 
 static const char SQL_UNBATCHED_STATS[] =
 	"SELECT count(*), coalesce(min(signed_at), 0) FROM claims"
-	" WHERE project = ?1 AND batch_id IS NULL";
+	" WHERE project_id = ?1 AND batch_id IS NULL";
 
 int ssp_ledger_claim_row(sqlite3_stmt *st, const uint8_t project[32], ssp_claim *c,
 			 uint8_t sig[65], int64_t *batch_id)
@@ -63,8 +63,8 @@ int ssp_ledger_claim_row(sqlite3_stmt *st, const uint8_t project[32], ssp_claim 
 	return 0;
 }
 
-/* The next seq of project, inside or outside a transaction. */
-static int next_seq(ssp_ledger *l, const uint8_t project[32], uint64_t *seq)
+/* The next seq of project pid, inside or outside a transaction. */
+static int next_seq(ssp_ledger *l, int64_t pid, uint64_t *seq)
 {
 	sqlite3_stmt *st = NULL;
 	int r, rc;
@@ -72,7 +72,7 @@ static int next_seq(ssp_ledger *l, const uint8_t project[32], uint64_t *seq)
 	r = ssp_ledger_stmt(l, SSP_ST_NEXT_SEQ, SQL_NEXT_SEQ, &st);
 	if (r != 0)
 		goto out;
-	if ((r = ssp_ledger_bind_blob(st, 1, project, 32)) != 0)
+	if ((r = ssp_ledger_bind_i64(st, 1, pid)) != 0)
 		goto out;
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
@@ -87,15 +87,25 @@ out:
 
 int ssp_ledger_next_seq(ssp_ledger *l, const uint8_t project[32], uint64_t *seq)
 {
+	int64_t pid = 0;
+	int r;
+
 	if (l == NULL || project == NULL || seq == NULL)
 		return SSP_ERR_INVAL;
-	return next_seq(l, project, seq);
+	r = ssp_ledger_project_id(l, project, 0, &pid);
+	if (r == SSP_ERR_NOT_FOUND) {
+		*seq = 1; /* a project without credits yet */
+		return 0;
+	}
+	if (r != 0)
+		return r;
+	return next_seq(l, pid, seq);
 }
 
 /* Up to CLAIM_CHUNK unclaimed credits of user with result_id > after, as claims without
  * seq and beneficiary. */
-static int unclaimed_chunk(ssp_ledger *l, const uint8_t project[32], uint64_t user_id,
-			   int64_t after, ssp_claim *out, size_t *n)
+static int unclaimed_chunk(ssp_ledger *l, const uint8_t project[32], int64_t pid,
+			   uint64_t user_id, int64_t after, ssp_claim *out, size_t *n)
 {
 	sqlite3_stmt *st = NULL;
 	size_t len = 0;
@@ -105,7 +115,7 @@ static int unclaimed_chunk(ssp_ledger *l, const uint8_t project[32], uint64_t us
 	r = ssp_ledger_stmt(l, SSP_ST_UNCLAIMED_OF_USER, SQL_UNCLAIMED_OF_USER, &st);
 	if (r != 0)
 		goto out;
-	if ((r = ssp_ledger_bind_blob(st, 1, project, 32)) != 0 ||
+	if ((r = ssp_ledger_bind_i64(st, 1, pid)) != 0 ||
 	    (r = ssp_ledger_bind_u64(st, 2, user_id)) != 0 ||
 	    (r = ssp_ledger_bind_i64(st, 3, after)) != 0 ||
 	    (r = ssp_ledger_bind_i64(st, 4, CLAIM_CHUNK)) != 0)
@@ -135,7 +145,8 @@ out:
 	return r;
 }
 
-static int claim_insert(ssp_ledger *l, const ssp_claim *c, const uint8_t sig[65], uint64_t now)
+static int claim_insert(ssp_ledger *l, int64_t pid, const ssp_claim *c, const uint8_t sig[65],
+			uint64_t now)
 {
 	sqlite3_stmt *st = NULL;
 	int r, rc;
@@ -143,7 +154,7 @@ static int claim_insert(ssp_ledger *l, const ssp_claim *c, const uint8_t sig[65]
 	r = ssp_ledger_stmt(l, SSP_ST_CLAIM_INSERT, SQL_CLAIM_INSERT, &st);
 	if (r != 0)
 		goto out;
-	if ((r = ssp_ledger_bind_blob(st, 1, c->project, 32)) != 0 ||
+	if ((r = ssp_ledger_bind_i64(st, 1, pid)) != 0 ||
 	    (r = ssp_ledger_bind_u64(st, 2, c->seq)) != 0 ||
 	    (r = ssp_ledger_bind_u64(st, 3, c->result_id)) != 0 ||
 	    (r = ssp_ledger_bind_blob(st, 4, c->beneficiary, 20)) != 0 ||
@@ -165,7 +176,7 @@ int ssp_ledger_claim_credits(ssp_ledger *l, const uint8_t project[32], uint64_t 
 	ssp_claim *chunk = NULL;
 	uint8_t sig[65];
 	uint64_t seq = 0, now = ssp_ledger_now();
-	int64_t after = -1;
+	int64_t after = -1, pid = 0;
 	size_t n, count = 0;
 	int r;
 
@@ -181,11 +192,18 @@ int ssp_ledger_claim_credits(ssp_ledger *l, const uint8_t project[32], uint64_t 
 	r = ssp_ledger_begin_write(l);
 	if (r != 0)
 		goto out_free;
-	r = next_seq(l, project, &seq);
+	r = ssp_ledger_project_id(l, project, 0, &pid);
+	if (r == SSP_ERR_NOT_FOUND) {
+		r = ssp_ledger_commit(l); /* no credit at all for this project */
+		goto out;
+	}
+	if (r != 0)
+		goto out;
+	r = next_seq(l, pid, &seq);
 	if (r != 0)
 		goto out;
 	do {
-		r = unclaimed_chunk(l, project, user_id, after, chunk, &n);
+		r = unclaimed_chunk(l, project, pid, user_id, after, chunk, &n);
 		if (r != 0)
 			goto out;
 		for (size_t i = 0; i < n; i++) {
@@ -203,7 +221,7 @@ int ssp_ledger_claim_credits(ssp_ledger *l, const uint8_t project[32], uint64_t 
 					r = SSP_ERR_CRYPTO;
 				goto out;
 			}
-			r = claim_insert(l, c, sig, now);
+			r = claim_insert(l, pid, c, sig, now);
 			if (r != 0)
 				goto out;
 			seq++;
@@ -240,14 +258,17 @@ int ssp_ledger_get_claim_by_result(ssp_ledger *l, const uint8_t project[32], uin
 				   ssp_claim *c, uint8_t sig[65])
 {
 	sqlite3_stmt *st = NULL;
+	int64_t pid = 0;
 	int r;
 
 	if (l == NULL || project == NULL || c == NULL)
 		return SSP_ERR_INVAL;
+	if ((r = ssp_ledger_project_id(l, project, 0, &pid)) != 0)
+		return r;
 	r = ssp_ledger_stmt(l, SSP_ST_CLAIM_BY_RESULT, SQL_CLAIM_BY_RESULT, &st);
 	if (r != 0)
 		goto out;
-	if ((r = ssp_ledger_bind_blob(st, 1, project, 32)) != 0 ||
+	if ((r = ssp_ledger_bind_i64(st, 1, pid)) != 0 ||
 	    (r = ssp_ledger_bind_u64(st, 2, result_id)) != 0)
 		goto out;
 	r = claim_one(l, st, project, c, sig, NULL);
@@ -260,14 +281,17 @@ int ssp_ledger_get_claim(ssp_ledger *l, const uint8_t project[32], uint64_t seq,
 			 uint8_t sig[65], int64_t *batch_id)
 {
 	sqlite3_stmt *st = NULL;
+	int64_t pid = 0;
 	int r;
 
 	if (l == NULL || project == NULL || c == NULL)
 		return SSP_ERR_INVAL;
+	if ((r = ssp_ledger_project_id(l, project, 0, &pid)) != 0)
+		return r;
 	r = ssp_ledger_stmt(l, SSP_ST_CLAIM_BY_SEQ, SQL_CLAIM_BY_SEQ, &st);
 	if (r != 0)
 		goto out;
-	if ((r = ssp_ledger_bind_blob(st, 1, project, 32)) != 0 ||
+	if ((r = ssp_ledger_bind_i64(st, 1, pid)) != 0 ||
 	    (r = ssp_ledger_bind_u64(st, 2, seq)) != 0)
 		goto out;
 	r = claim_one(l, st, project, c, sig, batch_id);
@@ -282,7 +306,7 @@ int ssp_ledger_claims_foreach(ssp_ledger *l, const uint8_t project[32], uint64_t
 	sqlite3_stmt *st = NULL;
 	ssp_claim c;
 	uint8_t sig[65];
-	int64_t batch_id;
+	int64_t batch_id, pid = 0;
 	int r, rc, in_txn = 0;
 
 	if (l == NULL || project == NULL || fn == NULL)
@@ -298,10 +322,16 @@ int ssp_ledger_claims_foreach(ssp_ledger *l, const uint8_t project[32], uint64_t
 	if (r != 0)
 		return r;
 	in_txn = 1;
+	r = ssp_ledger_project_id(l, project, 0, &pid);
+	if (r != 0) {
+		if (r == SSP_ERR_NOT_FOUND)
+			r = 0; /* no claims at all */
+		goto out;
+	}
 	r = ssp_ledger_stmt(l, SSP_ST_CLAIM_RANGE, SQL_CLAIM_RANGE, &st);
 	if (r != 0)
 		goto out;
-	if ((r = ssp_ledger_bind_blob(st, 1, project, 32)) != 0 ||
+	if ((r = ssp_ledger_bind_i64(st, 1, pid)) != 0 ||
 	    (r = ssp_ledger_bind_u64(st, 2, first_seq)) != 0 ||
 	    (r = ssp_ledger_bind_u64(st, 3, last_seq)) != 0)
 		goto out;
@@ -327,14 +357,22 @@ int ssp_ledger_unbatched_stats(ssp_ledger *l, const uint8_t project[32], uint64_
 {
 	sqlite3_stmt *st = NULL;
 	uint64_t cnt = 0, oldest = 0;
+	int64_t pid = 0;
 	int r, rc;
 
 	if (l == NULL || project == NULL)
 		return SSP_ERR_INVAL;
+	r = ssp_ledger_project_id(l, project, 0, &pid);
+	if (r == SSP_ERR_NOT_FOUND) {
+		r = 0; /* no claims at all */
+		goto done;
+	}
+	if (r != 0)
+		return r;
 	r = ssp_ledger_stmt(l, SSP_ST_UNBATCHED_STATS, SQL_UNBATCHED_STATS, &st);
 	if (r != 0)
 		goto out;
-	if ((r = ssp_ledger_bind_blob(st, 1, project, 32)) != 0)
+	if ((r = ssp_ledger_bind_i64(st, 1, pid)) != 0)
 		goto out;
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
@@ -344,6 +382,7 @@ int ssp_ledger_unbatched_stats(ssp_ledger *l, const uint8_t project[32], uint64_
 	if ((r = ssp_ledger_col_u64(st, 0, &cnt)) != 0 ||
 	    (r = ssp_ledger_col_u64(st, 1, &oldest)) != 0)
 		goto out;
+done:
 	if (count != NULL)
 		*count = cnt;
 	if (oldest_signed_at != NULL)

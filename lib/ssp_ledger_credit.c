@@ -7,16 +7,16 @@
 #include "ssp_err.h"
 
 static const char SQL_CREDIT_INSERT[] =
-	"INSERT INTO credits (project, result_id, workunit_id, user_id, host_id, credit,"
+	"INSERT INTO credits (project_id, result_id, workunit_id, user_id, host_id, credit,"
 	" result_digest, granted_at, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-	" ON CONFLICT (project, result_id) DO NOTHING";
+	" ON CONFLICT (project_id, result_id) DO NOTHING";
 
 static const char SQL_CREDIT_GET[] =
 	"SELECT workunit_id, user_id, host_id, credit, result_digest, granted_at, claimed"
-	" FROM credits WHERE project = ?1 AND result_id = ?2";
+	" FROM credits WHERE project_id = ?1 AND result_id = ?2";
 
 static const char SQL_UNCLAIMED_USERS[] =
-	"SELECT DISTINCT user_id FROM credits WHERE project = ?1 AND claimed = 0 ORDER BY user_id";
+	"SELECT DISTINCT user_id FROM credits WHERE project_id = ?1 AND claimed = 0 ORDER BY user_id";
 
 /* Reads the stored credit of (project, result_id) into *out. */
 static int credit_get(ssp_ledger *l, const uint8_t project[32], uint64_t result_id,
@@ -25,13 +25,18 @@ static int credit_get(ssp_ledger *l, const uint8_t project[32], uint64_t result_
 	sqlite3_stmt *st = NULL;
 	ssp_credit c;
 	uint64_t cl = 0;
+	int64_t pid = 0;
 	int r, rc;
 
 	memset(&c, 0, sizeof(c));
+	if (result_id > INT64_MAX)
+		return SSP_ERR_RANGE;
+	if ((r = ssp_ledger_project_id(l, project, 0, &pid)) != 0)
+		return r;
 	r = ssp_ledger_stmt(l, SSP_ST_CREDIT_GET, SQL_CREDIT_GET, &st);
 	if (r != 0)
 		goto out;
-	if ((r = ssp_ledger_bind_blob(st, 1, project, 32)) != 0 ||
+	if ((r = ssp_ledger_bind_i64(st, 1, pid)) != 0 ||
 	    (r = ssp_ledger_bind_u64(st, 2, result_id)) != 0)
 		goto out;
 	rc = sqlite3_step(st);
@@ -70,8 +75,10 @@ static int credit_same(const ssp_credit *a, const ssp_credit *b)
 	       a->granted_at == b->granted_at;
 }
 
-/* Inserts one credit inside the caller's transaction; *inserted = 0 for an identical repeat. */
-static int credit_insert(ssp_ledger *l, const ssp_credit *c, uint64_t now, int *inserted)
+/* Inserts one credit (of project pid) inside the caller's transaction; *inserted = 0 for
+ * an identical repeat. */
+static int credit_insert(ssp_ledger *l, const ssp_credit *c, int64_t pid, uint64_t now,
+			 int *inserted)
 {
 	sqlite3_stmt *st = NULL;
 	ssp_credit old;
@@ -81,7 +88,7 @@ static int credit_insert(ssp_ledger *l, const ssp_credit *c, uint64_t now, int *
 	r = ssp_ledger_stmt(l, SSP_ST_CREDIT_INSERT, SQL_CREDIT_INSERT, &st);
 	if (r != 0)
 		goto out;
-	if ((r = ssp_ledger_bind_blob(st, 1, c->project, 32)) != 0 ||
+	if ((r = ssp_ledger_bind_i64(st, 1, pid)) != 0 ||
 	    (r = ssp_ledger_bind_u64(st, 2, c->result_id)) != 0 ||
 	    (r = ssp_ledger_bind_u64(st, 3, c->workunit_id)) != 0 ||
 	    (r = ssp_ledger_bind_u64(st, 4, c->user_id)) != 0 ||
@@ -116,6 +123,8 @@ out:
 int ssp_ledger_add_credits(ssp_ledger *l, const ssp_credit *c, size_t n, size_t *ninserted)
 {
 	uint64_t now = ssp_ledger_now();
+	const uint8_t *last = NULL;
+	int64_t pid = 0;
 	size_t count = 0;
 	int r, ins;
 
@@ -129,7 +138,14 @@ int ssp_ledger_add_credits(ssp_ledger *l, const ssp_credit *c, size_t n, size_t 
 	if (r != 0)
 		return r;
 	for (size_t i = 0; i < n; i++) {
-		r = credit_insert(l, &c[i], now, &ins);
+		/* Usually one project for all: look its key up once. */
+		if (last == NULL || memcmp(last, c[i].project, 32) != 0) {
+			r = ssp_ledger_project_id(l, c[i].project, 1, &pid);
+			if (r != 0)
+				goto out;
+			last = c[i].project;
+		}
+		r = credit_insert(l, &c[i], pid, now, &ins);
 		if (r != 0)
 			goto out;
 		count += (size_t)ins;
@@ -172,6 +188,7 @@ int ssp_ledger_unclaimed_users(ssp_ledger *l, const uint8_t project[32], uint64_
 	sqlite3_stmt *st = NULL;
 	uint64_t *v = NULL, *nv;
 	size_t len = 0, cap = 0;
+	int64_t pid = 0;
 	int r, rc;
 
 	if (user_ids != NULL)
@@ -180,10 +197,13 @@ int ssp_ledger_unclaimed_users(ssp_ledger *l, const uint8_t project[32], uint64_
 		*n = 0;
 	if (l == NULL || project == NULL || user_ids == NULL || n == NULL)
 		return SSP_ERR_INVAL;
+	r = ssp_ledger_project_id(l, project, 0, &pid);
+	if (r != 0)
+		return r == SSP_ERR_NOT_FOUND ? 0 : r;
 	r = ssp_ledger_stmt(l, SSP_ST_UNCLAIMED_USERS, SQL_UNCLAIMED_USERS, &st);
 	if (r != 0)
 		goto out;
-	if ((r = ssp_ledger_bind_blob(st, 1, project, 32)) != 0)
+	if ((r = ssp_ledger_bind_i64(st, 1, pid)) != 0)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (len == cap) {

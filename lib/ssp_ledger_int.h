@@ -22,6 +22,8 @@ extern const size_t ssp_sql_nmigrations;
 
 /* Cached prepared statements, one slot each. */
 enum ssp_ledger_stmt_id {
+	SSP_ST_PROJECT_GET,
+	SSP_ST_PROJECT_INSERT,
 	SSP_ST_CREDIT_INSERT,
 	SSP_ST_CREDIT_GET,
 	SSP_ST_UNCLAIMED_USERS,
@@ -101,12 +103,17 @@ int ssp_ledger_col_blob(sqlite3_stmt *st, int i, void *out, size_t n);
 /* Column i as a non-negative integer (SSP_ERR_SCHEMA otherwise). */
 int ssp_ledger_col_u64(sqlite3_stmt *st, int i, uint64_t *v);
 
+/* The integer key of project (table projects) into *pid. With create (inside a write
+ * transaction) an unknown project is added; otherwise SSP_ERR_NOT_FOUND when unknown.
+ * Ids are not cached across calls: a rolled-back insert must not leave a stale one. */
+int ssp_ledger_project_id(ssp_ledger *l, const uint8_t project[32], int create, int64_t *pid);
+
 /* The columns ssp_ledger_claim_row reads, from claims c JOIN credits r. */
 #define SSP_LEDGER_CLAIM_COLS \
 	"c.seq, c.result_id, r.workunit_id, r.user_id, r.host_id, c.beneficiary, r.credit," \
 	" r.result_digest, r.granted_at, c.signature, c.batch_id"
 #define SSP_LEDGER_CLAIM_FROM \
-	" FROM claims c JOIN credits r ON r.project = c.project AND r.result_id = c.result_id"
+	" FROM claims c JOIN credits r ON r.project_id = c.project_id AND r.result_id = c.result_id"
 /* Reads a row of SSP_LEDGER_CLAIM_COLS into *c (project from the argument), sig and
  * *batch_id (0 when NULL); sig and batch_id may be NULL. */
 int ssp_ledger_claim_row(sqlite3_stmt *st, const uint8_t project[32], ssp_claim *c,

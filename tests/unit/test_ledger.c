@@ -99,6 +99,18 @@ static int claim_signer(void *ctx, const ssp_claim *c, uint8_t sig[65])
 	return 0;
 }
 
+static int collect_claims_any(void *ctx, const ssp_claim *c, const uint8_t sig[65],
+			      int64_t batch_id)
+{
+	size_t *n = ctx;
+
+	(void)c;
+	(void)sig;
+	(void)batch_id;
+	(*n)++;
+	return 0;
+}
+
 static void fake_batch_sig(const ssp_batch *b, uint8_t sig[65])
 {
 	for (int i = 0; i < 65; i++)
@@ -158,8 +170,8 @@ static void test_open_fresh(void)
 	CU_ASSERT_STRING_EQUAL((const char *)sqlite3_column_text(st, 0), "wal");
 	sqlite3_finalize(st);
 	CU_ASSERT_EQUAL(pragma_int(l, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
-				   " name IN ('credits', 'claims', 'batches', 'batch_payouts',"
-				   " 'batch_signatures', 'txs', 'accounts')"), 7);
+				   " name IN ('projects', 'credits', 'claims', 'batches', 'batch_payouts',"
+				   " 'batch_signatures', 'txs', 'accounts')"), 8);
 	ssp_ledger_close(l);
 	ssp_ledger_close(NULL);
 }
@@ -441,6 +453,59 @@ static void test_credit_idempotent(void)
 	ssp_ledger_close(l);
 }
 
+/* A project the ledger has never seen reads as empty everywhere. */
+static void test_unknown_project(void)
+{
+	ssp_ledger *l = open_fresh("unknown");
+	struct claim_signer_ctx s;
+	struct batch_signer_ctx bs;
+	ssp_ledger_batch b;
+	ssp_credit c, many[2];
+	ssp_claim cl;
+	uint64_t seq = 0, count = 9, oldest = 9, *users = NULL;
+	int64_t id = 9, *ids = NULL;
+	size_t n = 9;
+	uint8_t P3[32];
+
+	memset(&s, 0, sizeof(s));
+	memset(&bs, 0, sizeof(bs));
+	memset(P3, 0x33, 32);
+	add(l, P1, 1, 1, 10);
+	CU_ASSERT_EQUAL(ssp_ledger_next_seq(l, P3, &seq), 0);
+	CU_ASSERT_EQUAL(seq, 1);
+	CU_ASSERT_EQUAL(ssp_ledger_get_credit(l, P3, 1, &c, NULL), SSP_ERR_NOT_FOUND);
+	CU_ASSERT_EQUAL(ssp_ledger_unclaimed_users(l, P3, &users, &n), 0);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL(ssp_ledger_claim_credits(l, P3, 1, ALICE, claim_signer, &s, &n), 0);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL(s.calls, 0);
+	CU_ASSERT_EQUAL(ssp_ledger_get_claim(l, P3, 1, &cl, NULL, NULL), SSP_ERR_NOT_FOUND);
+	CU_ASSERT_EQUAL(ssp_ledger_get_claim_by_result(l, P3, 1, &cl, NULL), SSP_ERR_NOT_FOUND);
+	CU_ASSERT_EQUAL(ssp_ledger_claims_foreach(l, P3, 1, 10, collect_claims_any, &n), 0);
+	CU_ASSERT_EQUAL(ssp_ledger_unbatched_stats(l, P3, &count, &oldest), 0);
+	CU_ASSERT_EQUAL(count, 0);
+	CU_ASSERT_EQUAL(oldest, 0);
+	CU_ASSERT_EQUAL(ssp_ledger_seal_batch(l, P3, 5, BOB, batch_signer, &bs, &id), 0);
+	CU_ASSERT_EQUAL(id, 0);
+	CU_ASSERT_EQUAL(ssp_ledger_batch_next_to_submit(l, P3, &b), SSP_ERR_NOT_FOUND);
+	CU_ASSERT_EQUAL(ssp_ledger_batches_in_state(l, P3, SSP_BATCH_SEALED, &ids, &n), 0);
+	CU_ASSERT_EQUAL(n, 0);
+	/* None of these created the project. */
+	CU_ASSERT_EQUAL(pragma_int(l, "SELECT count(*) FROM projects"), 1);
+
+	/* A new project whose first add is rolled back leaves nothing behind. */
+	many[0] = mkcredit(P3, 5, 1, 10);
+	many[1] = mkcredit(P1, 1, 1, 11); /* conflicts with the stored one */
+	CU_ASSERT_EQUAL(ssp_ledger_add_credits(l, many, 2, &n), SSP_ERR_EXISTS);
+	CU_ASSERT_EQUAL(pragma_int(l, "SELECT count(*) FROM projects"), 1);
+	CU_ASSERT_EQUAL(ssp_ledger_get_credit(l, P3, 5, &c, NULL), SSP_ERR_NOT_FOUND);
+	add(l, P3, 5, 1, 10);
+	CU_ASSERT_EQUAL(ssp_ledger_get_credit(l, P3, 5, &c, NULL), 0);
+	CU_ASSERT_EQUAL(memcmp(c.project, P3, 32), 0);
+	CU_ASSERT_EQUAL(pragma_int(l, "SELECT count(*) FROM projects"), 2);
+	ssp_ledger_close(l);
+}
+
 /* ---- claims ---- */
 
 struct collect {
@@ -614,7 +679,7 @@ static void test_claims_large_backlog(void)
 	CU_ASSERT_EQUAL(pragma_int(l, "SELECT count(*) FROM claims"), 560);
 	/* seq order is result_id order. */
 	CU_ASSERT_EQUAL(pragma_int(l, "SELECT count(*) FROM claims a JOIN claims b ON"
-				   " a.project = b.project AND a.seq < b.seq AND a.result_id > b.result_id"), 0);
+				   " a.project_id = b.project_id AND a.seq < b.seq AND a.result_id > b.result_id"), 0);
 	CU_ASSERT_EQUAL(pragma_int(l, "SELECT max(seq) FROM claims"), 560);
 	CU_ASSERT_EQUAL(pragma_int(l, "SELECT count(*) FROM credits WHERE user_id = 9 AND claimed = 1"), 0);
 	free(v);
@@ -751,16 +816,16 @@ static void test_schema_guards(void)
 	CU_ASSERT_NOT_EQUAL(sqlite3_exec(l->db, "UPDATE batch_payouts SET credit = 0", NULL, NULL, NULL), SQLITE_OK);
 	/* A seq out of order, or a second claim for one result, is refused. */
 	add(l, P1, 4, 1, 40);
-	CU_ASSERT_NOT_EQUAL(sqlite3_exec(l->db, "INSERT INTO claims (project, seq, result_id,"
-					 " beneficiary, signature, signed_at) SELECT project, 5, 4,"
+	CU_ASSERT_NOT_EQUAL(sqlite3_exec(l->db, "INSERT INTO claims (project_id, seq, result_id,"
+					 " beneficiary, signature, signed_at) SELECT project_id, 5, 4,"
 					 " zeroblob(20), zeroblob(65), 0 FROM credits WHERE result_id = 4",
 					 NULL, NULL, NULL), SQLITE_OK);
-	CU_ASSERT_NOT_EQUAL(sqlite3_exec(l->db, "INSERT INTO claims (project, seq, result_id,"
-					 " beneficiary, signature, signed_at) SELECT project, 4, 3,"
+	CU_ASSERT_NOT_EQUAL(sqlite3_exec(l->db, "INSERT INTO claims (project_id, seq, result_id,"
+					 " beneficiary, signature, signed_at) SELECT project_id, 4, 3,"
 					 " zeroblob(20), zeroblob(65), 0 FROM credits WHERE result_id = 3",
 					 NULL, NULL, NULL), SQLITE_OK);
-	CU_ASSERT_EQUAL(sqlite3_exec(l->db, "INSERT INTO claims (project, seq, result_id,"
-				     " beneficiary, signature, signed_at) SELECT project, 4, 4,"
+	CU_ASSERT_EQUAL(sqlite3_exec(l->db, "INSERT INTO claims (project_id, seq, result_id,"
+				     " beneficiary, signature, signed_at) SELECT project_id, 4, 4,"
 				     " zeroblob(20), zeroblob(65), 0 FROM credits WHERE result_id = 4",
 				     NULL, NULL, NULL), SQLITE_OK);
 	/* ...which marked the credit claimed. */
@@ -1298,6 +1363,7 @@ static CU_TestInfo tests[] = {
 	{ "migration runner steps and rollback", test_migrate_steps },
 	{ "concurrent creation", test_concurrent_create },
 	{ "credit idempotency", test_credit_idempotent },
+	{ "unknown project", test_unknown_project },
 	{ "claims gap-free across calls and users", test_claims_gapfree },
 	{ "claims of a large backlog", test_claims_large_backlog },
 	{ "failing claim signer rolls back", test_claim_signer_fails },

@@ -155,20 +155,20 @@ static const struct {
 	const char *what, *sql;
 } zero_checks[] = {
 	{ "seq starts at 1 and is gap-free",
-	  "SELECT count(*) FROM (SELECT project, count(*) n, min(seq) lo, max(seq) hi FROM claims"
-	  " GROUP BY project) WHERE lo != 1 OR hi != n" },
+	  "SELECT count(*) FROM (SELECT project_id, count(*) n, min(seq) lo, max(seq) hi FROM claims"
+	  " GROUP BY project_id) WHERE lo != 1 OR hi != n" },
 	{ "claimed flag equals having a claim",
 	  "SELECT count(*) FROM credits r WHERE r.claimed !="
-	  " EXISTS (SELECT 1 FROM claims c WHERE c.project = r.project AND c.result_id = r.result_id)" },
+	  " EXISTS (SELECT 1 FROM claims c WHERE c.project_id = r.project_id AND c.result_id = r.result_id)" },
 	{ "one claim per credit",
-	  "SELECT count(*) FROM (SELECT 1 FROM claims GROUP BY project, result_id HAVING count(*) > 1)" },
+	  "SELECT count(*) FROM (SELECT 1 FROM claims GROUP BY project_id, result_id HAVING count(*) > 1)" },
 	{ "claims refer to credits",
-	  "SELECT count(*) FROM claims c LEFT JOIN credits r ON r.project = c.project"
+	  "SELECT count(*) FROM claims c LEFT JOIN credits r ON r.project_id = c.project_id"
 	  " AND r.result_id = c.result_id WHERE r.result_id IS NULL" },
 	{ "claims of one user are in result order",
-	  "SELECT count(*) FROM claims a JOIN credits ra ON ra.project = a.project AND ra.result_id = a.result_id"
-	  " JOIN claims b ON b.project = a.project AND b.seq > a.seq"
-	  " JOIN credits rb ON rb.project = b.project AND rb.result_id = b.result_id"
+	  "SELECT count(*) FROM claims a JOIN credits ra ON ra.project_id = a.project_id AND ra.result_id = a.result_id"
+	  " JOIN claims b ON b.project_id = a.project_id AND b.seq > a.seq"
+	  " JOIN credits rb ON rb.project_id = b.project_id AND rb.result_id = b.result_id"
 	  " WHERE ra.user_id = rb.user_id AND ra.result_id > rb.result_id AND b.seq - a.seq < 50" },
 	{ "batch claim counts and seq ranges",
 	  "SELECT count(*) FROM batches b WHERE b.nclaims != (SELECT count(*) FROM claims c WHERE c.batch_id = b.id)"
@@ -176,16 +176,16 @@ static const struct {
 	  " OR b.last_seq != (SELECT max(seq) FROM claims c WHERE c.batch_id = b.id)" },
 	{ "claims lie in their batch's range and project",
 	  "SELECT count(*) FROM claims c JOIN batches b ON b.id = c.batch_id"
-	  " WHERE c.project != b.project OR c.seq < b.first_seq OR c.seq > b.last_seq" },
+	  " WHERE c.project_id != b.project_id OR c.seq < b.first_seq OR c.seq > b.last_seq" },
 	{ "batch total = sum of its claims",
 	  "SELECT count(*) FROM batches b WHERE b.total_credit != (SELECT sum(r.credit) FROM claims c"
-	  " JOIN credits r ON r.project = c.project AND r.result_id = c.result_id WHERE c.batch_id = b.id)" },
+	  " JOIN credits r ON r.project_id = c.project_id AND r.result_id = c.result_id WHERE c.batch_id = b.id)" },
 	{ "batch total = sum of its payouts",
 	  "SELECT count(*) FROM batches b WHERE b.total_credit !="
 	  " (SELECT coalesce(sum(credit), -1) FROM batch_payouts p WHERE p.batch_id = b.id)" },
 	{ "payouts = claims summed per beneficiary",
 	  "SELECT count(*) FROM (SELECT c.batch_id, c.beneficiary, sum(r.credit) s FROM claims c"
-	  " JOIN credits r ON r.project = c.project AND r.result_id = c.result_id"
+	  " JOIN credits r ON r.project_id = c.project_id AND r.result_id = c.result_id"
 	  " WHERE c.batch_id IS NOT NULL GROUP BY c.batch_id, c.beneficiary) x"
 	  " LEFT JOIN batch_payouts p ON p.batch_id = x.batch_id AND p.beneficiary = x.beneficiary"
 	  " WHERE p.credit IS NOT x.s" },
@@ -194,10 +194,10 @@ static const struct {
 	  " WHERE c.batch_id = p.batch_id AND c.beneficiary = p.beneficiary)" },
 	{ "batches tile the seq line from 1",
 	  "SELECT count(*) FROM batches b WHERE b.first_seq != 1 + coalesce((SELECT max(last_seq)"
-	  " FROM batches a WHERE a.project = b.project AND a.first_seq < b.first_seq), 0)" },
+	  " FROM batches a WHERE a.project_id = b.project_id AND a.first_seq < b.first_seq), 0)" },
 	{ "no unbatched claim below a batched one",
 	  "SELECT count(*) FROM claims c WHERE c.batch_id IS NULL AND c.seq <"
-	  " (SELECT max(last_seq) FROM batches b WHERE b.project = c.project)" },
+	  " (SELECT max(last_seq) FROM batches b WHERE b.project_id = c.project_id)" },
 	{ "every batch has its sealer's signature",
 	  "SELECT count(*) FROM batches b WHERE NOT EXISTS (SELECT 1 FROM batch_signatures s"
 	  " WHERE s.batch_id = b.id)" },

@@ -1,0 +1,241 @@
+/* Benchmark: the ledger's write paths on a real file (WAL, synchronous=FULL).
+ *  1. N credit rows (default 1,000,000) in transactions of 10,000 (ssp_ledger_add_credits);
+ *  2. 2,000 credit rows, one transaction per row (the validator's pattern: one per work unit);
+ *  3. claims signed (secp256k1, EIP-712) and stored, one ssp_ledger_claim_credits per user;
+ *  4. the same with a no-op signer (the ledger's own cost);
+ *  5. batches of 1,000 claims sealed (Merkle root, payouts) and stored.
+ * Usage: bench_ledger [N]. The database lives in a private temp dir ($TMPDIR or /tmp),
+ * removed at the end. Prints figures, never pass/fail. */
+#include "ssp_eip712.h"
+#include "ssp_err.h"
+#include "ssp_key.h"
+#include "ssp_ledger.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BATCH_ROWS 10000
+#define SINGLE_ROWS 2000
+#define CLAIM_USERS 50
+#define CLAIMS_PER_USER 400
+#define SEAL_SIZE 1000
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void mkcredit(ssp_credit *c, const uint8_t project[32], uint64_t result_id, uint64_t user)
+{
+	memset(c, 0, sizeof(*c));
+	memcpy(c->project, project, 32);
+	c->result_id = result_id;
+	c->workunit_id = result_id / 2;
+	c->user_id = user;
+	c->host_id = 10000 + user;
+	c->credit = 1000000 + result_id % 997;
+	memset(c->result_digest, (int)(result_id & 0xff), 32);
+	c->result_digest[0] = (uint8_t)(result_id >> 8);
+	c->granted_at = 1700000000 + result_id / 100;
+}
+
+struct key_ctx {
+	uint8_t seckey[32];
+	ssp_domain dom;
+};
+
+static int key_claim_signer(void *ctx, const ssp_claim *c, uint8_t sig[65])
+{
+	struct key_ctx *k = ctx;
+	uint8_t digest[32];
+
+	ssp_eip712_claim_digest(&k->dom, c, digest);
+	return ssp_sign(k->seckey, digest, sig);
+}
+
+static int key_batch_signer(void *ctx, const ssp_batch *b, uint8_t sig[65])
+{
+	struct key_ctx *k = ctx;
+	uint8_t digest[32];
+
+	ssp_eip712_batch_digest(&k->dom, b, digest);
+	return ssp_sign(k->seckey, digest, sig);
+}
+
+static int nop_claim_signer(void *ctx, const ssp_claim *c, uint8_t sig[65])
+{
+	(void)ctx;
+	memset(sig, 0, 65);
+	memcpy(sig, &c->seq, sizeof(c->seq));
+	return 0;
+}
+
+static int die(const char *what, int rc)
+{
+	fprintf(stderr, "bench_ledger: %s: %s\n", what, ssp_strerror(rc));
+	return 1;
+}
+
+/* Adds CLAIM_USERS × CLAIMS_PER_USER credits from result `base`, then claims them user by
+ * user with sign; returns the seconds spent claiming, or < 0. */
+static double claim_run(ssp_ledger *l, const uint8_t project[32], uint64_t base,
+			ssp_claim_signer sign, void *ctx, size_t *total)
+{
+	ssp_credit *v = malloc(CLAIM_USERS * CLAIMS_PER_USER * sizeof(*v));
+	uint8_t ben[20];
+	size_t n = 0;
+	double t0, t;
+	int rc;
+
+	*total = 0;
+	if (v == NULL)
+		return -1;
+	for (size_t i = 0; i < CLAIM_USERS * CLAIMS_PER_USER; i++)
+		mkcredit(&v[i], project, base + i, 1 + i % CLAIM_USERS);
+	rc = ssp_ledger_add_credits(l, v, CLAIM_USERS * CLAIMS_PER_USER, NULL);
+	free(v);
+	if (rc != 0) {
+		die("add credits for claims", rc);
+		return -1;
+	}
+	t0 = now();
+	for (uint64_t u = 1; u <= CLAIM_USERS; u++) {
+		memset(ben, (int)u, sizeof(ben));
+		rc = ssp_ledger_claim_credits(l, project, u, ben, sign, ctx, &n);
+		if (rc != 0) {
+			die("claim", rc);
+			return -1;
+		}
+		*total += n;
+	}
+	t = now() - t0;
+	return t;
+}
+
+int main(int argc, char **argv)
+{
+	long nrows = argc > 1 ? atol(argv[1]) : 1000000;
+	char dir[PATH_MAX], path[PATH_MAX + 16], side[PATH_MAX + 32];
+	const char *tmp = getenv("TMPDIR");
+	ssp_ledger *l = NULL;
+	ssp_credit *v = NULL;
+	struct key_ctx k;
+	uint8_t project[32], signer[20];
+	double t0, t_bulk, t_single, t_sign, t_nop, t_seal;
+	size_t nsigned = 0, nnop = 0, nbatches = 0, nsealed = 0;
+	uint64_t count = 0;
+	int rc, ret = 1;
+
+	if (nrows < BATCH_ROWS) {
+		fprintf(stderr, "usage: bench_ledger [N >= %d]\n", BATCH_ROWS);
+		return 2;
+	}
+	snprintf(dir, sizeof(dir), "%s/ssp-bench-ledger-XXXXXX", tmp ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		perror("bench_ledger: mkdtemp");
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/ledger.db", dir);
+	ssp_project_id("https://boinc.example.org/ssp/", project);
+	if ((rc = ssp_ledger_open(path, &l)) != 0) {
+		die("open", rc);
+		goto out;
+	}
+	v = malloc(BATCH_ROWS * sizeof(*v));
+	if (v == NULL)
+		goto out;
+
+	/* 1. Bulk: transactions of BATCH_ROWS rows. */
+	t0 = now();
+	for (long done = 0; done + BATCH_ROWS <= nrows; done += BATCH_ROWS) {
+		for (long i = 0; i < BATCH_ROWS; i++)
+			mkcredit(&v[i], project, (uint64_t)(done + i + 1), 1 + (uint64_t)((done + i) * 7919 % 10000));
+		if ((rc = ssp_ledger_add_credits(l, v, BATCH_ROWS, NULL)) != 0) {
+			die("add credits", rc);
+			goto out;
+		}
+	}
+	t_bulk = now() - t0;
+	nrows -= nrows % BATCH_ROWS;
+
+	/* 2. One transaction (and one WAL fsync) per row. */
+	t0 = now();
+	for (long i = 0; i < SINGLE_ROWS; i++) {
+		mkcredit(&v[0], project, (uint64_t)(nrows + i + 1), 1 + (uint64_t)(i % 10000));
+		if ((rc = ssp_ledger_add_credit(l, &v[0], NULL)) != 0) {
+			die("add credit", rc);
+			goto out;
+		}
+	}
+	t_single = now() - t0;
+
+	/* 3. and 4. Claims, on a second project so the 1M unclaimed rows stay out of the way. */
+	{
+		uint8_t p2[32], p3[32];
+
+		ssp_project_id("https://boinc.example.org/ssp-claims/", p2);
+		ssp_project_id("https://boinc.example.org/ssp-nop/", p3);
+		memset(&k, 0, sizeof(k));
+		if ((rc = ssp_key_generate(k.seckey)) != 0 || (rc = ssp_key_address(k.seckey, signer)) != 0) {
+			die("key", rc);
+			goto out;
+		}
+		k.dom.chain_id = 31337;
+		memset(k.dom.contract, 0x5f, 20);
+		t_sign = claim_run(l, p2, 1, key_claim_signer, &k, &nsigned);
+		t_nop = claim_run(l, p3, 1, nop_claim_signer, NULL, &nnop);
+		if (t_sign < 0 || t_nop < 0)
+			goto out;
+
+		/* 5. Seal the signed claims in batches of SEAL_SIZE. */
+		t0 = now();
+		for (;;) {
+			int64_t id = 0;
+
+			if ((rc = ssp_ledger_seal_batch(l, p2, SEAL_SIZE, signer, key_batch_signer, &k, &id)) != 0) {
+				die("seal", rc);
+				goto out;
+			}
+			if (id == 0)
+				break;
+			nbatches++;
+		}
+		t_seal = now() - t0;
+		if ((rc = ssp_ledger_unbatched_stats(l, p2, &count, NULL)) != 0) {
+			die("stats", rc);
+			goto out;
+		}
+		nsealed = nsigned - (size_t)count;
+	}
+
+	printf("ledger credit rows inserted/s: %.0f (%ld rows, transactions of %d, %.2f s)\n",
+	       (double)nrows / t_bulk, nrows, BATCH_ROWS, t_bulk);
+	printf("ledger credit rows inserted/s, one transaction per row: %.0f (%d rows, %.2f s,"
+	       " %.2f ms per commit)\n", SINGLE_ROWS / t_single, SINGLE_ROWS, t_single,
+	       1000.0 * t_single / SINGLE_ROWS);
+	printf("ledger claims signed+stored/s: %.0f (%zu claims, %d users, secp256k1 EIP-712)\n",
+	       (double)nsigned / t_sign, nsigned, CLAIM_USERS);
+	printf("ledger claims stored/s, no-op signer: %.0f (%zu claims)\n", (double)nnop / t_nop, nnop);
+	printf("ledger claims sealed/s: %.0f (%zu batches of up to %d, %.3f s)\n",
+	       (double)nsealed / t_seal, nbatches, SEAL_SIZE, t_seal);
+	printf("ratio bulk / per-row insert rate: %.1f\n",
+	       ((double)nrows / t_bulk) / (SINGLE_ROWS / t_single));
+	ret = 0;
+out:
+	free(v);
+	ssp_ledger_close(l);
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+	rmdir(dir);
+	return ret;
+}
