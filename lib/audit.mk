@@ -7,3 +7,12 @@ tests_unit_test_export_SOURCES = tests/unit/test_export.c
 tests_unit_test_export_LDADD = tests/unit/libsspcu.a $(SSP_LIBS) $(CUNIT_LIBS)
 tests_unit_test_export_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 TESTS += tests/unit/test_export
+
+lib_libssp_a_SOURCES += lib/ssp_stats.c lib/ssp_stats.h
+
+check_PROGRAMS += tests/unit/test_stats
+tests_unit_test_stats_SOURCES = tests/unit/test_stats.c
+tests_unit_test_stats_LDADD = tests/unit/libsspcu.a $(SSP_LIBS) $(CUNIT_LIBS)
+tests_unit_test_stats_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+TESTS += tests/unit/test_stats
+EXTRA_DIST += tests/data/stats/README.md tests/data/stats/user.xml
