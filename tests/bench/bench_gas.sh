@@ -167,7 +167,11 @@ for n in $SIZES; do
 	printf '  %4s claims: %9s / %-9s\n' "$n" "${G[share,returning,$n]}" "${G[share,new,$n]}"
 done
 case " $SIZES " in
-*" 64 "*" 256 "*)
+*" 64 "*) ;;
+*) exit 0 ;;
+esac
+case " $SIZES " in
+*" 256 "*)
 	echo "ShareMinter marginal gas per new payout (256 vs 64 all-new): $(((G[share,new,256] - G[share,new,64]) / 192))"
 	echo "aims: <= 2000 gas/claim at 256 returning: $((G[share,returning,256] / 256));" \
 		"<= 26000 at 256 all-new: $((G[share,new,256] / 256));" \
