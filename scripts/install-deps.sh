@@ -12,7 +12,7 @@ DEBIAN_PACKAGES=(
 	libsecp256k1-dev libjansson-dev libxml2-dev nettle-dev libinih-dev
 	libmariadb-dev libcunit1-dev libboinc-app-dev
 	boinc-client mariadb-server mariadb-client
-	nodejs npm python3 procps psmisc xxd
+	nodejs npm python3 procps psmisc xxd jq bc
 )
 
 SUDO=
