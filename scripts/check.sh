@@ -14,9 +14,9 @@ scripts/install-deps.sh
 # Counts the results that Automake's test driver recorded in DIR's .trs files.
 tally() {
 	local dir=$1 pass fail skip
-	pass=$(find "$dir" -name '*.trs' -exec grep -h '^:test-result: PASS' {} + | wc -l)
-	fail=$(find "$dir" -name '*.trs' -exec grep -h -E '^:test-result: (FAIL|ERROR|XPASS)' {} + | wc -l)
-	skip=$(find "$dir" -name '*.trs' -exec grep -h '^:test-result: SKIP' {} + | wc -l)
+	pass=$( (find "$dir" -name '*.trs' -exec grep -h '^:test-result: PASS' {} + || true) | wc -l)
+	fail=$( (find "$dir" -name '*.trs' -exec grep -h -E '^:test-result: (FAIL|ERROR|XPASS)' {} + || true) | wc -l)
+	skip=$( (find "$dir" -name '*.trs' -exec grep -h '^:test-result: SKIP' {} + || true) | wc -l)
 	echo "$pass $fail $skip"
 }
 
