@@ -71,7 +71,8 @@ int ssp_ledger_unclaimed_users(ssp_ledger *l, const uint8_t project[32], uint64_
 /* ---- claims: signed ShareClaims, seq gap-free per project from 1 ---- */
 
 /* Signs claim c (its EIP-712 digest) into sig: r‖s‖v. Returns 0, or a negative SSP_ERR_*
- * which aborts the whole operation. */
+ * which aborts the whole operation. It runs inside the ledger's write transaction: it must
+ * not use the ledger, and while it runs other writers wait. */
 typedef int (*ssp_claim_signer)(void *ctx, const ssp_claim *c, uint8_t sig[65]);
 
 /* In one transaction: every unclaimed credit of user_id (result_id ascending) gets the next
@@ -142,7 +143,8 @@ typedef struct ssp_ledger_batch {
 /* Frees b's arrays and zeroes it (NULL ok). */
 void ssp_ledger_batch_clear(ssp_ledger_batch *b);
 
-/* Signs batch b (its EIP-712 digest) into sig. 0 or a negative SSP_ERR_* aborting the seal. */
+/* Signs batch b (its EIP-712 digest) into sig. 0 or a negative SSP_ERR_* aborting the seal.
+ * Runs inside the write transaction, like ssp_claim_signer. */
 typedef int (*ssp_batch_signer)(void *ctx, const ssp_batch *b, uint8_t sig[65]);
 
 /* In one transaction: takes up to max_claims (1..SSP_LEDGER_MAX_BATCH_CLAIMS) unbatched

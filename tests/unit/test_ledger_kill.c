@@ -7,6 +7,7 @@
 #include "ssp_ledger.h"
 #include "ssp_ledger_int.h"
 
+#include <dirent.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -322,9 +323,34 @@ static CU_TestInfo tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
+/* Removes the suite's private temp dir and the databases in it. */
+static void cleanup_tmpdir(void)
+{
+	const char *dir = ssp_cu_tmpdir();
+	char path[PATH_MAX + 256];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
 int main(void)
 {
+	int rc;
+
 	memset(projects[0], 0x11, 32);
 	memset(projects[1], 0x22, 32);
-	return ssp_cu_run("ledger_kill", tests);
+	rc = ssp_cu_run("ledger_kill", tests);
+
+	cleanup_tmpdir();
+	return rc;
 }
