@@ -67,7 +67,7 @@ esac
 
 # ------------------------------------------------------------------ output helpers
 
-NSTEPS=11
+NSTEPS=12
 STEP=0
 T0=$(date +%s)
 STEP_T0=$T0
@@ -154,16 +154,15 @@ stop_pid() {
 # Processes started under $T by our own children (BOINC apps in slot directories, their
 # science tasks): their working directory or command line is inside $T.
 procs_in_tmp() {
-	local p cwd
+	local p cwd cmd
 	for p in /proc/[0-9]*; do
-		[ "${p#/proc/}" = "$$" ] && continue
+		case "${p#/proc/}" in "$$" | "$BASHPID") continue ;; esac
 		cwd=$(readlink "$p/cwd" 2>/dev/null) || continue
 		case "$cwd" in
 		"$T" | "$T"/*) echo "${p#/proc/}"; continue ;;
 		esac
-		if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$T/"; then
-			echo "${p#/proc/}"
-		fi
+		cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+		case "$cmd" in *"$T/"*) echo "${p#/proc/}" ;; esac
 	done
 }
 
@@ -171,6 +170,7 @@ cleanup() {
 	local rc=$? pid
 	set +e
 	trap - EXIT INT TERM
+	cd /
 	for pid in "${PIDS[@]}"; do
 		stop_pid "$pid"
 	done
@@ -593,7 +593,6 @@ ssp_mariadb_sql -t "$DB_NAME" -e "select r.name as result, r.userid, r.hostid, r
 
 step "Running ssp_validator: quorum, credit, signed claims and batches"
 [ -x "$VALIDATOR" ] || missing "ssp_validator (validator/)" "$VALIDATOR was not built"
-cd "$PROJECT_DIR"
 timeout 120 "$VALIDATOR" --app "$APP_NAME" --one_pass --project_dir "$PROJECT_DIR" \
 	--config "$SSPCONF" -d 3 >"$T/log/validator.log" 2>&1 ||
 	{ sed 's/^/      | /' "$T/log/validator.log"; die "ssp_validator failed (exit $?)"; }
@@ -637,4 +636,60 @@ sed 's/^/      | /' "$T/log/bridge.log"
 ledger_sql -header -column "select b.id as batch, b.first_seq, b.last_seq, b.state, lower(hex(t.hash)) as tx, t.block_number from batches b left join txs t on t.batch_id = b.id and t.state = 'FINAL' order by b.id" |
 	sed 's/^/        /'
 
+# ------------------------------------------------------------------ 11. balances
+
+step "Reading the volunteers' SSP balances from the chain"
+# Credit BOINC granted to each volunteer's valid results (BOINC database), in
+# micro-cobblestones as DESIGN §3 defines them (llround(granted_credit × 1e6) per result).
+CREDITS=$(ssp_mariadb_sql -N -B "$DB_NAME" -e "select userid, granted_credit from result where validate_state = 1 order by id")
+SUPPLY=$(cast_val "$TOKEN" "totalSupply()(uint256)")
+TABLE=$T/log/balances.txt
+BALANCES=
+for i in 0 1; do
+	BALANCES+="${VOL_USERID[$i]} ${VOL_ADDR[$i]} $(cast_val "$TOKEN" "balanceOf(address)(uint256)" "${VOL_ADDR[$i]}") "
+done
+python3 - "$RATE" "$NWU" "$SUPPLY" "${VOL_NAMES[*]}" "$BALANCES" "$CREDITS" >"$TABLE" <<'EOF' || OK_TABLE=$?
+import math, sys
+rate, nwu, supply = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+names = sys.argv[4].split()
+b = sys.argv[5].split()
+vols = [(names[i], int(b[3 * i]), b[3 * i + 1], int(b[3 * i + 2])) for i in range(len(names))]
+credit = {}
+for line in sys.argv[6].splitlines():
+    uid, gc = line.split()
+    micro = math.floor(float(gc) * 1e6 + 0.5)  # llround for a positive value
+    credit[int(uid)] = credit.get(int(uid), 0) + micro
+def ssp(wei):
+    return "%d.%018d" % divmod(wei, 10**18)
+# what the demo's work units are worth: work unit k is 10·k cobblestones
+planned = sum(10 * k for k in range(1, nwu + 1)) * 10**6
+print("%-9s %-5s %-42s %14s %28s %28s  %s" % ("volunteer", "user", "payout address",
+      "credit granted", "expected SSP = credit x rate", "SSP balance (chain)", "check"))
+bad = 0
+total = 0
+for name, uid, addr, bal in vols:
+    c = credit.get(uid, 0)
+    want = c * rate
+    total += bal
+    ok = bal == want and c == planned
+    bad += not ok
+    print("%-9s %-5d %-42s %14s %28s %28s  %s" % (name, uid, addr, "%d.%06d" % divmod(c, 10**6),
+          ssp(want), ssp(bal), "ok" if ok else "MISMATCH"))
+print("total supply %s SSP = sum of the balances: %s" % (ssp(supply), "ok" if supply == total else "MISMATCH"))
+bad += supply != total
+print("planned credit per volunteer: %s cobblestones (work unit k is worth 10·k)" % ("%d.%06d" % divmod(planned, 10**6)))
+sys.exit(1 if bad else 0)
+EOF
+sed 's/^/      /' "$TABLE"
+[ "${OK_TABLE:-0}" = 0 ] || die "the SSP balances do not equal credit × rate"
+
+# ------------------------------------------------------------------ 12. export + audit
+
+step "Publishing the project's export and auditing it"
+if ! "$SSP" export --help >/dev/null 2>&1; then
+	missing "ssp export (tools/cmd_export.c)" "\`$SSP export\` is not a command yet"
+fi
+if ! "$SSP" audit --help >/dev/null 2>&1; then
+	missing "ssp audit (tools/cmd_audit.c)" "\`$SSP audit\` is not a command yet"
+fi
 die "the export and audit steps are not written yet"
