@@ -1,1 +1,20 @@
 # Build rules for client/ (included by the top-level Makefile.am).
+# ssp_wrapper: the BOINC wrapper application. Only client/ links the BOINC API.
+bin_PROGRAMS += client/ssp_wrapper
+client_ssp_wrapper_SOURCES = client/main.c client/wrapper.c client/wrapper.h \
+	client/wproc.c client/wproc.h
+client_ssp_wrapper_CPPFLAGS = $(AM_CPPFLAGS) $(BOINC_CFLAGS)
+# --as-needed keeps the libraries the wrapper does not use (curl, sqlite, ...) out of
+# its process: every mapped library costs resident memory on the volunteer's machine.
+client_ssp_wrapper_LDFLAGS = $(AM_LDFLAGS) -Wl,--as-needed
+client_ssp_wrapper_LDADD = $(SSP_LIBS) $(BOINC_LIBS)
+
+# ssp_sci: the example science application (no BOINC API) and its job.xml.
+noinst_PROGRAMS += client/examples/ssp_sci
+client_examples_ssp_sci_SOURCES = client/examples/ssp_sci.c
+EXTRA_DIST += client/examples/job.xml
+
+# ssp_receipt_check: strict receipt parse and digest check, for the integration tests.
+check_PROGRAMS += client/ssp_receipt_check
+client_ssp_receipt_check_SOURCES = client/receipt_check.c
+client_ssp_receipt_check_LDADD = $(SSP_LIBS)

@@ -490,17 +490,21 @@ const char *ssp_jobxml_first_ignored(const ssp_jobxml *job)
 	return job->first_ignored;
 }
 
-int ssp_jobxml_subst(const char *s, const char *project_dir, char **out)
+int ssp_jobxml_replace(const char *s, const char *macro, const char *value, char **out)
 {
-	static const char macro[] = "$PROJECT_DIR";
-	const size_t mlen = sizeof(macro) - 1, plen = strlen(project_dir);
+	const size_t mlen = strlen(macro), vlen = strlen(value);
 	size_t need = 0;
 	const char *p, *q;
 	char *buf, *w;
 
 	*out = NULL;
-	for (p = s; (q = strstr(p, macro)) != NULL; p = q + mlen)
-		need += (size_t)(q - p) + plen;
+	if (mlen == 0)
+		return SSP_ERR_INVAL;
+	for (p = s; (q = strstr(p, macro)) != NULL; p = q + mlen) {
+		need += (size_t)(q - p) + vlen;
+		if (need > SSP_JOBXML_MAX_STRING)
+			return SSP_ERR_TOO_BIG;
+	}
 	need += strlen(p);
 	if (need > SSP_JOBXML_MAX_STRING)
 		return SSP_ERR_TOO_BIG;
@@ -511,12 +515,17 @@ int ssp_jobxml_subst(const char *s, const char *project_dir, char **out)
 	for (p = s; (q = strstr(p, macro)) != NULL; p = q + mlen) {
 		memcpy(w, p, (size_t)(q - p));
 		w += q - p;
-		memcpy(w, project_dir, plen);
-		w += plen;
+		memcpy(w, value, vlen);
+		w += vlen;
 	}
 	strcpy(w, p);
 	*out = buf;
 	return 0;
+}
+
+int ssp_jobxml_subst(const char *s, const char *project_dir, char **out)
+{
+	return ssp_jobxml_replace(s, "$PROJECT_DIR", project_dir, out);
 }
 
 void ssp_jobxml_argv_free(char **argv)

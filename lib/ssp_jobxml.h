@@ -81,6 +81,11 @@ const char *ssp_jobxml_output_at(const ssp_jobxml *job, size_t i);
 size_t ssp_jobxml_nignored(const ssp_jobxml *job);
 const char *ssp_jobxml_first_ignored(const ssp_jobxml *job);
 
+/* Replaces every occurrence of macro (non-empty) in s by value, left to right, without
+ * rescanning the replacement. Returns a new string (*out, caller frees); SSP_ERR_TOO_BIG when
+ * the result would exceed SSP_JOBXML_MAX_STRING, SSP_ERR_INVAL, SSP_ERR_NOMEM. */
+int ssp_jobxml_replace(const char *s, const char *macro, const char *value, char **out);
+
 /* Replaces every "$PROJECT_DIR" in s by project_dir. Returns a new string (*out, caller frees);
  * SSP_ERR_TOO_BIG when the result would exceed SSP_JOBXML_MAX_STRING, SSP_ERR_NOMEM. */
 int ssp_jobxml_subst(const char *s, const char *project_dir, char **out);

@@ -1,15 +1,19 @@
 #include "ssp_sha256.h"
 #include "ssp_err.h"
+#include "ssp_hex.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* nettle rather than OpenSSL: the wrapper hashes its outputs with this module, and mapping
+ * libcrypto would cost the volunteer's machine several MB of resident memory for the whole
+ * run (docs/wrapper.md). nettle is already the project's keccak provider. */
 struct ssp_sha256_ctx {
-	EVP_MD_CTX *md;
+	struct sha256_ctx c;
 };
 
 int ssp_sha256_new(ssp_sha256_ctx **out)
@@ -17,58 +21,46 @@ int ssp_sha256_new(ssp_sha256_ctx **out)
 	ssp_sha256_ctx *c;
 
 	*out = NULL;
-	c = calloc(1, sizeof(*c));
+	c = malloc(sizeof(*c));
 	if (c == NULL)
 		return SSP_ERR_NOMEM;
-	c->md = EVP_MD_CTX_new();
-	if (c->md == NULL) {
-		free(c);
-		return SSP_ERR_NOMEM;
-	}
-	if (EVP_DigestInit_ex(c->md, EVP_sha256(), NULL) != 1) {
-		ssp_sha256_free(c);
-		return SSP_ERR_CRYPTO;
-	}
+	sha256_init(&c->c);
 	*out = c;
 	return 0;
 }
 
 int ssp_sha256_update(ssp_sha256_ctx *ctx, const void *data, size_t len)
 {
-	if (len == 0)
-		return 0;
-	return EVP_DigestUpdate(ctx->md, data, len) == 1 ? 0 : SSP_ERR_CRYPTO;
+	if (len > 0)
+		sha256_update(&ctx->c, len, data);
+	return 0;
 }
 
 int ssp_sha256_final(ssp_sha256_ctx *ctx, uint8_t out[SSP_SHA256_LEN])
 {
-	unsigned int n = 0;
-
-	if (EVP_DigestFinal_ex(ctx->md, out, &n) != 1 || n != SSP_SHA256_LEN)
-		return SSP_ERR_CRYPTO;
-	return EVP_DigestInit_ex(ctx->md, EVP_sha256(), NULL) == 1 ? 0 : SSP_ERR_CRYPTO;
+	/* sha256_digest also resets the context for a new message. */
+	sha256_digest(&ctx->c, SSP_SHA256_LEN, out);
+	return 0;
 }
 
 void ssp_sha256_free(ssp_sha256_ctx *ctx)
 {
 	if (ctx == NULL)
 		return;
-	EVP_MD_CTX_free(ctx->md);
+	ssp_wipe(ctx, sizeof(*ctx));
 	free(ctx);
 }
 
 int ssp_sha256(const void *data, size_t len, uint8_t out[SSP_SHA256_LEN])
 {
-	ssp_sha256_ctx *c = NULL;
-	int rc;
+	struct sha256_ctx c;
 
-	rc = ssp_sha256_new(&c);
-	if (rc == 0)
-		rc = ssp_sha256_update(c, data, len);
-	if (rc == 0)
-		rc = ssp_sha256_final(c, out);
-	ssp_sha256_free(c);
-	return rc;
+	sha256_init(&c);
+	if (len > 0)
+		sha256_update(&c, len, data);
+	sha256_digest(&c, SSP_SHA256_LEN, out);
+	ssp_wipe(&c, sizeof(c));
+	return 0;
 }
 
 int ssp_sha256_file(const char *path, uint8_t out[SSP_SHA256_LEN], uint64_t *nbytes)

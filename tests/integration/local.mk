@@ -14,3 +14,10 @@ EXTRA_DIST += tests/integration/30-contract-token.sh tests/integration/31-contra
 TESTS += tests/integration/10-validator-quorum.sh
 EXTRA_DIST += tests/integration/10-validator-quorum.sh validator/testlib.sh
 # -- end validator --
+# -- wrapper (ssp_wrapper standalone and under the real BOINC client) --
+TESTS += tests/integration/20-wrapper-standalone.sh tests/integration/21-wrapper-client-run.sh
+EXTRA_DIST += tests/integration/20-wrapper-standalone.sh tests/integration/21-wrapper-client-run.sh \
+	tests/data/wrapper/boinc_env.sh \
+	tests/data/wrapper/fail.sh tests/data/wrapper/crash.sh tests/data/wrapper/env.sh \
+	tests/data/wrapper/launch.sh
+# -- end wrapper --

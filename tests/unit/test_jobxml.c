@@ -267,6 +267,14 @@ static void test_subst(void)
 	big[sizeof(big) - 1] = '\0';
 	CU_ASSERT_EQUAL(ssp_jobxml_subst("$PROJECT_DIR/x", big, &s), SSP_ERR_TOO_BIG);
 	CU_ASSERT_PTR_NULL(s);
+	/* Other macros; a prefix of a longer name is replaced too, like BOINC's wrapper does. */
+	CU_ASSERT_EQUAL(ssp_jobxml_replace("-t $NTHREADS $NTHREADSX", "$NTHREADS", "4", &s), 0);
+	CU_ASSERT_STRING_EQUAL(s, "-t 4 4X");
+	free(s);
+	CU_ASSERT_EQUAL(ssp_jobxml_replace("abc", "", "x", &s), SSP_ERR_INVAL);
+	CU_ASSERT_EQUAL(ssp_jobxml_replace("", "$PWD", "x", &s), 0);
+	CU_ASSERT_STRING_EQUAL(s, "");
+	free(s);
 }
 
 static void test_split(void)

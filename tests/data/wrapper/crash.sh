@@ -1,0 +1,4 @@
+#!/bin/sh
+# A task that dies from a signal (SIGSEGV sent to itself).
+kill -SEGV $$
+sleep 5
