@@ -16,3 +16,12 @@ tests_unit_test_stats_LDADD = tests/unit/libsspcu.a $(SSP_LIBS) $(CUNIT_LIBS)
 tests_unit_test_stats_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 TESTS += tests/unit/test_stats
 EXTRA_DIST += tests/data/stats/README.md tests/data/stats/user.xml
+
+lib_libssp_a_SOURCES += lib/ssp_audit.c lib/ssp_audit.h lib/ssp_audit_chain.c \
+	lib/ssp_audit_report.c
+
+check_PROGRAMS += tests/unit/test_audit
+tests_unit_test_audit_SOURCES = tests/unit/test_audit.c
+tests_unit_test_audit_LDADD = tests/unit/libsspcu.a $(SSP_LIBS) $(CUNIT_LIBS)
+tests_unit_test_audit_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+TESTS += tests/unit/test_audit
