@@ -1,8 +1,9 @@
-/* ssp claim digest | sign: the EIP-712 ShareClaim of DESIGN §3. */
+/* ssp claim digest | sign | proof | verify-proof: the EIP-712 ShareClaim of DESIGN §3. */
 #include "ssp_claim_json.h"
 #include "ssp_cmd.h"
 #include "ssp_eip712.h"
 #include "ssp_err.h"
+#include "ssp_export.h"
 #include "ssp_file.h"
 #include "ssp_hex.h"
 #include "ssp_key.h"
@@ -16,7 +17,9 @@
 
 static const char claim_help[] =
 	"Usage: ssp claim digest --chain-id N --contract ADDR CLAIM.json\n"
-	"       ssp claim sign --keystore K --password-file P --chain-id N --contract ADDR CLAIM.json\n\n"
+	"       ssp claim sign --keystore K --password-file P --chain-id N --contract ADDR CLAIM.json\n"
+	"       ssp claim proof --export DIR --result ID\n"
+	"       ssp claim verify-proof PROOF.json\n\n"
 	"digest  prints the EIP-712 digest of the ShareClaim in CLAIM.json as 0x-hex.\n"
 	"sign    prints {\"digest\":…,\"signature\":…,\"signer\":…}: the digest, the 65-byte\n"
 	"        r‖s‖v signature (low s, v 27/28, RFC 6979) and the signer's address.\n\n"
@@ -27,7 +30,12 @@ static const char claim_help[] =
 	"  --chain-id N          the chain id of the EIP-712 domain\n"
 	"  --contract ADDR       the ShareMinter address (verifyingContract)\n"
 	"  --keystore K, --password-file P   the signing key (sign only)\n"
-	"  -h, --help            this help\n";
+	"  -h, --help            this help\n\n"
+	"proof         prints the Merkle proof (JSON) that the claim of BOINC result ID is in\n"
+	"              its batch, from a project's public export DIR (see ssp export).\n"
+	"verify-proof  checks a proof on its own (leaf = the claim's EIP-712 struct hash,\n"
+	"              proof up to the batch's claimsRoot), prints the batch, the signer and\n"
+	"              the mint transaction; exit 0 valid, 1 invalid, 2 error.\n";
 
 static int read_claim(const char *path, ssp_claim *claim)
 {
@@ -44,6 +52,83 @@ static int read_claim(const char *path, ssp_claim *claim)
 	if (rc != 0)
 		return ssp_cmd_fail(path, rc, em.msg);
 	return 0;
+}
+
+/* ssp claim proof | verify-proof: a volunteer's Merkle proof from a public export (the work is
+ * in lib/ssp_export_proof.c). */
+static int claim_proof(int argc, char **argv)
+{
+	const char *dir = NULL, *result = NULL;
+	ssp_claim_proof p;
+	ssp_errmsg em = { { 0 } };
+	uint64_t id;
+	char *text = NULL;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--export") == 0 && i + 1 < argc)
+			dir = argv[++i];
+		else if (strcmp(argv[i], "--result") == 0 && i + 1 < argc)
+			result = argv[++i];
+		else
+			return ssp_cmd_usage_error("claim", "claim proof: expected --export DIR --result ID");
+	}
+	if (dir == NULL || result == NULL || ssp_cmd_parse_u64(result, &id) != 0)
+		return ssp_cmd_usage_error("claim", "claim proof: expected --export DIR --result ID");
+	rc = ssp_claim_proof_build(dir, id, &p, &em);
+	if (rc == 0)
+		rc = ssp_claim_proof_format(&p, &text);
+	if (rc != 0)
+		return ssp_cmd_fail("claim proof", rc, em.msg);
+	fputs(text, stdout);
+	free(text);
+	return SSP_EXIT_OK;
+}
+
+static int claim_verify_proof(int argc, char **argv)
+{
+	ssp_claim_proof p;
+	ssp_errmsg em = { { 0 } };
+	uint8_t signer[SSP_ADDR_LEN], zero[SSP_ADDR_LEN] = { 0 };
+	char *text = NULL, addr[SSP_ADDR_STRLEN], hex[67];
+	size_t len;
+	int rc;
+
+	if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0'))
+		return ssp_cmd_usage_error("claim", "claim verify-proof: expected one PROOF.json (- for stdin)");
+	rc = ssp_file_read(strcmp(argv[1], "-") == 0 ? "/dev/stdin" : argv[1], SSP_PROOF_MAX_JSON,
+			   &text, &len);
+	if (rc != 0)
+		return ssp_cmd_fail(argv[1], rc, NULL);
+	rc = ssp_claim_proof_parse(text, len, &p, &em);
+	free(text);
+	if (rc != 0)
+		return ssp_cmd_fail(argv[1], rc, em.msg);
+	rc = ssp_claim_proof_verify(&p, signer, &em);
+	if (rc == SSP_ERR_MISMATCH) {
+		printf("INVALID: %s\n", em.msg);
+		return SSP_EXIT_FALSE;
+	}
+	if (rc != 0)
+		return ssp_cmd_fail("claim verify-proof", rc, em.msg);
+	printf("valid: result %llu (seq %llu, credit %llu) is leaf %llu of batch %lld, seqs %llu..%llu\n",
+	       (unsigned long long)p.claim.claim.result_id, (unsigned long long)p.claim.claim.seq,
+	       (unsigned long long)p.claim.claim.credit, (unsigned long long)p.index,
+	       (long long)p.claim.batch_id, (unsigned long long)p.header.first_seq,
+	       (unsigned long long)p.header.last_seq);
+	printf("claimsRoot %s\n", ssp_hex_encode(p.header.claims_root, 32, hex, 1));
+	printf("beneficiary %s\n", ssp_address_format(p.claim.claim.beneficiary, addr));
+	if (memcmp(signer, zero, sizeof zero) == 0)
+		printf("claim signature: does not recover (invalid)\n");
+	else
+		printf("claim signed by %s\n", ssp_address_format(signer, addr));
+	printf("batch state in the export: %s\n", ssp_export_state_name(p.state));
+	if (p.has_tx)
+		printf("minted by tx %s in block %llu\n", ssp_hex_encode(p.tx_hash, 32, hex, 1),
+		       (unsigned long long)p.block_number);
+	printf("To check the mint on chain: ssp audit, or the minter's BatchMinted event with this "
+	       "claimsRoot.\n");
+	return SSP_EXIT_OK;
 }
 
 int ssp_cmd_claim(int argc, char **argv)
@@ -67,8 +152,12 @@ int ssp_cmd_claim(int argc, char **argv)
 		fputs(claim_help, stdout);
 		return SSP_EXIT_OK;
 	}
+	if (argc >= 2 && strcmp(argv[1], "proof") == 0)
+		return claim_proof(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "verify-proof") == 0)
+		return claim_verify_proof(argc - 1, argv + 1);
 	if (argc < 2 || (strcmp(argv[1], "digest") != 0 && strcmp(argv[1], "sign") != 0))
-		return ssp_cmd_usage_error("claim", "claim: expected 'digest' or 'sign'");
+		return ssp_cmd_usage_error("claim", "claim: expected 'digest', 'sign', 'proof' or 'verify-proof'");
 	action = argv[1];
 	optind = 1;
 	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {

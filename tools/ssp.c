@@ -15,6 +15,7 @@ static const struct subcommand subcommands[] = {
 	{ "key", ssp_cmd_key, "create a keystore v3 key, show its address" },
 	{ "bind", ssp_cmd_bind, "sign or verify a volunteer's payout binding" },
 	{ "claim", ssp_cmd_claim, "EIP-712 digest and signature of a ShareClaim" },
+	{ "export", ssp_cmd_export, "write the public export (claims, batches, manifest)" },
 };
 
 static void usage(FILE *out)
