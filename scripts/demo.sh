@@ -492,7 +492,8 @@ EOF
 		echo '</client_state>'
 	} >"$d/client_state.xml"
 }
-# result_states DIR: "name state exit_status" of each result in the client's state file
+# result_states DIR: "name state exit_status cpu_time elapsed_time" of each result in the
+# client's state file (BOINC writes it whole and renames it into place)
 result_states() {
 	python3 - "$1/client_state.xml" <<'EOF'
 import re, sys
@@ -500,12 +501,13 @@ try:
     s = open(sys.argv[1]).read()
 except OSError:
     sys.exit(0)
+def field(r, tag, default):
+    m = re.search(r"<%s>([^<]*)</%s>" % (tag, tag), r)
+    return m.group(1).strip() if m else default
 for m in re.finditer(r"<result>(.*?)</result>", s, re.S):
     r = m.group(1)
-    name = re.search(r"<name>(.*?)</name>", r).group(1)
-    st = re.search(r"<state>(\d+)</state>", r)
-    ex = re.search(r"<exit_status>(-?\d+)</exit_status>", r)
-    print(name, st.group(1) if st else "?", ex.group(1) if ex else "0")
+    print(field(r, "name", "?"), field(r, "state", "?"), field(r, "exit_status", "0"),
+          field(r, "final_cpu_time", "0"), field(r, "final_elapsed_time", "0"))
 EOF
 }
 CLIENT_PIDS=()
@@ -525,7 +527,7 @@ for i in 0 1; do
 	d=$T/volunteers/${VOL_NAMES[$i]}
 	while :; do
 		states=$(result_states "$d")
-		left=$(printf '%s\n' "$states" | awk 'NF == 3 && $2 < 3' | wc -l)
+		left=$(printf '%s\n' "$states" | awk 'NF == 5 && $2 < 3' | wc -l)
 		[ -n "$states" ] && [ "$left" = 0 ] && break
 		kill -0 "${CLIENT_PIDS[$i]}" 2>/dev/null || die "the BOINC client of ${VOL_NAMES[$i]} exited early; see $d/stdoutdae.txt"
 		[ "$(date +%s)" -lt "$deadline" ] || die "the BOINC client of ${VOL_NAMES[$i]} did not finish in time"
@@ -558,6 +560,7 @@ upload_path() {
 	for i in 0 1; do
 		d=$T/volunteers/${VOL_NAMES[$i]}
 		pd=$d/projects/$PROJ_SUBDIR
+		states=$(result_states "$d")
 		for k in $(seq 1 "$NWU"); do
 			res=${WU_NAMES[$((k - 1))]}_$i
 			for j in 0 1 2; do
@@ -567,17 +570,7 @@ upload_path() {
 				mkdir -p "$(dirname "$dst")"
 				cp "$pd/$f" "$dst"
 			done
-			read -r cpu elapsed < <(python3 - "$d/client_state.xml" "$res" <<'EOF'
-import re, sys
-s = open(sys.argv[1]).read()
-for m in re.finditer(r"<result>(.*?)</result>", s, re.S):
-    r = m.group(1)
-    if re.search(r"<name>(.*?)</name>", r).group(1) == sys.argv[2]:
-        cpu = re.search(r"<final_cpu_time>([0-9.e+-]+)</final_cpu_time>", r)
-        el = re.search(r"<final_elapsed_time>([0-9.e+-]+)</final_elapsed_time>", r)
-        print(cpu.group(1) if cpu else 0, el.group(1) if el else 0)
-EOF
-			)
+			read -r _ _ _ cpu elapsed < <(printf '%s\n' "$states" | awk -v r="$res" '$1 == r')
 			printf "update result set server_state = 5, outcome = 1, received_time = %d, cpu_time = %s, elapsed_time = %s where name = '%s' and server_state = 4;\n" \
 				"$(date +%s)" "${cpu:-0}" "${elapsed:-0}" "$res"
 		done
