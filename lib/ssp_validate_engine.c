@@ -36,6 +36,7 @@ struct ssp_vengine {
 	ssp_vcheck_opts copts;
 	ssp_vengine_stats st;
 	int64_t last_claim_round;
+	uint64_t cb_first_seq, cb_last_seq; /* seqs signed by the current claim call */
 	bind_entry *bind;          /* open addressing, power-of-two size */
 	size_t nbind, capbind;
 };
@@ -76,8 +77,6 @@ int ssp_vengine_new(const ssp_vengine_conf *c, const ssp_projcfg *pc, ssp_boincd
 		e->c.batch_size = SSP_LEDGER_MAX_BATCH_CLAIMS;
 	if (!e->c.batch_window)
 		e->c.batch_window = 600;
-	if (!e->c.claim_interval)
-		e->c.claim_interval = 10;
 	if (!e->c.binding_recheck)
 		e->c.binding_recheck = 60;
 	e->pc = pc;
@@ -497,6 +496,9 @@ static int sign_claim(void *ctx, const ssp_claim *c, uint8_t sig[65])
 	ssp_vengine *e = ctx;
 	uint8_t digest[32];
 
+	if (!e->cb_first_seq)
+		e->cb_first_seq = c->seq;
+	e->cb_last_seq = c->seq;
 	ssp_eip712_claim_digest(&e->domain, c, digest);
 	return ssp_sign(e->seckey, digest, sig);
 }
@@ -522,7 +524,6 @@ static int claim_round(ssp_vengine *e)
 	for (size_t i = 0; i < n && !stopping(e); i++) {
 		uint8_t addr[20];
 		size_t nclaimed = 0;
-		uint64_t seq0 = 0;
 		int ok = 0;
 
 		rc = user_binding(e, users[i], &ok, addr);
@@ -530,8 +531,7 @@ static int claim_round(ssp_vengine *e)
 			goto out;
 		if (!ok)
 			continue;
-		if ((rc = ssp_ledger_next_seq(e->ledger, e->project, &seq0)))
-			goto ledger_err;
+		e->cb_first_seq = e->cb_last_seq = 0;
 		rc = ssp_ledger_claim_credits(e->ledger, e->project, users[i], addr, sign_claim, e,
 					      &nclaimed);
 		if (rc)
@@ -542,7 +542,7 @@ static int claim_round(ssp_vengine *e)
 			e->st.claims += nclaimed;
 			ssp_log_info("[USER#%" PRIu64 "] %zu claim%s signed to %s, seq %" PRIu64 "..%" PRIu64,
 				     users[i], nclaimed, nclaimed == 1 ? "" : "s",
-				     ssp_address_format(addr, a), seq0, seq0 + nclaimed - 1);
+				     ssp_address_format(addr, a), e->cb_first_seq, e->cb_last_seq);
 		}
 	}
 	rc = 0;

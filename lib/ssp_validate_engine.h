@@ -41,7 +41,8 @@ typedef struct ssp_vengine_conf {
 	unsigned chunk;            /* work units read at a time; 0: 500 */
 	uint64_t batch_size;       /* claims per batch; 0: 256 */
 	uint64_t batch_window;     /* seconds; 0: 600 */
-	unsigned claim_interval;   /* seconds between claim rounds inside a pass; 0: 10 */
+	unsigned claim_interval;   /* seconds between claim rounds inside a pass (0: after
+				      every chunk) */
 	unsigned binding_recheck;  /* seconds before unchanged-looking prefs of an unbound user
 				      are read again; 0: 60 */
 	const volatile sig_atomic_t *stop; /* when non-NULL and set, a pass ends after its

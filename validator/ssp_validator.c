@@ -66,6 +66,8 @@ static void usage(FILE *out)
 		"                           else . or .. whichever holds config.xml)\n"
 		"  --config PATH            ssp.conf (default: PROJECT_DIR/ssp.conf)\n"
 		"  --chunk N                work units read per query (default 500)\n"
+		"  --claim_interval S       claim and seal every S seconds during a long pass\n"
+		"                           (default 10; 0: after every chunk)\n"
 		"  --version, --help\n"
 		"Exit status: 0 stopped normally, 2 usage, 3 configuration, 4 database or ledger.\n");
 }
@@ -107,6 +109,13 @@ static int file_exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
+static void nap_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
 /* Sleeps up to seconds, waking early on a stop request. */
 static void nap(unsigned seconds)
 {
@@ -121,7 +130,7 @@ int main(int argc, char **argv)
 {
 	enum {
 		O_APP = 256, O_ONE_PASS, O_MOD, O_SLEEP, O_DRY, O_CR_WU, O_CR_RT, O_MAXCR, O_TOL,
-		O_BSIZE, O_BWIN, O_MAXOUT, O_PDIR, O_CONF, O_CHUNK, O_VERSION, O_HELP
+		O_BSIZE, O_BWIN, O_MAXOUT, O_PDIR, O_CONF, O_CHUNK, O_CLAIMINT, O_VERSION, O_HELP
 	};
 	static const struct option longopts[] = {
 		{ "app", required_argument, NULL, O_APP },
@@ -140,6 +149,7 @@ int main(int argc, char **argv)
 		{ "project_dir", required_argument, NULL, O_PDIR },
 		{ "config", required_argument, NULL, O_CONF },
 		{ "chunk", required_argument, NULL, O_CHUNK },
+		{ "claim_interval", required_argument, NULL, O_CLAIMINT },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 },
@@ -166,6 +176,7 @@ int main(int argc, char **argv)
 	vc.vopts.max_granted_credit = SSP_DEFAULT_MAX_GRANTED_CREDIT;
 	vc.vopts.comparator = SSP_CMP_BITWISE;
 	vc.vopts.max_output_bytes = 64ULL << 20;
+	vc.claim_interval = 10;
 	ssp_log_set_ident("ssp_validator");
 
 	while ((opt = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
@@ -253,6 +264,13 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			vc.chunk = (unsigned)v;
+			break;
+		case O_CLAIMINT:
+			if (parse_u64(optarg, 86400, &v)) {
+				fprintf(stderr, "ssp_validator: bad --claim_interval\n");
+				return EXIT_USAGE;
+			}
+			vc.claim_interval = (unsigned)v;
 			break;
 		case O_VERSION:
 			printf("ssp_validator %s\n", PACKAGE_VERSION);
@@ -357,7 +375,14 @@ int main(int argc, char **argv)
 		ssp_key_address(seckey, signer);
 		ssp_log_info("claims and batches are signed by %s for chain %" PRIu64 ", minter %s",
 			     ssp_address_format(signer, addr), domain.chain_id, minter);
-		rc = ssp_ledger_open(ledger_path, &ledger);
+		/* validators started together (--mod) may race to create the ledger: while
+		 * another one is creating it, it can look foreign (SSP_ERR_SCHEMA) or busy */
+		for (int attempt = 0; attempt < 20; attempt++) {
+			rc = ssp_ledger_open(ledger_path, &ledger);
+			if (rc != SSP_ERR_SCHEMA && rc != SSP_ERR_BUSY)
+				break;
+			nap_ms(250);
+		}
 		if (rc) {
 			ssp_log_crit("cannot open the ledger %s: %s", ledger_path, ssp_strerror(rc));
 			exit_code = EXIT_DB;

@@ -11,8 +11,12 @@ EXTRA_DIST += tests/integration/30-contract-token.sh tests/integration/31-contra
 	tests/integration/lib/anvil.sh
 # -- end contracts --
 # -- validator (MariaDB from tests/integration/lib/mariadb.sh, helpers in validator/testlib.sh) --
-TESTS += tests/integration/10-validator-quorum.sh
-EXTRA_DIST += tests/integration/10-validator-quorum.sh validator/testlib.sh
+TESTS += tests/integration/10-validator-quorum.sh tests/integration/11-validator-bad-input.sh \
+	tests/integration/12-validator-claims.sh tests/integration/13-validator-mod.sh \
+	tests/integration/14-validator-crash.sh
+EXTRA_DIST += tests/integration/10-validator-quorum.sh tests/integration/11-validator-bad-input.sh \
+	tests/integration/12-validator-claims.sh tests/integration/13-validator-mod.sh \
+	tests/integration/14-validator-crash.sh validator/testlib.sh
 # -- end validator --
 # -- wrapper (ssp_wrapper standalone and under the real BOINC client) --
 TESTS += tests/integration/20-wrapper-standalone.sh tests/integration/21-wrapper-client-run.sh
