@@ -386,7 +386,10 @@ int ssp_ledger_open(const char *path, ssp_ledger **out)
 	l = calloc(1, sizeof(*l));
 	if (l == NULL)
 		return SSP_ERR_NOMEM;
-	rc = sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	/* NOMUTEX: a handle is used by one thread at a time (ssp_ledger.h), so SQLite's
+	 * per-connection mutex is pure overhead. */
+	rc = sqlite3_open_v2(path, &l->db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		r = l->db == NULL ? SSP_ERR_NOMEM : ssp_ledger_sqlerr(rc);
 		goto out;
@@ -423,6 +426,13 @@ int ssp_ledger_open(const char *path, ssp_ledger **out)
 	 * of unclaimed credits is updated at random places (one spot per user), and keeping
 	 * it in memory doubles the bulk insert rate once it passes a few MiB. */
 	r = exec_simple(l->db, "PRAGMA cache_size = -32768");
+	if (r != 0)
+		goto out;
+	/* Checkpoint when the WAL passes 10,000 pages (~40 MiB) instead of 1,000: successive
+	 * transactions rewrite the same index pages, which a later checkpoint then copies into
+	 * the database once instead of each time (bulk inserts ~30% faster). Durability is the
+	 * WAL's fsync at commit, not the checkpoint. */
+	r = exec_simple(l->db, "PRAGMA wal_autocheckpoint = 10000");
 	if (r != 0)
 		goto out;
 	r = pragma_check(l->db, "PRAGMA foreign_keys = ON", "PRAGMA foreign_keys", "1");

@@ -9,8 +9,12 @@
 static const char SQL_LAST_BATCHED_SEQ[] =
 	"SELECT coalesce(max(last_seq), 0) FROM batches WHERE project_id = ?1";
 
+/* INDEXED BY: the partial index holds only unbatched claims; the primary key would walk
+ * every claim ever batched first. */
 static const char SQL_UNBATCHED_LIST[] =
-	"SELECT " SSP_LEDGER_CLAIM_COLS SSP_LEDGER_CLAIM_FROM
+	"SELECT " SSP_LEDGER_CLAIM_COLS
+	" FROM claims c INDEXED BY claims_unbatched"
+	" JOIN credits r ON r.project_id = c.project_id AND r.result_id = c.result_id"
 	" WHERE c.project_id = ?1 AND c.batch_id IS NULL ORDER BY c.seq LIMIT ?2";
 
 static const char SQL_BATCH_INSERT[] =

@@ -12,8 +12,11 @@
 static const char SQL_NEXT_SEQ[] =
 	"SELECT coalesce(max(seq), 0) + 1 FROM claims WHERE project_id = ?1";
 
+/* INDEXED BY: without statistics the planner would walk the primary key (every credit of
+ * the project) for the ORDER BY; the partial index holds only this user's unclaimed ones. */
 static const char SQL_UNCLAIMED_OF_USER[] =
-	"SELECT result_id, workunit_id, host_id, credit, result_digest, granted_at FROM credits"
+	"SELECT result_id, workunit_id, host_id, credit, result_digest, granted_at"
+	" FROM credits INDEXED BY credits_unclaimed"
 	" WHERE project_id = ?1 AND user_id = ?2 AND claimed = 0 AND result_id > ?3"
 	" ORDER BY result_id LIMIT ?4";
 
@@ -34,7 +37,7 @@ static const char SQL_CLAIM_RANGE[] =
 	" WHERE c.project_id = ?1 AND c.seq BETWEEN ?2 AND ?3 ORDER BY c.seq";
 
 static const char SQL_UNBATCHED_STATS[] =
-	"SELECT count(*), coalesce(min(signed_at), 0) FROM claims"
+	"SELECT count(*), coalesce(min(signed_at), 0) FROM claims INDEXED BY claims_unbatched"
 	" WHERE project_id = ?1 AND batch_id IS NULL";
 
 int ssp_ledger_claim_row(sqlite3_stmt *st, const uint8_t project[32], ssp_claim *c,
