@@ -117,9 +117,9 @@ static int format_text(const ssp_audit_report *r, FILE *f)
 	fprintf(f, "claims    %llu: %llu in batches, %llu not yet; %s cobblestones claimed\n",
 		(unsigned long long)r->claims, (unsigned long long)r->claims_batched,
 		(unsigned long long)r->claims_unbatched, credit_s(r->credit_claimed, c1));
-	fprintf(f, "batches   %llu: %llu minted, %llu pending, %llu failed; %s cobblestones batched, %s minted\n",
+	fprintf(f, "batches   %llu: %llu minted%s, %llu pending, %llu failed; %s cobblestones batched, %s minted\n",
 		(unsigned long long)r->batches, (unsigned long long)r->batches_minted,
-		(unsigned long long)r->batches_pending, (unsigned long long)r->batches_failed,
+		r->chain_checked ? "" : " (as the export says)", (unsigned long long)r->batches_pending, (unsigned long long)r->batches_failed,
 		credit_s(r->credit_batched, c2), credit_s(r->credit_minted, c3));
 	if (r->chain_checked)
 		fprintf(f, "minted    %s SSP to the project's volunteers\n", ssp_s(&r->amount_minted, s1));

@@ -224,6 +224,10 @@ typedef struct ssp_export_opts {
 int ssp_export_from_ledger(struct ssp_ledger *l, const char *dir, const ssp_export_opts *o,
 			   ssp_export_manifest *m, ssp_errmsg *em);
 
+/* Finds batch id in DIR/batches.ndjson.gz into *b (release with ssp_export_batch_clear).
+ * SSP_ERR_NOT_FOUND when it is not there; parse and I/O errors with em naming the line. */
+int ssp_export_find_batch(const char *dir, int64_t id, ssp_export_batch *b, ssp_errmsg *em);
+
 /* ---- a volunteer's proof that a claim is in a batch ---- */
 
 /* Most Merkle siblings in a proof (a batch of SSP_EXPORT_MAX_BATCH_CLAIMS needs 20). */
@@ -266,5 +270,27 @@ int ssp_claim_proof_parse(const char *text, size_t len, ssp_claim_proof *p, ssp_
  * it does not recover). 0 when it holds, SSP_ERR_MISMATCH with em naming the failed check. */
 int ssp_claim_proof_verify(const ssp_claim_proof *p, uint8_t signer[SSP_ADDR_LEN],
 			   ssp_errmsg *em);
+
+/* ---- an auditor's co-signature of a sealed batch ---- */
+
+#define SSP_COSIG_MAX_JSON (16u * 1024)
+
+typedef struct ssp_cosig {
+	uint64_t chain_id;
+	uint8_t minter[SSP_ADDR_LEN];
+	int64_t batch_id;
+	ssp_batch header;            /* what was signed (EIP-712 ShareBatch) */
+	uint8_t signer[SSP_ADDR_LEN];
+	uint8_t sig[SSP_SIG_LEN];
+} ssp_cosig;
+
+/* {"chainId":…,"minter":…,"batchId":…,"batch":{header},"digest":…,"signer":…,
+ *  "signature":…} (pretty, LF-terminated) in *out, caller frees. */
+int ssp_cosig_format(const ssp_cosig *c, char **out);
+/* Parses a co-signature (capped at SSP_COSIG_MAX_JSON); the digest member must be the batch's
+ * EIP-712 digest for (chainId, minter). SSP_ERR_PARSE naming the member. */
+int ssp_cosig_parse(const char *text, size_t len, ssp_cosig *c, ssp_errmsg *em);
+/* 0 when c->sig over the batch digest recovers to c->signer, SSP_ERR_BAD_SIG otherwise. */
+int ssp_cosig_verify(const ssp_cosig *c);
 
 #endif

@@ -1,4 +1,5 @@
-/* A volunteer's Merkle proof that their claim is in a batch, built from a public export. */
+/* Exchange formats built on the export: a volunteer's Merkle proof that their claim is in a
+ * batch, and an auditor's co-signature of a batch. */
 #include "ssp_claim_json.h"
 #include "ssp_export.h"
 #include "ssp_export_int.h"
@@ -104,12 +105,22 @@ static int find_batch(const char *dir, int64_t id, ssp_export_batch *out, ssp_er
 		ssp_export_batch_clear(out);
 	}
 	if (rc == 0)
-		rc = ssp_errmsg_set(em, SSP_ERR_MISMATCH, "%s: no batch %lld", path, (long long)id);
+		rc = ssp_errmsg_set(em, SSP_ERR_NOT_FOUND, "%s: no batch %lld", path, (long long)id);
 	else
 		rc = at_line(em, rc, path, 0);
 out:
 	ssp_ndjson_reader_close(r);
 	return rc;
+}
+
+int ssp_export_find_batch(const char *dir, int64_t id, ssp_export_batch *b, ssp_errmsg *em)
+{
+	if (b == NULL)
+		return SSP_ERR_INVAL;
+	memset(b, 0, sizeof *b);
+	if (dir == NULL || id <= 0)
+		return ssp_errmsg_set(em, SSP_ERR_INVAL, "no export or batch id");
+	return find_batch(dir, id, b, em);
 }
 
 /* Pass 2: the leaves of seqs first..last (n of them) into leaves. */
@@ -203,6 +214,8 @@ int ssp_claim_proof_build(const char *dir, uint64_t result_id, ssp_claim_proof *
 		goto out;
 	}
 	rc = find_batch(dir, p->claim.batch_id, &b, em);
+	if (rc == SSP_ERR_NOT_FOUND)
+		rc = SSP_ERR_MISMATCH; /* the claim names a batch the export lacks */
 	if (rc != 0)
 		goto out;
 	if (memcmp(b.header.project, p->claim.claim.project, 32) != 0 ||
@@ -403,4 +416,114 @@ int ssp_claim_proof_verify(const ssp_claim_proof *p, uint8_t signer[SSP_ADDR_LEN
 		return ssp_errmsg_set(em, SSP_ERR_MISMATCH,
 				      "the proof does not lead to the batch's claimsRoot");
 	return 0;
+}
+
+/* ------------------------------------------------------------------ co-signatures */
+
+static void cosig_digest(const ssp_cosig *c, uint8_t digest[32])
+{
+	ssp_domain d;
+
+	d.chain_id = c->chain_id;
+	memcpy(d.contract, c->minter, SSP_ADDR_LEN);
+	ssp_eip712_batch_digest(&d, &c->header, digest);
+}
+
+int ssp_cosig_format(const ssp_cosig *c, char **out)
+{
+	json_t *o;
+	uint8_t digest[32];
+	char *s, *t;
+	int bad = 0;
+
+	if (out == NULL)
+		return SSP_ERR_INVAL;
+	*out = NULL;
+	if (c == NULL || c->batch_id <= 0)
+		return SSP_ERR_INVAL;
+	cosig_digest(c, digest);
+	o = json_object();
+	ssp_exj_set(o, "chainId", ssp_exj_u64_new(c->chain_id), &bad);
+	ssp_exj_set(o, "minter", ssp_exj_addr_new(c->minter), &bad);
+	ssp_exj_set(o, "batchId", json_integer(c->batch_id), &bad);
+	ssp_exj_set(o, "batch", ssp_exj_header_new(&c->header, &bad), &bad);
+	ssp_exj_set(o, "digest", ssp_exj_hex_new(digest, 32), &bad);
+	ssp_exj_set(o, "signer", ssp_exj_addr_new(c->signer), &bad);
+	ssp_exj_set(o, "signature", ssp_exj_hex_new(c->sig, SSP_SIG_LEN), &bad);
+	s = bad ? NULL : json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (s == NULL)
+		return bad ? SSP_ERR_RANGE : SSP_ERR_NOMEM;
+	t = malloc(strlen(s) + 2);
+	if (t != NULL) {
+		strcpy(t, s);
+		strcat(t, "\n");
+	}
+	free(s);
+	if (t == NULL)
+		return SSP_ERR_NOMEM;
+	*out = t;
+	return 0;
+}
+
+int ssp_cosig_parse(const char *text, size_t len, ssp_cosig *c, ssp_errmsg *em)
+{
+	static const char *const names[] = { "chainId", "minter", "batchId", "batch", "digest",
+					     "signer", "signature" };
+	ssp_cosig tmp;
+	json_error_t err;
+	json_t *j;
+	uint8_t digest[32], want[32];
+	uint64_t id = 0;
+	int rc;
+
+	if (text == NULL || c == NULL)
+		return ssp_errmsg_set(em, SSP_ERR_INVAL, "no co-signature");
+	if (len > SSP_COSIG_MAX_JSON)
+		return ssp_errmsg_set(em, SSP_ERR_TOO_BIG, "co-signature larger than %u bytes",
+				      SSP_COSIG_MAX_JSON);
+	j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+	if (j == NULL)
+		return ssp_errmsg_set(em, SSP_ERR_PARSE,
+				      "co-signature: JSON error at line %d column %d: %s", err.line,
+				      err.column, err.text);
+	memset(&tmp, 0, sizeof tmp);
+	rc = ssp_exj_members(j, "co-signature", names, sizeof names / sizeof names[0], em);
+	if (rc == 0)
+		rc = ssp_exj_u64(j, "co-signature", "chainId", &tmp.chain_id, em);
+	if (rc == 0)
+		rc = ssp_exj_addr(j, "co-signature", "minter", tmp.minter, em);
+	if (rc == 0)
+		rc = ssp_exj_u64(j, "co-signature", "batchId", &id, em);
+	if (rc == 0 && (id == 0 || id > INT64_MAX))
+		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "co-signature.batchId: must be positive");
+	tmp.batch_id = (int64_t)id;
+	if (rc == 0)
+		rc = ssp_exj_header(json_object_get(j, "batch"), &tmp.header, em);
+	if (rc == 0)
+		rc = ssp_exj_hex(j, "co-signature", "digest", digest, 32, em);
+	if (rc == 0)
+		rc = ssp_exj_addr(j, "co-signature", "signer", tmp.signer, em);
+	if (rc == 0)
+		rc = ssp_exj_hex(j, "co-signature", "signature", tmp.sig, SSP_SIG_LEN, em);
+	if (rc == 0) {
+		cosig_digest(&tmp, want);
+		if (memcmp(digest, want, 32) != 0)
+			rc = ssp_errmsg_set(em, SSP_ERR_PARSE,
+					    "co-signature.digest: is not the batch's EIP-712 digest");
+	}
+	json_decref(j);
+	if (rc == 0)
+		*c = tmp;
+	return rc;
+}
+
+int ssp_cosig_verify(const ssp_cosig *c)
+{
+	uint8_t digest[32];
+
+	if (c == NULL)
+		return SSP_ERR_INVAL;
+	cosig_digest(c, digest);
+	return ssp_verify(digest, c->sig, c->signer) == 0 ? 0 : SSP_ERR_BAD_SIG;
 }

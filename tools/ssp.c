@@ -16,6 +16,8 @@ static const struct subcommand subcommands[] = {
 	{ "bind", ssp_cmd_bind, "sign or verify a volunteer's payout binding" },
 	{ "claim", ssp_cmd_claim, "EIP-712 digest and signature of a ShareClaim" },
 	{ "export", ssp_cmd_export, "write the public export (claims, batches, manifest)" },
+	{ "audit", ssp_cmd_audit, "check an export against the chain and BOINC's stats" },
+	{ "cosign", ssp_cmd_cosign, "re-check one batch of an export and co-sign it" },
 };
 
 static void usage(FILE *out)
