@@ -280,6 +280,23 @@ static int check_identity(sqlite3 *db, int64_t v, size_t n)
 	return app == SSP_LEDGER_APP_ID ? 0 : SSP_ERR_SCHEMA;
 }
 
+/* Reads user_version and checks the identity from ONE snapshot: read separately, another
+ * process committing its first migration in between would make a new ledger look like
+ * someone else's database (version 0 but not empty). *v is set. */
+static int identity_snapshot(sqlite3 *db, size_t n, int64_t *v)
+{
+	int r;
+
+	r = exec_simple(db, "BEGIN");
+	if (r != 0)
+		return r;
+	r = query_int(db, "PRAGMA user_version", v);
+	if (r == 0)
+		r = check_identity(db, *v, n);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return r;
+}
+
 int ssp_ledger_migrate(sqlite3 *db, const ssp_sql_migration *m, size_t n, int *version)
 {
 	int64_t v = 0;
@@ -293,16 +310,12 @@ int ssp_ledger_migrate(sqlite3 *db, const ssp_sql_migration *m, size_t n, int *v
 			return SSP_ERR_INTERNAL;
 
 	/* Fast path: already current (no write lock taken). */
-	r = query_int(db, "PRAGMA user_version", &v);
+	r = identity_snapshot(db, n, &v);
 	if (r != 0)
 		return r;
-	if (v < 0 || (uint64_t)v > n)
-		return SSP_ERR_SCHEMA;
 	if ((uint64_t)v == n && n > 0) {
-		r = check_identity(db, v, n);
-		if (r == 0)
-			*version = (int)v;
-		return r;
+		*version = (int)v;
+		return 0;
 	}
 
 	/* One transaction per migration. The version is re-read under the write lock, so two
@@ -402,15 +415,19 @@ int ssp_ledger_open(const char *path, ssp_ledger **out)
 	}
 	/* Refuse another program's database (or garbage: SQLITE_NOTADB → SSP_ERR_SCHEMA) before
 	 * touching it; ssp_ledger_migrate checks again under the write lock. */
-	r = query_int(l->db, "PRAGMA user_version", &v);
-	if (r != 0)
-		goto out;
-	r = check_identity(l->db, v, ssp_sql_nmigrations);
+	r = identity_snapshot(l->db, ssp_sql_nmigrations, &v);
 	if (r != 0)
 		goto out;
 	/* WAL: readers (the bridge, exports) never block the validator's writes, and a commit
-	 * is one sequential append to the log. */
-	r = pragma_check(l->db, "PRAGMA journal_mode = WAL", "PRAGMA journal_mode", "wal");
+	 * is one sequential append to the log. Switching a new file to WAL needs an exclusive
+	 * lock and SQLite does not call the busy handler for it: when processes create the
+	 * ledger together, wait here as the busy timeout would. */
+	for (int waited = 0;; waited += 10) {
+		r = pragma_check(l->db, "PRAGMA journal_mode = WAL", "PRAGMA journal_mode", "wal");
+		if (r != SSP_ERR_BUSY || waited >= SSP_LEDGER_BUSY_TIMEOUT_MS)
+			break;
+		sqlite3_sleep(10);
+	}
 	if (r != 0)
 		goto out;
 	/* synchronous=FULL: in WAL mode, NORMAL skips the fsync of the log at each commit, so a

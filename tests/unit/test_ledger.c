@@ -347,40 +347,52 @@ static void test_migrate_steps(void)
 	sqlite3_close(db);
 }
 
-/* Two processes opening a new ledger at once both succeed, migrating it once. */
+/* Processes opening a new ledger at once all succeed (none sees a half-created one as
+ * foreign), and it is migrated once. Repeated on fresh files to catch the race. */
 static void test_concurrent_create(void)
 {
+	enum { ROUNDS = 15, KIDS = 6 };
 	char path[PATH_MAX];
 	ssp_ledger *l = NULL;
-	pid_t kids[4];
 	int ok = 0;
 
-	snprintf(path, sizeof(path), "%s", db_path("concurrent"));
-	for (int i = 0; i < 4; i++) {
-		kids[i] = fork();
-		if (kids[i] == 0) {
-			ssp_ledger *cl = NULL;
-			ssp_credit c = mkcredit(P1, 100 + (uint64_t)i, 1, 10);
-			int r = ssp_ledger_open(path, &cl);
+	for (int round = 0; round < ROUNDS; round++) {
+		pid_t kids[KIDS];
+		char name[32];
 
-			if (r == 0)
-				r = ssp_ledger_add_credit(cl, &c, NULL);
-			ssp_ledger_close(cl);
-			_exit(r == 0 ? 0 : 1);
+		snprintf(name, sizeof(name), "concurrent%d", round);
+		snprintf(path, sizeof(path), "%s", db_path(name));
+		for (int i = 0; i < KIDS; i++) {
+			kids[i] = fork();
+			if (kids[i] == 0) {
+				ssp_ledger *cl = NULL;
+				ssp_credit c = mkcredit(P1, 100 + (uint64_t)i, 1, 10);
+				int r = ssp_ledger_open(path, &cl);
+
+				if (r == 0)
+					r = ssp_ledger_add_credit(cl, &c, NULL);
+				ssp_ledger_close(cl);
+				_exit(r == 0 ? 0 : 100 - r);
+			}
 		}
-	}
-	for (int i = 0; i < 4; i++) {
-		int status = 0;
+		for (int i = 0; i < KIDS; i++) {
+			int status = 0;
 
-		if (kids[i] > 0 && waitpid(kids[i], &status, 0) == kids[i] && WIFEXITED(status) &&
-		    WEXITSTATUS(status) == 0)
-			ok++;
+			if (kids[i] > 0 && waitpid(kids[i], &status, 0) == kids[i] && WIFEXITED(status)) {
+				if (WEXITSTATUS(status) == 0)
+					ok++;
+				else
+					fprintf(stderr, "open/add failed: %s\n",
+						ssp_strerror(100 - WEXITSTATUS(status)));
+			}
+		}
+		CU_ASSERT_EQUAL_FATAL(ssp_ledger_open(path, &l), 0);
+		CU_ASSERT_EQUAL(pragma_int(l, "SELECT count(*) FROM credits"), KIDS);
+		CU_ASSERT_EQUAL(pragma_int(l, "PRAGMA user_version"), ssp_ledger_schema_latest());
+		ssp_ledger_close(l);
+		l = NULL;
 	}
-	CU_ASSERT_EQUAL(ok, 4);
-	CU_ASSERT_EQUAL_FATAL(ssp_ledger_open(path, &l), 0);
-	CU_ASSERT_EQUAL(pragma_int(l, "SELECT count(*) FROM credits"), 4);
-	CU_ASSERT_EQUAL(pragma_int(l, "PRAGMA user_version"), ssp_ledger_schema_latest());
-	ssp_ledger_close(l);
+	CU_ASSERT_EQUAL(ok, ROUNDS * KIDS);
 }
 
 /* ---- credits ---- */
