@@ -7,7 +7,7 @@ SQL_MIGRATIONS = sql/001-init.sql
 
 EXTRA_DIST += $(SQL_MIGRATIONS) scripts/embed-sql.sh
 BUILT_SOURCES += lib/ssp_sql_embed.c
-CLEANFILES += lib/ssp_sql_embed.c
+CLEANFILES += lib/ssp_sql_embed.c lib/ssp_sql_embed.c.tmp
 
 lib/ssp_sql_embed.c: $(SQL_MIGRATIONS) scripts/embed-sql.sh
 	$(AM_V_GEN)$(MKDIR_P) lib && \
