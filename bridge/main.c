@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static volatile sig_atomic_t stop_flag;
 
@@ -19,6 +20,20 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop_flag = 1;
+}
+
+/* SSP_TEST_CRASH_AT=POINT[:N] (tests only): die like a SIGKILL at the N-th time (default 1)
+ * the bridge passes POINT (see ssp_bridge_set_hook). */
+static const char *crash_point;
+static long crash_count = 1;
+
+static void crash_hook(void *ctx, const char *point)
+{
+	(void)ctx;
+	if (strcmp(point, crash_point) == 0 && --crash_count == 0) {
+		ssp_log_info("SSP_TEST_CRASH_AT: dying at %s", point);
+		_exit(137);
+	}
 }
 
 static void usage(FILE *out)
@@ -118,6 +133,19 @@ int main(int argc, char **argv)
 	if (rc != 0) {
 		ssp_log_crit("%s", em.msg[0] ? em.msg : ssp_strerror(rc));
 		return 2;
+	}
+
+	if ((crash_point = getenv("SSP_TEST_CRASH_AT")) != NULL && crash_point[0] != '\0') {
+		static char pointbuf[64];
+		char *colon;
+
+		snprintf(pointbuf, sizeof pointbuf, "%s", crash_point);
+		if ((colon = strchr(pointbuf, ':')) != NULL) {
+			*colon = '\0';
+			crash_count = strtol(colon + 1, NULL, 10);
+		}
+		crash_point = pointbuf;
+		ssp_bridge_set_hook(b, crash_hook, NULL);
 	}
 
 	memset(&sa, 0, sizeof sa);

@@ -8,6 +8,8 @@
  *       by KEY. Prints "batches B", "credit C" and "payout ADDR CREDIT" per beneficiary.
  *   status --ledger L --master-url U
  *       prints "SEALED n", …, "FAILED n", "credit_final C", "txs N", "reason <id> <text>".
+ *   calldata --ledger L --batch ID   prints the mintBatch calldata of batch ID
+ *   txs    --ledger L           prints "tx BATCH HASH NONCE MAX_FEE TIP STATE" for every tx
  *   rpc URL ADDR                 prints chain_id, block_number, block, nonces, fees
  *   send URL KEYHEX TO WEI       signs and sends a value transfer; prints hash, waits, prints
  *                                status and block
@@ -173,6 +175,64 @@ static int cmd_status(int argc, char **argv)
 		free(ids);
 	}
 	printf("credit_final %llu\ntxs %llu\n", (unsigned long long)final_credit, (unsigned long long)ntx);
+	ssp_ledger_close(l);
+	return 0;
+}
+
+static int cmd_calldata(int argc, char **argv)
+{
+	ssp_ledger *l = NULL;
+	ssp_ledger_batch b;
+	uint8_t (*sigs)[SSP_SIG_LEN], *data = NULL;
+	size_t len;
+	char *hex;
+	int rc;
+
+	if ((rc = ssp_ledger_open(opt(argc, argv, "--ledger", NULL), &l)) != 0)
+		die("ledger", rc, NULL);
+	if ((rc = ssp_ledger_batch_get(l, strtoll(opt(argc, argv, "--batch", NULL), NULL, 10), &b)) != 0)
+		die("batch", rc, NULL);
+	sigs = calloc(b.nsigs + 1, SSP_SIG_LEN);
+	for (size_t i = 0; i < b.nsigs; i++)
+		memcpy(sigs[i], b.sigs[i].sig, SSP_SIG_LEN);
+	if ((rc = ssp_abi_mint_batch_calldata(&b.header, b.payouts, b.npayouts,
+					      (const uint8_t(*)[SSP_SIG_LEN])sigs, b.nsigs, &data, &len)) != 0)
+		die("calldata", rc, NULL);
+	hex = malloc(2 * len + 3);
+	printf("%s\n", ssp_hex_encode(data, len, hex, 1));
+	free(hex);
+	free(data);
+	free(sigs);
+	ssp_ledger_batch_clear(&b);
+	ssp_ledger_close(l);
+	return 0;
+}
+
+static int cmd_txs(int argc, char **argv)
+{
+	static const int states[] = { SSP_TX_SIGNED, SSP_TX_SENT, SSP_TX_MINED, SSP_TX_FINAL,
+				      SSP_TX_REPLACED, SSP_TX_DROPPED, SSP_TX_FAILED };
+	ssp_ledger *l = NULL;
+	int rc;
+
+	if ((rc = ssp_ledger_open(opt(argc, argv, "--ledger", NULL), &l)) != 0)
+		die("ledger", rc, NULL);
+	for (size_t s = 0; s < sizeof states / sizeof states[0]; s++) {
+		ssp_ledger_tx *txs = NULL;
+		size_t n = 0;
+
+		if ((rc = ssp_ledger_txs_in_state(l, states[s], &txs, &n)) != 0)
+			die("txs", rc, NULL);
+		for (size_t i = 0; i < n; i++) {
+			char h[67], f[SSP_U256_DEC_MAX], t[SSP_U256_DEC_MAX];
+
+			printf("tx %lld %s %llu %s %s %s\n", (long long)txs[i].batch_id,
+			       ssp_hex_encode(txs[i].hash, 32, h, 1), (unsigned long long)txs[i].nonce,
+			       ssp_u256_to_dec(&txs[i].max_fee, f), ssp_u256_to_dec(&txs[i].max_priority_fee, t),
+			       ssp_ledger_tx_state_name(txs[i].state));
+		}
+		ssp_ledger_txs_free(txs, n);
+	}
 	ssp_ledger_close(l);
 	return 0;
 }
@@ -355,13 +415,17 @@ static int cmd_errors(void)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: ssp_bridge_testutil seal|status|rpc|send|call|keystore|errors|deploy ...\n");
+		fprintf(stderr, "usage: ssp_bridge_testutil seal|status|calldata|txs|rpc|send|call|keystore|errors|deploy ...\n");
 		return 2;
 	}
 	if (strcmp(argv[1], "seal") == 0)
 		return cmd_seal(argc - 1, argv + 1);
 	if (strcmp(argv[1], "status") == 0)
 		return cmd_status(argc - 1, argv + 1);
+	if (strcmp(argv[1], "calldata") == 0)
+		return cmd_calldata(argc - 1, argv + 1);
+	if (strcmp(argv[1], "txs") == 0)
+		return cmd_txs(argc - 1, argv + 1);
 	if (strcmp(argv[1], "rpc") == 0)
 		return cmd_rpc(argc - 1, argv + 1);
 	if (strcmp(argv[1], "send") == 0)

@@ -27,7 +27,21 @@ struct ssp_bridge {
 	volatile sig_atomic_t *stop;
 	ssp_bridge_stats *stats;
 	uint64_t head;            /* latest block number, read at the start of a pass */
+	ssp_bridge_hook hook;
+	void *hook_ctx;
 };
+
+void ssp_bridge_set_hook(ssp_bridge *b, ssp_bridge_hook fn, void *ctx)
+{
+	b->hook = fn;
+	b->hook_ctx = ctx;
+}
+
+static void point(ssp_bridge *b, const char *name)
+{
+	if (b->hook != NULL)
+		b->hook(b->hook_ctx, name);
+}
 
 static int stopping(const ssp_bridge *b)
 {
@@ -272,6 +286,7 @@ static int broadcast(ssp_bridge *b, const ssp_ledger_batch *bt, const ssp_ledger
 		return 0;
 	rc = ssp_rpc_send_raw(b->rpc, tx->raw, tx->raw_len, NULL, &em);
 	if (rc == 0) {
+		point(b, "tx-broadcast");
 		b->stats->sent++;
 		ssp_log_info("batch %lld: sent tx %s (nonce %llu, gas %llu)", (long long)bt->id,
 			     hex32(tx->hash, h), (unsigned long long)tx->nonce, (unsigned long long)tx->gas);
@@ -350,10 +365,12 @@ static int store_and_send(ssp_bridge *b, const ssp_ledger_batch *bt, const ssp_t
 		return rc;
 	}
 	row.id = id;
+	point(b, "tx-stored");
 	if (bt->state != SSP_BATCH_SUBMITTED && (rc = set_batch(b, bt, SSP_BATCH_SUBMITTED, NULL)) != 0) {
 		free(raw);
 		return rc;
 	}
+	point(b, "batch-submitted");
 	rc = broadcast(b, bt, &row, 0);
 	free(raw);
 	return rc;
@@ -447,7 +464,7 @@ static int check_minted(ssp_bridge *b, ssp_ledger_batch *bt)
 		block = ev.block_number;
 		bhash = ev.block_hash;
 		if (b->head + 1 >= block + b->cfg.confirmations)
-			rc = set_batch(b, bt, SSP_BATCH_FINAL, NULL);
+			rc = set_batch(b, bt, SSP_BATCH_FINAL, bt->reason[0] ? bt->reason : NULL);
 		goto out;
 	}
 	rc = ssp_rpc_get_receipt(b->rpc, mined->hash, &r, &em);
@@ -488,6 +505,7 @@ static int check_minted(ssp_bridge *b, ssp_ledger_batch *bt)
 	if (b->head + 1 >= block + b->cfg.confirmations) {
 		if (mined->state != SSP_TX_FINAL && (rc = set_tx(b, mined, SSP_TX_FINAL, block, bhash, NULL)) != 0)
 			goto out;
+		point(b, "tx-final");
 		rc = set_batch(b, bt, SSP_BATCH_FINAL, NULL);
 	}
 out:
@@ -542,6 +560,7 @@ static int scan_receipts(ssp_bridge *b, ssp_ledger_batch *bt, ssp_ledger_tx *txs
 				     hex32(txs[i].hash, h), (unsigned long long)r.block_number);
 			if ((rc = set_tx(b, &txs[i], SSP_TX_MINED, r.block_number, r.block_hash, NULL)) != 0)
 				return rc;
+			point(b, "tx-mined");
 			return set_batch(b, bt, SSP_BATCH_MINTED, NULL);
 		}
 		ssp_log_info("batch %lld: tx %s reverted in block %llu", (long long)bt->id,

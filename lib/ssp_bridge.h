@@ -98,6 +98,14 @@ typedef struct ssp_bridge_stats {
  * SSP_ERR_BUSY/DB (the ledger). stats may be NULL. */
 int ssp_bridge_pass(ssp_bridge *b, volatile sig_atomic_t *stop, ssp_bridge_stats *stats);
 
+/* A test hook called at named points inside a step, where a crash is most delicate:
+ * "tx-stored" (signed tx stored, batch not yet SUBMITTED), "batch-submitted" (not yet
+ * broadcast), "tx-broadcast" (accepted by the node, not yet marked SENT), "tx-mined" (tx
+ * MINED, batch not yet MINTED), "tx-final" (tx FINAL, batch not yet FINAL). fn NULL removes it.
+ * ssp_bridge uses it for SSP_TEST_CRASH_AT (tests only). */
+typedef void (*ssp_bridge_hook)(void *ctx, const char *point);
+void ssp_bridge_set_hook(ssp_bridge *b, ssp_bridge_hook fn, void *ctx);
+
 /* ---- deployment (`ssp deploy`) ---- */
 
 typedef struct ssp_deploy_params {

@@ -40,6 +40,8 @@ const char *const ssp_bridge_error_sigs[] = {
 	"InvalidMaxBatchCredit(uint64)",
 	/* SSPToken */
 	"InvalidAdmin()",
+	"InvalidUnit(uint256)",
+	"InvalidPayout(uint256)",
 	/* OpenZeppelin */
 	"EnforcedPause()",
 	"ExpectedPause()",
@@ -56,6 +58,8 @@ const char *const ssp_bridge_error_sigs[] = {
 	"ECDSAInvalidSignature()",
 	"ECDSAInvalidSignatureLength(uint256)",
 	"ECDSAInvalidSignatureS(bytes32)",
+	"InvalidShortString()",
+	"StringTooLong(string)",
 };
 const size_t ssp_bridge_nerror_sigs = sizeof ssp_bridge_error_sigs / sizeof ssp_bridge_error_sigs[0];
 
