@@ -25,3 +25,8 @@ tests_unit_test_audit_SOURCES = tests/unit/test_audit.c
 tests_unit_test_audit_LDADD = tests/unit/libsspcu.a $(SSP_LIBS) $(CUNIT_LIBS)
 tests_unit_test_audit_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 TESTS += tests/unit/test_audit
+
+# Integration tests on anvil (the pipeline from tests/integration/lib/bridge.sh).
+AUDIT_TESTS = tests/integration/50-audit-clean.sh tests/integration/51-audit-tamper.sh
+TESTS += $(AUDIT_TESTS)
+EXTRA_DIST += $(AUDIT_TESTS) tests/integration/lib/audit.sh

@@ -873,6 +873,75 @@ static void test_proof(void)
 	ssp_ledger_close(l);
 }
 
+
+static void test_cosig(void)
+{
+	uint8_t project[32], sk2[32], a2[20];
+	int64_t bids[2] = { 0, 0 };
+	ssp_ledger *l = make_ledger("cosig.sqlite", project, bids);
+	ssp_export_opts o;
+	ssp_export_batch b;
+	ssp_errmsg em = { { 0 } };
+	ssp_cosig cs, back;
+	uint8_t d[32];
+	char dir[PATH_MAX], *text = NULL, *p;
+
+	snprintf(dir, sizeof dir, "%s", tpath("export-cosig"));
+	memset(&o, 0, sizeof o);
+	o.master_url = URL;
+	o.chain_id = DOMAIN.chain_id;
+	memcpy(o.minter, DOMAIN.contract, 20);
+	CU_ASSERT_EQUAL_FATAL(ssp_export_from_ledger(l, dir, &o, NULL, &em), 0);
+	CU_ASSERT_EQUAL_FATAL(ssp_export_find_batch(dir, bids[1], &b, &em), 0);
+	CU_ASSERT_EQUAL(b.id, bids[1]);
+	CU_ASSERT_EQUAL(b.header.first_seq, 11);
+	CU_ASSERT_EQUAL(ssp_export_find_batch(dir, bids[1] + 5, &b, &em), SSP_ERR_NOT_FOUND);
+
+	/* An auditor key (anvil account 1) signs batch 2; the digest is the contract's. */
+	CU_ASSERT_EQUAL(ssp_hex_decode_exact("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+					     sk2, 32), 0);
+	CU_ASSERT_EQUAL(ssp_key_address(sk2, a2), 0);
+	CU_ASSERT_EQUAL_FATAL(ssp_export_find_batch(dir, bids[1], &b, &em), 0);
+	memset(&cs, 0, sizeof cs);
+	cs.chain_id = DOMAIN.chain_id;
+	memcpy(cs.minter, DOMAIN.contract, 20);
+	cs.batch_id = b.id;
+	cs.header = b.header;
+	ssp_export_batch_clear(&b);
+	ssp_eip712_batch_digest(&DOMAIN, &cs.header, d);
+	CU_ASSERT_EQUAL(ssp_sign(sk2, d, cs.sig), 0);
+	memcpy(cs.signer, a2, 20);
+	CU_ASSERT_EQUAL(ssp_cosig_verify(&cs), 0);
+	CU_ASSERT_EQUAL_FATAL(ssp_cosig_format(&cs, &text), 0);
+	CU_ASSERT_EQUAL_FATAL(ssp_cosig_parse(text, strlen(text), &back, &em), 0);
+	CU_ASSERT_EQUAL(memcmp(&back, &cs, sizeof cs), 0);
+	CU_ASSERT_EQUAL(ssp_cosig_verify(&back), 0);
+	/* Tampered: the header (digest no longer matches), the signer, the JSON. */
+	p = strstr(text, "\"totalCredit\": ");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	p[15] = p[15] == '9' ? '8' : '9';
+	CU_ASSERT_EQUAL(ssp_cosig_parse(text, strlen(text), &back, &em), SSP_ERR_PARSE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "digest"));
+	CU_ASSERT_EQUAL(ssp_cosig_parse(text, strlen(text) / 2, &back, &em), SSP_ERR_PARSE);
+	free(text);
+	back = cs;
+	back.signer[0] ^= 1;
+	CU_ASSERT_EQUAL(ssp_cosig_verify(&back), SSP_ERR_BAD_SIG);
+	back = cs;
+	back.header.total_credit++;
+	CU_ASSERT_EQUAL(ssp_cosig_verify(&back), SSP_ERR_BAD_SIG);
+	back = cs;
+	back.chain_id = 1;
+	CU_ASSERT_EQUAL(ssp_cosig_verify(&back), SSP_ERR_BAD_SIG);
+	/* The ledger takes it as a co-signature (what `ssp cosign --add` does after checking). */
+	CU_ASSERT_EQUAL(ssp_ledger_batch_add_signature(l, cs.batch_id, cs.signer, cs.sig), 0);
+	CU_ASSERT_EQUAL_FATAL(ssp_export_from_ledger(l, dir, &o, NULL, &em), 0);
+	CU_ASSERT_EQUAL_FATAL(ssp_export_find_batch(dir, bids[1], &b, &em), 0);
+	CU_ASSERT_EQUAL(b.nsigs, 2);
+	ssp_export_batch_clear(&b);
+	ssp_ledger_close(l);
+}
+
 static CU_TestInfo tests[] = {
 	{ "stream round trip (gzip, sha256sum)", test_stream_roundtrip },
 	{ "stream garbage, truncation, caps", test_stream_garbage },
@@ -881,6 +950,7 @@ static CU_TestInfo tests[] = {
 	{ "manifest", test_manifest },
 	{ "export of a ledger", test_export_ledger },
 	{ "claim proofs", test_proof },
+	{ "co-signatures", test_cosig },
 	CU_TEST_INFO_NULL,
 };
 
