@@ -23,3 +23,6 @@ BRIDGE_TESTS = \
 	tests/integration/48-bridge-foreign.sh
 TESTS += $(BRIDGE_TESTS)
 EXTRA_DIST += $(BRIDGE_TESTS) tests/integration/lib/bridge.sh tests/integration/rpcfault.py
+
+dist_man_MANS += docs/ssp_bridge.8
+dist_doc_DATA += docs/bridge.md
