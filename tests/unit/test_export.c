@@ -895,6 +895,7 @@ static void test_cosig(void)
 	CU_ASSERT_EQUAL_FATAL(ssp_export_find_batch(dir, bids[1], &b, &em), 0);
 	CU_ASSERT_EQUAL(b.id, bids[1]);
 	CU_ASSERT_EQUAL(b.header.first_seq, 11);
+	ssp_export_batch_clear(&b);
 	CU_ASSERT_EQUAL(ssp_export_find_batch(dir, bids[1] + 5, &b, &em), SSP_ERR_NOT_FOUND);
 
 	/* An auditor key (anvil account 1) signs batch 2; the digest is the contract's. */
