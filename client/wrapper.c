@@ -84,6 +84,7 @@ struct wrapper {
 	double est_cpu;               /* the work unit's CPU estimate, seconds; 0 if none */
 	double reported;              /* last fraction reported */
 	int standalone;
+	pid_t client_pid;             /* our parent, the BOINC client; 0 in standalone mode */
 };
 
 static volatile sig_atomic_t got_term;
@@ -652,13 +653,16 @@ static void handle_client(struct wrapper *w, struct running *r)
 	}
 	if (w->standalone)
 		return;
+	/* The BOINC runtime notices a dead client only every 10 s; a new parent is immediate. */
+	if (getppid() != w->client_pid)
+		leave(r, "lost contact with the client (it exited)", 0);
 	boinc_get_status(&s);
 	if (s.abort_request)
 		leave(r, "abort requested by the client", 0);
 	if (s.quit_request)
 		leave(r, "quit requested by the client", 0);
 	if (s.no_heartbeat)
-		leave(r, "lost contact with the client", 0);
+		leave(r, "lost contact with the client (no heartbeat)", 0);
 	if (s.suspended && !r->suspended) {
 		wproc_tree_signal(getpid(), r->pid, SIGSTOP);
 		r->suspended = 1;
@@ -1023,6 +1027,7 @@ void ssp_wrapper_run(const ssp_wrapper_opts *opts)
 	if ((rc = boinc_init_options(&bo)) != 0)
 		fail(SSP_WRAPPER_EXIT_INIT, "boinc_init_options failed (%d)", rc);
 	w->standalone = boinc_is_standalone();
+	w->client_pid = w->standalone ? 0 : getppid();
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;

@@ -103,7 +103,7 @@ ssp_ok "failures: exit statuses 83, 84, 81, 81, 82 with messages"
 
 # 3. Killed hard mid-run (SIGKILL to the wrapper): the task dies with it; the next run resumes
 #    from the checkpoint, does not re-run the finished first task, and adds the CPU times.
-newcase restart 6
+newcase restart 4
 sed -i 's|--fraction sci_fraction|--fraction sci_fraction --interval 0.5|' job.xml
 "$W" &
 wpid=$!

@@ -19,9 +19,15 @@ EXTRA_DIST += tests/integration/10-validator-quorum.sh tests/integration/11-vali
 	tests/integration/14-validator-crash.sh validator/testlib.sh
 # -- end validator --
 # -- wrapper (ssp_wrapper standalone and under the real BOINC client) --
-TESTS += tests/integration/20-wrapper-standalone.sh tests/integration/21-wrapper-client-run.sh
+TESTS += tests/integration/20-wrapper-standalone.sh tests/integration/21-wrapper-client-run.sh \
+	tests/integration/22-wrapper-client-suspend.sh tests/integration/23-wrapper-client-restart.sh \
+	tests/integration/24-wrapper-client-abort.sh tests/integration/25-wrapper-client-errors.sh
 EXTRA_DIST += tests/integration/20-wrapper-standalone.sh tests/integration/21-wrapper-client-run.sh \
-	tests/data/wrapper/boinc_env.sh \
+	tests/integration/22-wrapper-client-suspend.sh tests/integration/23-wrapper-client-restart.sh \
+	tests/integration/24-wrapper-client-abort.sh tests/integration/25-wrapper-client-errors.sh \
+	tests/data/wrapper/boinc_env.sh tests/data/wrapper/job_multi.xml \
+	tests/data/wrapper/job_fail.xml tests/data/wrapper/job_malformed.xml \
+	tests/data/wrapper/job_noapp.xml \
 	tests/data/wrapper/fail.sh tests/data/wrapper/crash.sh tests/data/wrapper/env.sh \
 	tests/data/wrapper/launch.sh
 # -- end wrapper --

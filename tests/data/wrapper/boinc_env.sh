@@ -13,11 +13,13 @@
 #   wb_app_file NAME SRC    copies SRC into the project as app version file NAME (open name NAME)
 #   wb_wu WU JOB COUNT      adds work unit WU (result WU_0) whose job.xml is the file JOB and
 #                           whose input asks ssp_sci for COUNT numbers
-#   wb_wu_nojob WU          (alternative) a work unit without its own job.xml: the app version's
+#   wb_wu_nojob WU COUNT    (alternative) a work unit without its own job.xml: the app version's
 #                           job.xml (wb_app_file job.xml FILE) is used
 #   wb_write_state          writes client_state.xml (call after the wb_app_file / wb_wu calls)
 #   wb_start                starts the client in the background (WB_PID), waits for GUI RPC
 #   wb_stop [SIG]           stops the client by PID (default TERM, then KILL after 15 s)
+#   wb_cleanup              (exit trap, set by wb_start) kills the client and any process left
+#                           in its slots, by PID
 #   wb_cmd ARGS...          boinccmd against this client
 #   wb_task_field WU FIELD  prints FIELD ("fraction done", "active_task_state", ...) of WU_0
 #                           from boinccmd --get_tasks, or nothing
@@ -71,7 +73,8 @@ EOF
     </options>
 </cc_config>
 EOF
-	# Run at once and always, whatever else loads the machine.
+	# Run at once and always, whatever else loads the machine; a suspended task stays in
+	# memory (so that a suspend reaches the wrapper as a suspend, not as a quit).
 	cat > "$WB_DIR/global_prefs_override.xml" <<'EOF'
 <global_preferences>
     <run_on_batteries>1</run_on_batteries>
@@ -79,7 +82,7 @@ EOF
     <suspend_if_no_recent_input>0</suspend_if_no_recent_input>
     <suspend_cpu_usage>0</suspend_cpu_usage>
     <start_hour>0</start_hour><end_hour>0</end_hour>
-    <leave_apps_in_memory>0</leave_apps_in_memory>
+    <leave_apps_in_memory>1</leave_apps_in_memory>
     <max_ncpus_pct>100</max_ncpus_pct>
     <cpu_usage_limit>100</cpu_usage_limit>
     <idle_time_to_run>0</idle_time_to_run>
@@ -177,7 +180,7 @@ wb_start() {
 		--no_info_fetch --allow_multiple_clients --no_gpus --gui_rpc_port "$WB_PORT" \
 		--suppress_net_info "$@" >> "$WB_DIR/client.log" 2>&1) &
 	WB_PID=$!
-	on_exit "wb_stop KILL"
+	[ -n "${_wb_trap:-}" ] || { on_exit wb_cleanup; _wb_trap=1; }
 	wb_wait 'wb_cmd --get_cc_status >/dev/null 2>&1' 30 ||
 		{ tail -20 "$WB_DIR/client.log" >&2; ssp_fail "BOINC client did not answer GUI RPC"; }
 }
@@ -191,10 +194,15 @@ wb_stop() {
 		wait "$WB_PID" 2>/dev/null || true
 	fi
 	WB_PID=""
-	# Nothing started by the client may outlive the test.
-	if [ "$sig" = KILL ] || [ "$sig" = TERM ]; then
-		for i in $(wb_slot_pids); do kill -KILL "$i" 2>/dev/null || true; done
-	fi
+	return 0
+}
+
+# Exit trap: the client, then anything still running in its slots, by PID.
+wb_cleanup() {
+	local p
+	wb_stop KILL
+	[ -n "${WB_DIR:-}" ] && [ -d "$WB_DIR/slots" ] || return 0
+	for p in $(wb_slot_pids); do kill -KILL "$p" 2>/dev/null || true; done
 	return 0
 }
 
