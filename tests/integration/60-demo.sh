@@ -50,7 +50,7 @@ check "twelve numbered steps, in order" eq "$steps" \
 	"[1/12] [2/12] [3/12] [4/12] [5/12] [6/12] [7/12] [8/12] [9/12] [10/12] [11/12] [12/12]"
 check "says it stands in for BOINC's upload handler" has "STAND-IN: the demo stands in for BOINC's upload handler"
 check "says it stands in for BOINC's scheduler" has "STAND-IN: the demo stands in for BOINC's scheduler"
-check "SSPToken and ShareMinter deployed by ssp deploy" has "Deploying SSPToken and ShareMinter"
+check "SSPToken and ShareMinter deployed by ssp deploy" eval 'grep -qE "^ +\| minter 0x[0-9a-fA-F]{40}$" "$P/out"'
 check "no step was replaced by another tool" eval '! grep -q "NOTE: .*instead" "$P/out"'
 
 # ---- balances = credit × rate, with the credit computed here from the work units
@@ -92,7 +92,9 @@ done
 check "total supply is the sum of the balances" has "= sum of the balances: ok"
 
 # ---- the audit
-check "the audit is clean" has "AUDIT CLEAN"
+check "ssp audit reports no discrepancies" eval 'grep -qE "^ +\| result +CLEAN: no discrepancies" "$P/out"'
+check "ssp audit checked both users against BOINC's stats" has "stats     2 users' claimed credit checked"
+check "the demo ends with a clean audit" has "AUDIT CLEAN:"
 
 # ---- nothing left behind
 tmpdir=$(sed -n 's/^ *temporary directory: //p' "$P/out" | head -n 1)
@@ -108,13 +110,13 @@ if [ -n "$tmpdir" ]; then
 	for p in /proc/[0-9]*; do
 		cwd=$(readlink "$p/cwd" 2>/dev/null) || continue
 		case "$cwd" in "$tmpdir" | "$tmpdir"/*) left="$left ${p#/proc/}" ;; esac
-		cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+		cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
 		case "$cmd" in *"$tmpdir"*) left="$left ${p#/proc/}" ;; esac
 	done
 fi
 check "no process left running from the demo's directory" eq "$left" ""
 for pid in $(sed -n 's/.* pid \([0-9][0-9]*\)[,;].*/\1/p' "$P/out"); do
-	cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || continue
+	cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || continue
 	case "$cmd" in *"$tmpdir"*) not_ok "process $pid started by the demo is still running" ;; esac
 done
 
