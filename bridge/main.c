@@ -7,10 +7,12 @@
 #include "ssp_log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -124,6 +126,24 @@ int main(int argc, char **argv)
 		sleep_interval = cfg.poll_interval;
 	if (stuck_after >= 0)
 		cfg.stuck_after = (uint64_t)stuck_after;
+	/* One bridge per ledger: a second one would race the first for nonces. The lock is
+	 * released by the kernel when the process dies, however it dies. */
+	{
+		char lockpath[SSP_BRIDGE_PATH_MAX + 16];
+		int fd;
+
+		snprintf(lockpath, sizeof lockpath, "%s.bridge-lock", cfg.ledger);
+		fd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			ssp_log_crit("cannot open %s: %s", lockpath, strerror(errno));
+			return 2;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+			ssp_log_crit("another ssp_bridge is running on %s (%s is locked)", cfg.ledger, lockpath);
+			return 2;
+		}
+		/* fd stays open (and locked) until exit. */
+	}
 	if ((rc = ssp_keystore_load(cfg.keystore, cfg.password_file, seckey, &em)) != 0) {
 		ssp_log_crit("bridge key: %s", em.msg[0] ? em.msg : ssp_strerror(rc));
 		return 2;

@@ -53,6 +53,31 @@ static const char *hex32(const uint8_t h[32], char buf[67])
 	return ssp_hex_encode(h, 32, buf, 1);
 }
 
+/* At start: the account's nonce as the ledger and the chain see it. The ledger's is only a
+ * record; a new transaction always takes the chain's pending count (see submit_next), and
+ * stored transactions keep theirs. */
+static void report_nonces(ssp_bridge *b)
+{
+	uint64_t latest, pending, mine;
+	ssp_errmsg em = { { 0 } };
+
+	if (ssp_rpc_tx_count(b->rpc, b->addr, "latest", &latest, &em) != 0 ||
+	    ssp_rpc_tx_count(b->rpc, b->addr, "pending", &pending, &em) != 0)
+		return;
+	if (ssp_ledger_nonce_get(b->ledger, b->addr, &mine) != 0) {
+		ssp_log_info("account nonce: chain latest %llu, pending %llu; none in the ledger yet",
+			     (unsigned long long)latest, (unsigned long long)pending);
+		return;
+	}
+	if (mine != pending || latest != pending)
+		ssp_log_info("account nonce: ledger %llu, chain latest %llu, pending %llu; stored "
+			     "transactions are checked against the chain before anything new is sent",
+			     (unsigned long long)mine, (unsigned long long)latest,
+			     (unsigned long long)pending);
+	else
+		ssp_log_debug("account nonce %llu (ledger and chain agree)", (unsigned long long)mine);
+}
+
 int ssp_bridge_new(const ssp_bridge_cfg *cfg, const uint8_t seckey[32], ssp_bridge **out,
 		   ssp_errmsg *em)
 {
@@ -97,6 +122,7 @@ int ssp_bridge_new(const ssp_bridge_cfg *cfg, const uint8_t seckey[32], ssp_brid
 				    (unsigned long long)chain, (unsigned long long)cfg->chain_id);
 		goto fail;
 	}
+	report_nonces(b);
 	*out = b;
 	return 0;
 fail:

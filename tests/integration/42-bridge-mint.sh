@@ -1,7 +1,7 @@
 #!/bin/bash
 # ssp_bridge mints sealed batches: balances = credit × rate, every batch FINAL after the
-# confirmations, one transaction per batch; it refuses the validator's key and a wrong chain;
-# SIGTERM stops it cleanly.
+# confirmations, one transaction per batch; it refuses the validator's key, a wrong chain and
+# a second bridge on the same ledger; SIGTERM stops it cleanly.
 . "$SSP_SRCDIR/tests/integration/lib/bridge.sh"
 bridge_init bridge-mint
 bridge_deploy
@@ -23,6 +23,9 @@ ssp_ok "refusals"
 "$BRIDGE" --conf "$T/ssp.conf" --sleep_interval 0.2 -d 3 >"$T/daemon.log" 2>&1 &
 pid=$!
 on_exit "kill -9 $pid 2>/dev/null"
+sleep 0.3
+expect_status 2 "a second bridge on the same ledger" "$BRIDGE" --conf "$T/ssp.conf" --one_pass
+assert_contains "$OUT" "another ssp_bridge is running" "second bridge refused"
 for i in $(seq 1 300); do
 	[ "$(bstat FINAL)" = 5 ] && break
 	"$SSP_CAST" rpc anvil_mine 0x1 0x0 >/dev/null
