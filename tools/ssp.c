@@ -17,6 +17,7 @@ static const struct subcommand subcommands[] = {
 	{ "claim", ssp_cmd_claim, "EIP-712 digest and signature of a ShareClaim" },
 	{ "export", ssp_cmd_export, "write the public export (claims, batches, manifest)" },
 	{ "audit", ssp_cmd_audit, "check an export against the chain and BOINC's stats" },
+	{ "deploy", ssp_cmd_deploy, "deploy SSPToken and ShareMinter, wire the minter role" },
 	{ "cosign", ssp_cmd_cosign, "re-check one batch of an export and co-sign it" },
 };
 
