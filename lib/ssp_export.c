@@ -636,7 +636,129 @@ int ssp_export_claim_format(const ssp_export_claim *ec, char **out, size_t *len)
 	return 0;
 }
 
+/* The fast path of ssp_export_claim_parse: the exact compact layout ssp_export_claim_format
+ * writes (members in that order, no spaces, no escapes). It accepts only lines the JSON path
+ * accepts, with the same result; anything else (other layouts included) returns -1 and goes
+ * to the JSON path, which also names what is wrong. */
+struct cursor {
+	const char *p, *end;
+};
+
+static int lit(struct cursor *c, const char *s, size_t n)
+{
+	if ((size_t)(c->end - c->p) < n || memcmp(c->p, s, n) != 0)
+		return -1;
+	c->p += n;
+	return 0;
+}
+
+#define LIT(c, s) lit(c, s, sizeof(s) - 1)
+
+/* A JSON integer 0..INT64_MAX: "0" or a non-zero digit first; then ',' or '}' must follow. */
+static int num(struct cursor *c, uint64_t *v)
+{
+	uint64_t x = 0;
+	const char *q = c->p;
+
+	if (q >= c->end || *q < '0' || *q > '9')
+		return -1;
+	if (*q == '0') {
+		q++;
+	} else {
+		for (; q < c->end && *q >= '0' && *q <= '9'; q++) {
+			if (x > (9223372036854775807ULL - (uint64_t)(*q - '0')) / 10)
+				return -1;
+			x = x * 10 + (uint64_t)(*q - '0');
+		}
+	}
+	if (q >= c->end || (*q != ',' && *q != '}'))
+		return -1;
+	c->p = q;
+	*v = x;
+	return 0;
+}
+
+static int hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* "0x" + 2n hex digits + '"' */
+static int hexstr(struct cursor *c, uint8_t *out, size_t n)
+{
+	const char *q = c->p;
+
+	if ((size_t)(c->end - q) < 2 + 2 * n + 1 || q[0] != '0' || q[1] != 'x' || q[2 + 2 * n] != '"')
+		return -1;
+	q += 2;
+	for (size_t i = 0; i < n; i++) {
+		int hi = hexval(q[2 * i]), lo = hexval(q[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	c->p = q + 2 * n + 1;
+	return 0;
+}
+
+static int claim_fast(const char *text, size_t len, ssp_export_claim *out)
+{
+	struct cursor c = { text, text + len };
+	ssp_export_claim t;
+	ssp_claim *k = &t.claim;
+	char addr[43];
+	uint64_t b;
+
+	memset(&t, 0, sizeof t);
+	if (LIT(&c, "{\"claim\":{\"project\":\"") || hexstr(&c, k->project, 32) ||
+	    LIT(&c, ",\"seq\":") || num(&c, &k->seq) ||
+	    LIT(&c, ",\"resultId\":") || num(&c, &k->result_id) ||
+	    LIT(&c, ",\"workunitId\":") || num(&c, &k->workunit_id) ||
+	    LIT(&c, ",\"userId\":") || num(&c, &k->user_id) ||
+	    LIT(&c, ",\"hostId\":") || num(&c, &k->host_id) ||
+	    LIT(&c, ",\"beneficiary\":\"") || c.end - c.p < 43 || c.p[42] != '"')
+		return -1;
+	memcpy(addr, c.p, 42);
+	addr[42] = '\0';
+	if (addr[0] != '0' || addr[1] != 'x' || ssp_address_parse(addr, k->beneficiary) != 0)
+		return -1;
+	c.p += 43;
+	if (LIT(&c, ",\"credit\":") || num(&c, &k->credit) ||
+	    LIT(&c, ",\"resultDigest\":\"") || hexstr(&c, k->result_digest, 32) ||
+	    LIT(&c, ",\"grantedAt\":") || num(&c, &k->granted_at) ||
+	    LIT(&c, "},\"signature\":\"") || hexstr(&c, t.sig, SSP_SIG_LEN) || LIT(&c, ",\"batch\":"))
+		return -1;
+	if (LIT(&c, "null") == 0) {
+		t.batch_id = 0;
+	} else {
+		if (num(&c, &b) != 0 || b == 0)
+			return -1;
+		t.batch_id = (int64_t)b;
+	}
+	if (LIT(&c, "}") || c.p != c.end)
+		return -1;
+	*out = t;
+	return 0;
+}
+
 int ssp_export_claim_parse(const char *text, size_t len, ssp_export_claim *ec, ssp_errmsg *em)
+{
+	if (text == NULL || ec == NULL)
+		return ssp_errmsg_set(em, SSP_ERR_INVAL, "no line");
+	if (len <= SSP_EXPORT_MAX_CLAIM_LINE && claim_fast(text, len, ec) == 0)
+		return 0;
+	return ssp_export_claim_parse_json(text, len, ec, em);
+}
+
+int ssp_export_claim_parse_json(const char *text, size_t len, ssp_export_claim *ec,
+				ssp_errmsg *em)
 {
 	static const char *const names[] = { "claim", "signature", "batch" };
 	ssp_export_claim tmp;

@@ -36,6 +36,9 @@ json_t *ssp_exj_tx_new(int has_tx, const uint8_t hash[32], uint64_t block,
 		       const uint8_t block_hash[32], int *bad);
 int ssp_exj_tx(const json_t *t, int *has_tx, uint8_t hash[32], uint64_t *block,
 	       uint8_t block_hash[32], ssp_errmsg *em);
+/* ssp_export_claim_parse without its fast path (every line through jansson), for tests. */
+int ssp_export_claim_parse_json(const char *text, size_t len, ssp_export_claim *ec,
+				ssp_errmsg *em);
 /* A state name ("SEALED", …) into *state. */
 int ssp_exj_state(const json_t *v, int *state, ssp_errmsg *em);
 

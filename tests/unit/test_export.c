@@ -4,6 +4,7 @@
 #include "ssp_cu.h"
 #include "ssp_eip712.h"
 #include "ssp_export.h"
+#include "ssp_export_int.h"
 #include "ssp_file.h"
 #include "ssp_hex.h"
 #include "ssp_key.h"
@@ -335,6 +336,76 @@ static void test_claim_line(void)
 	ec.claim.credit = 1;
 	ec.batch_id = -1;
 	CU_ASSERT_EQUAL(ssp_export_claim_format(&ec, &line, &len), SSP_ERR_INVAL);
+	free(line);
+}
+
+
+/* The fast path of the claims parser accepts exactly what the JSON path accepts, with the same
+ * result: every one-character change, deletion and insertion of canonical lines. */
+static void test_claim_fast_path(void)
+{
+	static const char alt[] = "09afAFx\",}{: -.\\nlu";
+	ssp_export_claim ec, a, b;
+	char *line = NULL, buf[1024];
+	size_t len = 0;
+	unsigned accepted = 0, tried = 0;
+
+	for (int variant = 0; variant < 3; variant++) {
+		sample_claim(&ec, variant == 0 ? 17 : variant == 1 ? 0 : 9223372036854775807ULL);
+		ec.batch_id = variant == 1 ? 0 : variant == 2 ? INT64_MAX : 3;
+		if (variant == 2) {
+			ec.claim.credit = 0;
+			ec.claim.result_id = 10;
+			ec.claim.workunit_id = 0;
+			CU_ASSERT_EQUAL(ssp_address_parse("0x5FbDB2315678afecb367f032d93F642f64180aa3",
+							  ec.claim.beneficiary), 0);
+		}
+		free(line);
+		CU_ASSERT_EQUAL_FATAL(ssp_export_claim_format(&ec, &line, &len), 0);
+		CU_ASSERT_EQUAL_FATAL(ssp_export_claim_parse(line, len, &a, NULL), 0);
+		CU_ASSERT_EQUAL(memcmp(&a.claim, &ec.claim, sizeof ec.claim), 0);
+		CU_ASSERT_EQUAL(a.batch_id, ec.batch_id);
+		for (size_t pos = 0; pos <= len; pos++) {
+			for (size_t k = 0; k < sizeof alt + 1; k++) {
+				size_t n;
+				int r1, r2;
+
+				if (k < sizeof alt - 1) { /* replace */
+					if (pos == len)
+						continue;
+					memcpy(buf, line, len);
+					buf[pos] = alt[k];
+					n = len;
+				} else if (k == sizeof alt - 1) { /* delete */
+					if (pos == len)
+						continue;
+					memcpy(buf, line, pos);
+					memcpy(buf + pos, line + pos + 1, len - pos - 1);
+					n = len - 1;
+				} else { /* insert a digit */
+					memcpy(buf, line, pos);
+					buf[pos] = '7';
+					memcpy(buf + pos + 1, line + pos, len - pos);
+					n = len + 1;
+				}
+				buf[n] = '\0';
+				memset(&a, 0, sizeof a);
+				memset(&b, 0, sizeof b);
+				r1 = ssp_export_claim_parse(buf, n, &a, NULL);
+				r2 = ssp_export_claim_parse_json(buf, n, &b, NULL);
+				tried++;
+				CU_ASSERT_EQUAL(r1 == 0, r2 == 0);
+				if ((r1 == 0) != (r2 == 0))
+					fprintf(stderr, "fast %d json %d: %s\n", r1, r2, buf);
+				if (r1 == 0 && r2 == 0) {
+					accepted++;
+					CU_ASSERT_EQUAL(memcmp(&a, &b, sizeof a), 0);
+				}
+			}
+		}
+	}
+	CU_ASSERT_TRUE(accepted > 100); /* digit and hex changes are still valid claims */
+	CU_ASSERT_TRUE(tried > 20000);
 	free(line);
 }
 
@@ -947,6 +1018,7 @@ static CU_TestInfo tests[] = {
 	{ "stream round trip (gzip, sha256sum)", test_stream_roundtrip },
 	{ "stream garbage, truncation, caps", test_stream_garbage },
 	{ "claims line", test_claim_line },
+	{ "claims line fast path = JSON path", test_claim_fast_path },
 	{ "batches line", test_batch_line },
 	{ "manifest", test_manifest },
 	{ "export of a ledger", test_export_ledger },
