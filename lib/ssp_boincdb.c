@@ -90,6 +90,7 @@ struct ssp_boincdb {
 	MYSQL *conn;
 	MYSQL_STMT *st[ST_COUNT];
 	int readonly;
+	int bulk;              /* the server executes array-bound statements in one round trip */
 	char err[512];
 	char *blob;            /* fetch buffer for xml_doc_in / project_prefs */
 };
@@ -211,6 +212,21 @@ int ssp_boincdb_open(const ssp_projcfg *cfg, int readonly, ssp_boincdb **out, ss
 		rc = ssp_errmsg_set(em, SSP_ERR_DB, "%s", db->err);
 		goto out;
 	}
+	/* Every statement sees the latest committed rows; writes open a transaction that
+	 * ssp_boincdb_commit_wu commits; reads end theirs at once. */
+	if (query(db, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED") ||
+	    mysql_autocommit(db->conn, 0)) {
+		rc = ssp_errmsg_set(em, SSP_ERR_DB, "setting up the session: %s", mysql_error(db->conn));
+		goto out;
+	}
+	{
+		unsigned long caps = 0, ext = 0;
+
+		if (!mariadb_get_infov(db->conn, MARIADB_CONNECTION_SERVER_CAPABILITIES, &caps) &&
+		    !mariadb_get_infov(db->conn, MARIADB_CONNECTION_EXTENDED_SERVER_CAPABILITIES, &ext))
+			db->bulk = !(caps & CLIENT_MYSQL) &&
+				   (ext & (MARIADB_CLIENT_STMT_BULK_OPERATIONS >> 32));
+	}
 	for (int i = 0; i < ST_COUNT; i++) {
 		const char *sql = stmt_sql[i];
 
@@ -280,6 +296,7 @@ int ssp_boincdb_app_id(ssp_boincdb *db, const char *name, uint64_t *appid)
 		*appid = id, rc = 0;
 out:
 	mysql_stmt_free_result(st);
+	mysql_rollback(db->conn); /* end the read's transaction */
 	return rc;
 }
 
@@ -471,24 +488,95 @@ int ssp_boincdb_fetch(ssp_boincdb *db, uint64_t appid, unsigned mod_n, unsigned 
 	n = 0;
 out:
 	mysql_stmt_free_result(st);
+	mysql_rollback(db->conn); /* end the read's transaction */
 	ssp_bdb_wus_free(list, n);
 	return rc;
 }
 
 /* ---- the per-work-unit transaction ---- */
 
-typedef struct avg3 {
+/* Executes statement which once for each of n rows (row_size bytes apart) whose first row
+ * is bound by b (nparams bindings): one bulk round trip (STMT_ATTR_ARRAY_SIZE, row-wise)
+ * when the server is MariaDB, one execution per row otherwise. *affected = the total. */
+static int exec_rows(ssp_boincdb *db, int which, const MYSQL_BIND *b, unsigned nparams,
+		     size_t row_size, size_t n, uint64_t *affected)
+{
+	MYSQL_STMT *st = db->st[which];
+	MYSQL_BIND shifted[8];
+	unsigned int zero = 0;
+
+	*affected = 0;
+	if (n == 0)
+		return 0;
+	if (nparams > 8)
+		return SSP_ERR_INTERNAL;
+	if (db->bulk && n > 1) {
+		unsigned int as = (unsigned int)n;
+		size_t rs = row_size;
+
+		if (mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &as) ||
+		    mysql_stmt_attr_set(st, STMT_ATTR_ROW_SIZE, &rs) ||
+		    mysql_stmt_bind_param(st, (MYSQL_BIND *)b))
+			return set_err(db, st, "bind bulk");
+		if (mysql_stmt_execute(st))
+			return set_err(db, st, "execute bulk");
+		*affected = mysql_stmt_affected_rows(st);
+		return 0;
+	}
+	if (mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &zero))
+		return set_err(db, st, "reset array size");
+	for (size_t i = 0; i < n; i++) {
+		for (unsigned k = 0; k < nparams; k++) {
+			shifted[k] = b[k];
+			shifted[k].buffer = (char *)b[k].buffer + i * row_size;
+			if (b[k].length)
+				shifted[k].length = (unsigned long *)((char *)b[k].length + i * row_size);
+		}
+		if (mysql_stmt_bind_param(st, shifted))
+			return set_err(db, st, "bind");
+		if (mysql_stmt_execute(st))
+			return set_err(db, st, "execute");
+		*affected += mysql_stmt_affected_rows(st);
+	}
+	return 0;
+}
+
+/* One row of the host, user or team credit update. */
+typedef struct credit_row {
+	double credit, avg, avg_time;
+	uint64_t id;
+} credit_row;
+
+typedef struct cj_row {
+	uint64_t userid, workunitid;
+} cj_row;
+
+typedef struct outbox_row {
+	uint64_t result_id, workunit_id, user_id, host_id, credit_micro, granted_at;
+	unsigned long digest_len;
+	uint8_t digest[32];
+} outbox_row;
+
+/* The recent average of one host, user or team, followed through the work unit so that
+ * two credits to the same row chain (all rows are read before any is written). */
+typedef struct avg_state {
+	int kind; /* 0 host, 1 user, 2 team */
+	uint64_t id;
+	double avg, avg_time;
+} avg_state;
+
+typedef struct locked {
 	int has_user, has_host, has_team;
 	double u_avg, u_time, h_avg, h_time, t_avg, t_time;
-	uint64_t teamid, hostid;
-} avg3;
+	uint64_t teamid;
+} locked;
 
-static int lock_credit_rows(ssp_boincdb *db, const ssp_bdb_credit *c, avg3 *a)
+static int lock_credit_rows(ssp_boincdb *db, const ssp_bdb_credit *c, locked *a)
 {
 	MYSQL_STMT *st = db->st[ST_LOCK_CREDIT];
 	MYSQL_BIND p[2], r[9];
 	my_bool nul[9];
-	uint64_t user_teamid = 0, tid = 0;
+	uint64_t user_teamid = 0, hostid = 0, tid = 0;
 	int rc, f;
 
 	memset(a, 0, sizeof(*a));
@@ -499,7 +587,7 @@ static int lock_credit_rows(ssp_boincdb *db, const ssp_bdb_credit *c, avg3 *a)
 	b_dbl(&r[0], &a->u_avg);
 	b_dbl(&r[1], &a->u_time);
 	b_u64(&r[2], &user_teamid);
-	b_u64(&r[3], &a->hostid);
+	b_u64(&r[3], &hostid);
 	b_dbl(&r[4], &a->h_avg);
 	b_dbl(&r[5], &a->h_time);
 	b_u64(&r[6], &tid);
@@ -542,103 +630,141 @@ static int lock_credit_rows(ssp_boincdb *db, const ssp_bdb_credit *c, avg3 *a)
 		goto out;
 	}
 	a->has_host = f != MYSQL_NO_DATA;
-	a->hostid = c->host_id;
 	rc = 0;
 out:
 	mysql_stmt_free_result(st);
 	return rc;
 }
 
-static int add_credit(ssp_boincdb *db, int which, uint64_t id, double credit, double avg,
-		      double avg_time)
+/* Adds credit to (kind, id) whose locked average is avg/avg_time, chaining through states. */
+static void add_row(avg_state *states, size_t *nstates, credit_row *rows, size_t *nrows, int kind,
+		    uint64_t id, double avg, double avg_time, double credit, double start, double now)
 {
-	MYSQL_BIND p[4];
-	int rc;
+	avg_state *s = NULL;
 
-	b_dbl(&p[0], &credit);
-	b_dbl(&p[1], &avg);
-	b_dbl(&p[2], &avg_time);
-	b_u64(&p[3], &id);
-	if ((rc = exec(db, which, p)))
-		return rc;
-	return 0;
+	for (size_t i = 0; i < *nstates; i++)
+		if (states[i].kind == kind && states[i].id == id)
+			s = &states[i];
+	if (!s) {
+		s = &states[(*nstates)++];
+		s->kind = kind;
+		s->id = id;
+		s->avg = avg;
+		s->avg_time = avg_time;
+	}
+	ssp_credit_update_average(now, start, credit, SSP_CREDIT_HALF_LIFE, &s->avg, &s->avg_time);
+	rows[*nrows].credit = credit;
+	rows[*nrows].avg = s->avg;
+	rows[*nrows].avg_time = s->avg_time;
+	rows[*nrows].id = id;
+	(*nrows)++;
 }
 
-static int grant_one(ssp_boincdb *db, const ssp_bdb_credit *c, double now)
+static void bind_credit_rows(MYSQL_BIND *b, credit_row *rows)
 {
-	double credit = (double)c->credit_micro / 1e6;
-	MYSQL_BIND p[7];
-	unsigned long dlen = 32;
-	avg3 a;
+	b_dbl(&b[0], &rows[0].credit);
+	b_dbl(&b[1], &rows[0].avg);
+	b_dbl(&b[2], &rows[0].avg_time);
+	b_u64(&b[3], &rows[0].id);
+}
+
+typedef struct wu_scratch {
+	credit_row *host, *user, *team;
+	cj_row *cj;
+	outbox_row *ob;
+	avg_state *states;
+} wu_scratch;
+
+static int grant_all(ssp_boincdb *db, const ssp_bdb_credit *cr, size_t ncr, double now,
+		     wu_scratch *w)
+{
+	size_t nh = 0, nu = 0, nt = 0, ncj = 0, nob = 0, ns = 0;
+	MYSQL_BIND b[8];
+	uint64_t aff;
 	int rc;
 
-	if ((rc = lock_credit_rows(db, c, &a)))
+	for (size_t i = 0; i < ncr; i++) {
+		const ssp_bdb_credit *c = &cr[i];
+		double credit = (double)c->credit_micro / 1e6, start = (double)c->sent_time;
+		locked a;
+
+		if ((rc = lock_credit_rows(db, c, &a)))
+			return rc;
+		if (a.has_host)
+			add_row(w->states, &ns, w->host, &nh, 0, c->host_id, a.h_avg, a.h_time, credit,
+				start, now);
+		if (a.has_user)
+			add_row(w->states, &ns, w->user, &nu, 1, c->user_id, a.u_avg, a.u_time, credit,
+				start, now);
+		if (a.has_team)
+			add_row(w->states, &ns, w->team, &nt, 2, a.teamid, a.t_avg, a.t_time, credit,
+				start, now);
+		w->cj[ncj].userid = c->user_id;
+		w->cj[ncj].workunitid = c->workunit_id;
+		ncj++;
+		if (c->credit_micro == 0)
+			continue; /* nothing to claim */
+		w->ob[nob].result_id = c->result_id;
+		w->ob[nob].workunit_id = c->workunit_id;
+		w->ob[nob].user_id = c->user_id;
+		w->ob[nob].host_id = c->host_id;
+		w->ob[nob].credit_micro = c->credit_micro;
+		w->ob[nob].granted_at = c->granted_at;
+		w->ob[nob].digest_len = 32;
+		memcpy(w->ob[nob].digest, c->result_digest, 32);
+		nob++;
+	}
+	bind_credit_rows(b, w->host);
+	if ((rc = exec_rows(db, ST_UPD_HOST, b, 4, sizeof(credit_row), nh, &aff)))
 		return rc;
-	if (a.has_host) {
-		ssp_credit_update_average(now, (double)c->sent_time, credit, SSP_CREDIT_HALF_LIFE,
-					  &a.h_avg, &a.h_time);
-		if ((rc = add_credit(db, ST_UPD_HOST, c->host_id, credit, a.h_avg, a.h_time)))
-			return rc;
-	}
-	if (a.has_user) {
-		ssp_credit_update_average(now, (double)c->sent_time, credit, SSP_CREDIT_HALF_LIFE,
-					  &a.u_avg, &a.u_time);
-		if ((rc = add_credit(db, ST_UPD_USER, c->user_id, credit, a.u_avg, a.u_time)))
-			return rc;
-	}
-	if (a.has_team) {
-		ssp_credit_update_average(now, (double)c->sent_time, credit, SSP_CREDIT_HALF_LIFE,
-					  &a.t_avg, &a.t_time);
-		if ((rc = add_credit(db, ST_UPD_TEAM, a.teamid, credit, a.t_avg, a.t_time)))
-			return rc;
-	}
-	b_u64(&p[0], &c->user_id);
-	b_u64(&p[1], &c->workunit_id);
-	if ((rc = exec(db, ST_INS_CJ, p)))
+	bind_credit_rows(b, w->user);
+	if ((rc = exec_rows(db, ST_UPD_USER, b, 4, sizeof(credit_row), nu, &aff)))
 		return rc;
-	if (c->credit_micro == 0)
-		return 0; /* nothing to claim */
-	b_u64(&p[0], &c->result_id);
-	b_u64(&p[1], &c->workunit_id);
-	b_u64(&p[2], &c->user_id);
-	b_u64(&p[3], &c->host_id);
-	b_u64(&p[4], &c->credit_micro);
-	b_bytes(&p[5], MYSQL_TYPE_BLOB, c->result_digest, 32, &dlen);
-	b_u64(&p[6], &c->granted_at);
-	return exec(db, ST_INS_OUTBOX, p);
+	bind_credit_rows(b, w->team);
+	if ((rc = exec_rows(db, ST_UPD_TEAM, b, 4, sizeof(credit_row), nt, &aff)))
+		return rc;
+	b_u64(&b[0], &w->cj[0].userid);
+	b_u64(&b[1], &w->cj[0].workunitid);
+	if ((rc = exec_rows(db, ST_INS_CJ, b, 2, sizeof(cj_row), ncj, &aff)))
+		return rc;
+	b_u64(&b[0], &w->ob[0].result_id);
+	b_u64(&b[1], &w->ob[0].workunit_id);
+	b_u64(&b[2], &w->ob[0].user_id);
+	b_u64(&b[3], &w->ob[0].host_id);
+	b_u64(&b[4], &w->ob[0].credit_micro);
+	b_bytes(&b[5], MYSQL_TYPE_BLOB, w->ob[0].digest, 32, &w->ob[0].digest_len);
+	b_u64(&b[6], &w->ob[0].granted_at);
+	return exec_rows(db, ST_INS_OUTBOX, b, 7, sizeof(outbox_row), nob, &aff);
 }
 
 static int commit_once(ssp_boincdb *db, const ssp_bdb_wu_update *wu,
 		       const ssp_bdb_result_update *ru, size_t nru,
-		       const ssp_bdb_credit *cr, size_t ncr, double now)
+		       const ssp_bdb_credit *cr, size_t ncr, double now, wu_scratch *w)
 {
 	MYSQL_BIND p[9];
+	uint64_t aff = 0;
 	int rc;
 
-	if ((rc = query(db, "START TRANSACTION")))
-		return rc;
-	for (size_t i = 0; i < nru; i++) {
-		const ssp_bdb_result_update *u = &ru[i];
-
-		b_int(&p[0], &u->server_state);
-		b_int(&p[1], &u->outcome);
-		b_int(&p[2], &u->validate_state);
-		b_dbl(&p[3], &u->granted_credit);
-		b_u64(&p[4], &u->id);
-		b_int(&p[5], &u->old_server_state);
-		b_int(&p[6], &u->old_outcome);
-		b_int(&p[7], &u->old_validate_state);
-		if ((rc = exec(db, ST_UPD_RESULT, p)))
+	/* autocommit is off: the first statement opens the transaction */
+	if (nru) {
+		b_int(&p[0], &ru[0].server_state);
+		b_int(&p[1], &ru[0].outcome);
+		b_int(&p[2], &ru[0].validate_state);
+		b_dbl(&p[3], &ru[0].granted_credit);
+		b_u64(&p[4], &ru[0].id);
+		b_int(&p[5], &ru[0].old_server_state);
+		b_int(&p[6], &ru[0].old_outcome);
+		b_int(&p[7], &ru[0].old_validate_state);
+		if ((rc = exec_rows(db, ST_UPD_RESULT, p, 8, sizeof(*ru), nru, &aff)))
 			return rc;
-		if (mysql_stmt_affected_rows(db->st[ST_UPD_RESULT]) != 1) {
-			snprintf(db->err, sizeof(db->err), "result %llu changed meanwhile",
-				 (unsigned long long)u->id);
+		if (aff != nru) {
+			snprintf(db->err, sizeof(db->err), "a result of work unit %llu changed meanwhile",
+				 (unsigned long long)wu->id);
 			return SSP_ERR_STATE;
 		}
 	}
-	for (size_t i = 0; i < ncr; i++)
-		if ((rc = grant_one(db, &cr[i], now)))
-			return rc;
+	if ((rc = grant_all(db, cr, ncr, now, w)))
+		return rc;
 	b_int(&p[0], &wu->need_validate);
 	b_u64(&p[1], &wu->canonical_resultid);
 	b_dbl(&p[2], &wu->canonical_credit);
@@ -664,23 +790,42 @@ int ssp_boincdb_commit_wu(ssp_boincdb *db, const ssp_bdb_wu_update *wu,
 			  const ssp_bdb_result_update *ru, size_t nru,
 			  const ssp_bdb_credit *cr, size_t ncr, double now)
 {
+	wu_scratch w;
+	size_t k = ncr ? ncr : 1;
 	int rc = SSP_ERR_DB;
 
 	if (!db || !wu || (nru && !ru) || (ncr && !cr))
 		return SSP_ERR_INVAL;
 	if (db->readonly)
 		return SSP_ERR_STATE;
+	w.host = calloc(k, sizeof(*w.host));
+	w.user = calloc(k, sizeof(*w.user));
+	w.team = calloc(k, sizeof(*w.team));
+	w.cj = calloc(k, sizeof(*w.cj));
+	w.ob = calloc(k, sizeof(*w.ob));
+	w.states = calloc(3 * k, sizeof(*w.states));
+	if (!w.host || !w.user || !w.team || !w.cj || !w.ob || !w.states) {
+		rc = SSP_ERR_NOMEM;
+		goto out;
+	}
 	for (int attempt = 0; attempt < 5; attempt++) {
 		unsigned e;
 
-		rc = commit_once(db, wu, ru, nru, cr, ncr, now);
+		rc = commit_once(db, wu, ru, nru, cr, ncr, now, &w);
 		if (rc == 0)
-			return 0;
+			break;
 		e = mysql_errno(db->conn);
 		mysql_rollback(db->conn);
 		if (rc != SSP_ERR_DB || !is_retryable(e))
 			break;
 	}
+out:
+	free(w.host);
+	free(w.user);
+	free(w.team);
+	free(w.cj);
+	free(w.ob);
+	free(w.states);
 	return rc;
 }
 
@@ -746,6 +891,7 @@ int ssp_boincdb_outbox_fetch(ssp_boincdb *db, unsigned mod_n, unsigned mod_i, un
 	rc = 0;
 out:
 	mysql_stmt_free_result(st);
+	mysql_rollback(db->conn); /* end the read's transaction */
 	free(list);
 	return rc;
 }
@@ -753,20 +899,19 @@ out:
 int ssp_boincdb_outbox_delete(ssp_boincdb *db, const uint64_t *result_ids, size_t n)
 {
 	MYSQL_BIND p[1];
+	uint64_t aff = 0;
 	int rc;
 
 	if (!n)
 		return 0;
 	if (!db->st[ST_OUTBOX_DEL])
 		return SSP_ERR_STATE;
-	if ((rc = query(db, "START TRANSACTION")))
+	/* autocommit is off: one transaction up to the commit */
+	b_u64(&p[0], &result_ids[0]);
+	rc = exec_rows(db, ST_OUTBOX_DEL, p, 1, sizeof(result_ids[0]), n, &aff);
+	if (rc) {
+		mysql_rollback(db->conn);
 		return rc;
-	for (size_t i = 0; i < n; i++) {
-		b_u64(&p[0], &result_ids[i]);
-		if ((rc = exec(db, ST_OUTBOX_DEL, p))) {
-			mysql_rollback(db->conn);
-			return rc;
-		}
 	}
 	if (mysql_commit(db->conn)) {
 		rc = set_err(db, NULL, "commit");
@@ -827,5 +972,6 @@ int ssp_boincdb_user_prefs(ssp_boincdb *db, uint64_t userid, char **prefs, size_
 	rc = 0;
 out:
 	mysql_stmt_free_result(st);
+	mysql_rollback(db->conn); /* end the read's transaction */
 	return rc;
 }

@@ -8,10 +8,14 @@
 #include "ssp_sha256.h"
 
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <libxml/parser.h>
 
 #define OUTBOX_CHUNK 2000
 
@@ -39,7 +43,25 @@ struct ssp_vengine {
 	uint64_t cb_first_seq, cb_last_seq; /* seqs signed by the current claim call */
 	bind_entry *bind;          /* open addressing, power-of-two size */
 	size_t nbind, capbind;
+	struct worker *workers;    /* c.threads of them; workers[0] uses db */
 };
+
+/* A thread deciding and writing work units of the current chunk on its own connection. */
+typedef struct worker {
+	ssp_vengine *e;
+	ssp_boincdb *db;
+	ssp_vengine_stats st;
+	pthread_t tid;
+	int rc;
+} worker;
+
+/* The chunk being worked on by the threads. */
+typedef struct chunk_work {
+	ssp_bdb_wu *wus;
+	size_t n;
+	atomic_size_t next;
+	atomic_int failed;
+} chunk_work;
 
 static int64_t now_s(void)
 {
@@ -97,6 +119,30 @@ int ssp_vengine_new(const ssp_vengine_conf *c, const ssp_projcfg *pc, ssp_boincd
 	e->copts.max_output_bytes = c->vopts.max_output_bytes;
 	e->copts.receipt_name = c->receipt_name;
 	e->last_claim_round = 0;
+	if (!e->c.threads)
+		e->c.threads = 1;
+	xmlInitParser(); /* before any thread parses */
+	if (e->c.threads > 64)
+		e->c.threads = 64;
+	e->workers = calloc(e->c.threads, sizeof(*e->workers));
+	if (!e->workers) {
+		ssp_vengine_free(e);
+		return ssp_errmsg_set(em, SSP_ERR_NOMEM, "out of memory");
+	}
+	for (unsigned i = 0; i < e->c.threads; i++) {
+		int rc;
+
+		e->workers[i].e = e;
+		if (i == 0) {
+			e->workers[i].db = db;
+			continue;
+		}
+		rc = ssp_boincdb_open(pc, c->dry_run, &e->workers[i].db, em);
+		if (rc) {
+			ssp_vengine_free(e);
+			return rc;
+		}
+	}
 	*out = e;
 	return 0;
 }
@@ -106,13 +152,30 @@ void ssp_vengine_free(ssp_vengine *e)
 	if (!e)
 		return;
 	ssp_wipe(e->seckey, sizeof(e->seckey));
+	for (unsigned i = 1; e->workers && i < e->c.threads; i++)
+		ssp_boincdb_close(e->workers[i].db);
+	free(e->workers);
 	free(e->bind);
 	free(e);
+}
+
+static void add_stats(ssp_vengine_stats *to, const ssp_vengine_stats *from)
+{
+	to->wus += from->wus;
+	to->valid += from->valid;
+	to->invalid += from->invalid;
+	to->inconclusive += from->inconclusive;
+	to->didnt_need += from->didnt_need;
+	to->retried += from->retried;
+	to->conflicts += from->conflicts;
+	to->credits += from->credits;
 }
 
 void ssp_vengine_get_stats(const ssp_vengine *e, ssp_vengine_stats *s)
 {
 	*s = e->st;
+	for (unsigned i = 0; i < e->c.threads; i++)
+		add_stats(s, &e->workers[i].st);
 }
 
 static int stopping(const ssp_vengine *e)
@@ -218,8 +281,9 @@ static const char *vs_name(int vs)
 	}
 }
 
-static int handle_wu(ssp_vengine *e, ssp_bdb_wu *w)
+static int handle_wu(worker *wk, ssp_bdb_wu *w)
 {
+	ssp_vengine *e = wk->e;
 	ssp_vwu vw;
 	ssp_vres *vr = NULL;
 	ssp_bdb_result_update *ru = NULL;
@@ -281,7 +345,7 @@ static int handle_wu(ssp_vengine *e, ssp_bdb_wu *w)
 	rc = ssp_validate_wu(&vw, vr, n, &e->c.vopts, ssp_vres_compare, &e->c.vopts, now);
 	if (rc || vw.retry) {
 		ssp_log_info("[WU#%" PRIu64 " %s] left for a later pass: %s", w->id, w->name, vw.note);
-		e->st.retried++;
+		wk->st.retried++;
 		rc = 0;
 		goto out;
 	}
@@ -292,21 +356,21 @@ static int handle_wu(ssp_vengine *e, ssp_bdb_wu *w)
 			continue;
 		if (x->new_outcome == SSP_RO_DIDNT_NEED && x->outcome != SSP_RO_DIDNT_NEED) {
 			ssp_log_debug("[RESULT#%" PRIu64 " %s] not needed any more", x->id, x->name);
-			e->st.didnt_need++;
+			wk->st.didnt_need++;
 		} else if (x->new_validate_state == SSP_VS_VALID) {
 			ssp_log_info("[RESULT#%" PRIu64 " %s] valid; granted %.6f credit [HOST#%" PRIu64
 				     " USER#%" PRIu64 "]", x->id, x->name, x->new_granted_credit,
 				     x->hostid, x->userid);
-			e->st.valid++;
+			wk->st.valid++;
 		} else if (x->new_validate_state == SSP_VS_INVALID) {
 			ssp_log_info("[RESULT#%" PRIu64 " %s] invalid%s [HOST#%" PRIu64 "]", x->id, x->name,
 				     x->new_outcome == SSP_RO_VALIDATE_ERROR ? " (validate error)" : "",
 				     x->hostid);
-			e->st.invalid++;
+			wk->st.invalid++;
 		} else if (x->new_validate_state == SSP_VS_INCONCLUSIVE) {
 			ssp_log_info("[RESULT#%" PRIu64 " %s] inconclusive [HOST#%" PRIu64 "]", x->id,
 				     x->name, x->hostid);
-			e->st.inconclusive++;
+			wk->st.inconclusive++;
 		} else {
 			ssp_log_debug("[RESULT#%" PRIu64 " %s] now %s", x->id, x->name,
 				      vs_name(x->new_validate_state));
@@ -354,23 +418,23 @@ static int handle_wu(ssp_vengine *e, ssp_bdb_wu *w)
 	wu.transition_time = vw.new_transition_time;
 	wu.target_nresults = vw.new_target_nresults;
 	wu.error_mask = vw.new_error_mask;
-	rc = ssp_boincdb_commit_wu(e->db, &wu, ru, nru, cr, ncr, now_d());
+	rc = ssp_boincdb_commit_wu(wk->db, &wu, ru, nru, cr, ncr, now_d());
 	if (rc == SSP_ERR_STATE) {
 		ssp_log_info("[WU#%" PRIu64 " %s] not written: %s; it will be read again", w->id,
-			     w->name, ssp_boincdb_errmsg(e->db));
-		e->st.conflicts++;
+			     w->name, ssp_boincdb_errmsg(wk->db));
+		wk->st.conflicts++;
 		rc = 0;
 		goto out;
 	}
 	if (rc) {
 		ssp_log_crit("[WU#%" PRIu64 " %s] database write failed: %s", w->id, w->name,
-			     ssp_boincdb_errmsg(e->db));
+			     ssp_boincdb_errmsg(wk->db));
 		goto out;
 	}
-	e->st.wus++;
+	wk->st.wus++;
 	for (size_t i = 0; i < ncr; i++)
 		if (cr[i].credit_micro)
-			e->st.credits++;
+			wk->st.credits++;
 out:
 	for (size_t i = 0; vr && i < n; i++)
 		ssp_vres_clear(&vr[i]);
@@ -625,6 +689,72 @@ static int claims_and_batches(ssp_vengine *e)
 	return seal_round(e);
 }
 
+/* ---- step 2 on threads ---- */
+
+static void *worker_main(void *arg);
+
+typedef struct worker_arg {
+	worker *wk;
+	chunk_work *cw;
+} worker_arg;
+
+static void work(worker *wk, chunk_work *cw)
+{
+	ssp_vengine *e = wk->e;
+
+	wk->rc = 0;
+	for (;;) {
+		size_t i;
+
+		if (atomic_load(&cw->failed) || stopping(e))
+			return;
+		i = atomic_fetch_add(&cw->next, 1);
+		if (i >= cw->n)
+			return;
+		wk->rc = handle_wu(wk, &cw->wus[i]);
+		if (wk->rc) {
+			atomic_store(&cw->failed, 1);
+			return;
+		}
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	worker_arg *wa = arg;
+
+	work(wa->wk, wa->cw);
+	return NULL;
+}
+
+/* Decides and writes the n work units of a chunk, on c.threads connections. */
+static int run_chunk(ssp_vengine *e, ssp_bdb_wu *wus, size_t n)
+{
+	chunk_work cw;
+	worker_arg args[64];
+	unsigned started = 0;
+	int rc = 0;
+
+	cw.wus = wus;
+	cw.n = n;
+	atomic_init(&cw.next, 0);
+	atomic_init(&cw.failed, 0);
+	for (unsigned i = 1; i < e->c.threads && i < n; i++) {
+		args[i].wk = &e->workers[i];
+		args[i].cw = &cw;
+		if (pthread_create(&e->workers[i].tid, NULL, worker_main, &args[i]) != 0)
+			break;
+		started = i;
+	}
+	work(&e->workers[0], &cw); /* this thread is worker 0 */
+	for (unsigned i = 1; i <= started; i++)
+		pthread_join(e->workers[i].tid, NULL);
+	for (unsigned i = 0; i <= started; i++)
+		if (e->workers[i].rc && !rc)
+			rc = e->workers[i].rc;
+	return rc;
+}
+
 /* ---- a pass ---- */
 
 int ssp_vengine_pass(ssp_vengine *e, int *found)
@@ -650,14 +780,12 @@ int ssp_vengine_pass(ssp_vengine *e, int *found)
 		if (n == 0)
 			break;
 		any = 1;
-		for (size_t i = 0; i < n && !stopping(e); i++) {
-			rc = handle_wu(e, &wus[i]);
-			if (rc) {
-				ssp_bdb_wus_free(wus, n);
-				return rc;
-			}
-			after = wus[i].id;
+		rc = run_chunk(e, wus, n);
+		if (rc) {
+			ssp_bdb_wus_free(wus, n);
+			return rc;
 		}
+		after = wus[n - 1].id;
 		ssp_bdb_wus_free(wus, n);
 		rc = drain_outbox(e);
 		if (rc && rc != SSP_ERR_BUSY)

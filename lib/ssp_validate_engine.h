@@ -39,6 +39,8 @@ typedef struct ssp_vengine_conf {
 	ssp_vopts vopts;           /* credit mode, cap, comparator, tolerance, output cap */
 	const char *receipt_name;  /* the receipt's open_name; NULL: ssp_receipt.json */
 	unsigned chunk;            /* work units read at a time; 0: 500 */
+	unsigned threads;          /* work units decided and written in parallel, each thread
+				      on its own database connection (1..64; 0: 1) */
 	uint64_t batch_size;       /* claims per batch; 0: 256 */
 	uint64_t batch_window;     /* seconds; 0: 600 */
 	unsigned claim_interval;   /* seconds between claim rounds inside a pass (0: after
@@ -62,8 +64,9 @@ typedef struct ssp_vengine_stats {
 
 /* A new engine (*out, freed with ssp_vengine_free) working on db and ledger (borrowed;
  * ledger may be NULL only in a dry run), for project pc (borrowed), signing claims and
- * batches for domain with seckey (copied, wiped on free). em names a problem.
- * Returns 0, SSP_ERR_INVAL or SSP_ERR_NOMEM. */
+ * batches for domain with seckey (copied, wiped on free). With c->threads > 1 it opens
+ * threads - 1 more connections to the project database. em names a problem.
+ * Returns 0, SSP_ERR_INVAL, SSP_ERR_NOMEM or SSP_ERR_DB. */
 int ssp_vengine_new(const ssp_vengine_conf *c, const ssp_projcfg *pc, ssp_boincdb *db,
 		    ssp_ledger *ledger, const ssp_domain *domain, const uint8_t seckey[32],
 		    ssp_vengine **out, ssp_errmsg *em);

@@ -68,6 +68,8 @@ static void usage(FILE *out)
 		"  --chunk N                work units read per query (default 500)\n"
 		"  --claim_interval S       claim and seal every S seconds during a long pass\n"
 		"                           (default 10; 0: after every chunk)\n"
+		"  --threads N              work units decided and written in parallel, each\n"
+		"                           thread on its own database connection (default 1)\n"
 		"  --version, --help\n"
 		"Exit status: 0 stopped normally, 2 usage, 3 configuration, 4 database or ledger.\n");
 }
@@ -130,7 +132,7 @@ int main(int argc, char **argv)
 {
 	enum {
 		O_APP = 256, O_ONE_PASS, O_MOD, O_SLEEP, O_DRY, O_CR_WU, O_CR_RT, O_MAXCR, O_TOL,
-		O_BSIZE, O_BWIN, O_MAXOUT, O_PDIR, O_CONF, O_CHUNK, O_CLAIMINT, O_VERSION, O_HELP
+		O_BSIZE, O_BWIN, O_MAXOUT, O_PDIR, O_CONF, O_CHUNK, O_CLAIMINT, O_THREADS, O_VERSION, O_HELP
 	};
 	static const struct option longopts[] = {
 		{ "app", required_argument, NULL, O_APP },
@@ -150,6 +152,7 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, O_CONF },
 		{ "chunk", required_argument, NULL, O_CHUNK },
 		{ "claim_interval", required_argument, NULL, O_CLAIMINT },
+		{ "threads", required_argument, NULL, O_THREADS },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 },
@@ -271,6 +274,13 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			vc.claim_interval = (unsigned)v;
+			break;
+		case O_THREADS:
+			if (parse_u64(optarg, 64, &v) || !v) {
+				fprintf(stderr, "ssp_validator: --threads needs 1..64\n");
+				return EXIT_USAGE;
+			}
+			vc.threads = (unsigned)v;
 			break;
 		case O_VERSION:
 			printf("ssp_validator %s\n", PACKAGE_VERSION);

@@ -2,6 +2,8 @@
 # --mod N I splits the work units between validators with no overlap and no gap: three
 # validators run at once on one database and one ledger; each handles exactly the work
 # units with id mod 3 == I; together they validate all of them once; claims stay gap-free.
+# --threads N: one validator writing work units on N connections at once, alone and
+# combined with --mod, gives the same exact accounts.
 set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/common.sh"
 . "$SSP_SRCDIR/validator/testlib.sh"
@@ -47,3 +49,20 @@ ssp_ok "--mod 3 I: three concurrent validators split 90 work units without overl
 vt_run --mod 3 1 || ssp_fail "second pass"
 assert_contains "$(cat "$T/run.log")" "done: 0 work units written" "nothing left"
 ssp_ok "nothing validated twice"
+
+# threads: 4 connections writing at once (lock waits and deadlock retries on shared users)
+echo "bulk 400 6 12 1001" | vt_spec
+vt_run --threads 4 --chunk 50 || ssp_fail "--threads 4: $(tail -3 "$T/run.log")"
+assert_contains "$(cat "$T/run.log")" "done: 400 work units written, 800 valid" "--threads 4 wrote 400 work units"
+echo "bulk 300 6 12 2001" | vt_spec
+for i in 0 1; do
+	"$VALIDATOR" --app ssp --one_pass --project_dir "$P" --mod 2 "$i" --threads 3 --chunk 20 \
+		>"$T/tm$i.log" 2>&1 &
+	eval "tpid$i=\$!"
+done
+wait "$tpid0" || ssp_fail "--mod 2 0 --threads 3 failed"
+wait "$tpid1" || ssp_fail "--mod 2 1 --threads 3 failed"
+assert_eq "$(vt_sql "SELECT count(*) FROM workunit WHERE need_validate > 0")" 0 "all validated"
+assert_eq "$(vt_sql "SELECT count(*) FROM result WHERE validate_state = 1")" 1580 "1580 valid results"
+vt_check_consistency
+ssp_ok "--threads alone and with --mod: exact accounts"

@@ -21,6 +21,7 @@ while [ "$killed" -lt "$KILLS" ]; do
 		echo "bulk 150 8 16 $((100000 + i * 1000))" | vt_spec
 	fi
 	"$VALIDATOR" --app ssp --project_dir "$P" --sleep_interval 1 --chunk 12 --claim_interval 0 \
+		--threads $((i % 2 ? 1 : 3)) \
 		--batch_size 9 --batch_window 100000 >>"$T/validator.log" 2>&1 &
 	pid=$!
 	# a random instant between 20 ms and 700 ms after the start
