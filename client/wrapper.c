@@ -14,6 +14,7 @@
 #include "ssp_sha256.h"
 
 #include <boinc_api.h>
+#include <jansson.h>
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -1001,6 +1002,134 @@ static void write_receipt(struct wrapper *w, time_t finished)
 	ssp_receipt_free(rc_);
 }
 
+/* ---- reading job.xml and init_data.xml in a child process ---- */
+
+/* What the parser process found. */
+struct parsed {
+	int init_rc, job_rc;
+	char init_msg[256], job_msg[256];
+	ssp_initdata *init;
+	ssp_jobxml *job;
+};
+
+#define PARSED_CAP (4 * 1024 * 1024)
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = write(fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* The child: parses both files with libxml2 (see lazylibs.c) and sends the results as JSON. */
+static void __attribute__((noreturn)) parse_child(int fd)
+{
+	ssp_initdata *d = NULL;
+	ssp_jobxml *job = NULL;
+	ssp_errmsg e1 = { { 0 } }, e2 = { { 0 } };
+	char path[PATH_CAP], *ijs = NULL, *jjs = NULL, *all = NULL;
+	size_t n = 0;
+	int rc1, rc2;
+	json_t *o;
+
+	rc1 = ssp_initdata_read("init_data.xml", &d, &e1);
+	if (rc1 == 0)
+		rc1 = ssp_initdata_to_json(d, &ijs, &n);
+	resolve("job.xml", path, sizeof(path));
+	rc2 = ssp_jobxml_read(path, &job, &e2);
+	if (rc2 == 0)
+		rc2 = ssp_jobxml_to_json(job, &jjs, &n);
+	o = json_pack("{s:i, s:s, s:s?, s:i, s:s, s:s?}", "init_rc", rc1, "init_msg", e1.msg, "init", ijs,
+		      "job_rc", rc2, "job_msg", e2.msg, "job", jjs);
+	if (o != NULL)
+		all = json_dumps(o, JSON_COMPACT);
+	if (all == NULL || write_all(fd, all, strlen(all)) != 0)
+		_exit(1);
+	_exit(0);
+}
+
+/* Runs the parser process and takes its results. Failures are kept in *p for later. */
+static void parse_files(struct parsed *p)
+{
+	char *buf = NULL;
+	size_t used = 0;
+	int fds[2], status = 0;
+	struct rusage ru;
+	json_t *o = NULL;
+	pid_t pid;
+
+	memset(p, 0, sizeof(*p));
+	p->init_rc = p->job_rc = SSP_ERR_INTERNAL;
+	snprintf(p->init_msg, sizeof(p->init_msg), "the parser process failed");
+	snprintf(p->job_msg, sizeof(p->job_msg), "the parser process failed");
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return;
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		parse_child(fds[1]);
+	}
+	close(fds[1]);
+	buf = malloc(PARSED_CAP + 1);
+	while (buf != NULL && used < PARSED_CAP) {
+		ssize_t k = read(fds[0], buf + used, PARSED_CAP - used);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		used += (size_t)k;
+	}
+	close(fds[0]);
+	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
+		;
+	if (buf != NULL && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		o = json_loadb(buf, used, 0, NULL);
+	free(buf);
+	if (o == NULL)
+		return;
+	ssp_log_debug("job.xml and init_data.xml parsed by process %d (peak rss %ld kB)", (int)pid,
+		      ru.ru_maxrss);
+	{
+		json_t *irc = json_object_get(o, "init_rc"), *jrc = json_object_get(o, "job_rc");
+		const char *ijs = json_string_value(json_object_get(o, "init"));
+		const char *jjs = json_string_value(json_object_get(o, "job"));
+		const char *im = json_string_value(json_object_get(o, "init_msg"));
+		const char *jm = json_string_value(json_object_get(o, "job_msg"));
+		ssp_errmsg em = { { 0 } };
+
+		p->init_rc = json_is_integer(irc) ? (int)json_integer_value(irc) : SSP_ERR_INTERNAL;
+		p->job_rc = json_is_integer(jrc) ? (int)json_integer_value(jrc) : SSP_ERR_INTERNAL;
+		snprintf(p->init_msg, sizeof(p->init_msg), "%s", im ? im : "");
+		snprintf(p->job_msg, sizeof(p->job_msg), "%s", jm ? jm : "");
+		if (p->init_rc == 0) {
+			p->init_rc = ijs ? ssp_initdata_from_json(ijs, strlen(ijs), &p->init, &em) : SSP_ERR_INTERNAL;
+			if (p->init_rc != 0)
+				snprintf(p->init_msg, sizeof(p->init_msg), "%s", em.msg);
+		}
+		if (p->job_rc == 0) {
+			p->job_rc = jjs ? ssp_jobxml_from_json(jjs, strlen(jjs), &p->job, &em) : SSP_ERR_INTERNAL;
+			if (p->job_rc != 0)
+				snprintf(p->job_msg, sizeof(p->job_msg), "%s", em.msg);
+		}
+	}
+	json_decref(o);
+}
+
 void ssp_wrapper_run(const ssp_wrapper_opts *opts)
 {
 	static struct wrapper wr;
@@ -1009,6 +1138,7 @@ void ssp_wrapper_run(const ssp_wrapper_opts *opts)
 	char path[PATH_CAP];
 	ssp_errmsg em = { { 0 } };
 	struct sigaction sa;
+	struct parsed parsed;
 	int rc;
 
 	w->opts = opts;
@@ -1016,6 +1146,8 @@ void ssp_wrapper_run(const ssp_wrapper_opts *opts)
 	ssp_log_set_ident("ssp_wrapper");
 	ssp_log_set_level(SSP_LOG_NORMAL);
 	ssp_log_info("ssp_wrapper %s starting", PACKAGE_VERSION);
+	/* Before the BOINC runtime starts its thread: fork() is simplest in a one-thread process. */
+	parse_files(&parsed);
 
 	memset(&bo, 0, sizeof(bo));
 	bo.main_program = 1;
@@ -1040,20 +1172,32 @@ void ssp_wrapper_run(const ssp_wrapper_opts *opts)
 	if (getcwd(w->cwd, sizeof(w->cwd)) == NULL)
 		fail(SSP_WRAPPER_EXIT_INIT, "getcwd: %s", strerror(errno));
 
-	rc = ssp_initdata_read("init_data.xml", &w->init, &em);
-	if (rc == SSP_ERR_NOT_FOUND && w->standalone)
-		rc = ssp_initdata_parse("<app_init_data/>", 16, &w->init, &em);
-	if (rc != 0)
-		fail(SSP_WRAPPER_EXIT_INIT, "init_data.xml: %s", em.msg);
+	if (parsed.init_rc == SSP_ERR_NOT_FOUND && w->standalone) {
+		static const char none[] =
+			"{\"userid\":0,\"hostid\":0,\"teamid\":0,\"wu_name\":\"\",\"result_name\":\"\","
+			"\"app_name\":\"\",\"project_dir\":\"\",\"project_preferences\":\"\","
+			"\"rsc_fpops_est\":0,\"p_fpops\":0,\"checkpoint_period\":0,"
+			"\"fraction_done_start\":0,\"fraction_done_end\":1,\"ncpus\":1}";
+
+		parsed.init_rc = ssp_initdata_from_json(none, sizeof(none) - 1, &w->init, &em);
+		if (parsed.init_rc != 0)
+			snprintf(parsed.init_msg, sizeof(parsed.init_msg), "%s", em.msg);
+	} else {
+		w->init = parsed.init;
+		parsed.init = NULL;
+	}
+	if (parsed.init_rc != 0)
+		fail(SSP_WRAPPER_EXIT_INIT, "init_data.xml: %s", parsed.init_msg);
 	w->est_cpu = ssp_initdata_est_cpu_seconds(w->init);
 
-	resolve("job.xml", path, sizeof(path));
-	rc = ssp_jobxml_read(path, &w->job, &em);
-	if (rc != 0)
-		fail(SSP_WRAPPER_EXIT_JOBXML, "%s", em.msg);
+	if (parsed.job_rc != 0)
+		fail(SSP_WRAPPER_EXIT_JOBXML, "%s", parsed.job_msg);
+	w->job = parsed.job;
+	parsed.job = NULL;
 	if (ssp_jobxml_nignored(w->job) > 0)
 		ssp_log_info("job.xml: ignored %zu unknown element(s), the first <%s>",
 			     ssp_jobxml_nignored(w->job), ssp_jobxml_first_ignored(w->job));
+	resolve("job.xml", path, sizeof(path));
 	if ((rc = ssp_sha256_file(path, w->job_digest, NULL)) != 0)
 		fail(SSP_WRAPPER_EXIT_JOBXML, "job.xml: %s", ssp_strerror(rc));
 	w->total_weight = ssp_jobxml_total_weight(w->job);

@@ -2,6 +2,7 @@
 #include "ssp_file.h"
 #include "ssp_hex.h"
 
+#include <jansson.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <limits.h>
@@ -344,4 +345,115 @@ double ssp_initdata_est_cpu_seconds(const ssp_initdata *d)
 	if (!(d->rsc_fpops_est > 0))
 		return 0;
 	return d->rsc_fpops_est / flops;
+}
+
+/* ---- JSON form ---- */
+
+int ssp_initdata_to_json(const ssp_initdata *d, char **out, size_t *len)
+{
+	json_t *o = json_object();
+	int ok;
+
+	*out = NULL;
+	*len = 0;
+	ok = o != NULL && json_object_set_new(o, "userid", json_integer((json_int_t)d->userid)) == 0 &&
+	     json_object_set_new(o, "hostid", json_integer((json_int_t)d->hostid)) == 0 &&
+	     json_object_set_new(o, "teamid", json_integer((json_int_t)d->teamid)) == 0 &&
+	     json_object_set_new(o, "wu_name", json_string(d->wu_name)) == 0 &&
+	     json_object_set_new(o, "result_name", json_string(d->result_name)) == 0 &&
+	     json_object_set_new(o, "app_name", json_string(d->app_name)) == 0 &&
+	     json_object_set_new(o, "project_dir", json_string(d->project_dir)) == 0 &&
+	     json_object_set_new(o, "project_preferences", json_string(d->project_preferences)) == 0 &&
+	     json_object_set_new(o, "rsc_fpops_est", json_real(d->rsc_fpops_est)) == 0 &&
+	     json_object_set_new(o, "p_fpops", json_real(d->p_fpops)) == 0 &&
+	     json_object_set_new(o, "checkpoint_period", json_real(d->checkpoint_period)) == 0 &&
+	     json_object_set_new(o, "fraction_done_start", json_real(d->fraction_done_start)) == 0 &&
+	     json_object_set_new(o, "fraction_done_end", json_real(d->fraction_done_end)) == 0 &&
+	     json_object_set_new(o, "ncpus", json_real(d->ncpus)) == 0 &&
+	     (*out = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(17))) != NULL;
+	json_decref(o);
+	if (!ok)
+		return SSP_ERR_NOMEM;
+	*len = strlen(*out);
+	return 0;
+}
+
+static int json_text(json_t *o, const char *key, size_t cap, char **dst, ssp_errmsg *em)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!json_is_string(v) || json_string_length(v) != strlen(json_string_value(v)))
+		return ssp_errmsg_set(em, SSP_ERR_PARSE, "init data JSON: %s is not a string", key);
+	if (json_string_length(v) > cap)
+		return ssp_errmsg_set(em, SSP_ERR_TOO_BIG, "init data JSON: %s is too long", key);
+	*dst = strdup(json_string_value(v));
+	return *dst ? 0 : SSP_ERR_NOMEM;
+}
+
+static int json_id(json_t *o, const char *key, uint64_t *dst, ssp_errmsg *em)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return ssp_errmsg_set(em, SSP_ERR_PARSE, "init data JSON: %s is not a non-negative integer", key);
+	*dst = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+static int json_num(json_t *o, const char *key, double *dst, ssp_errmsg *em)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!json_is_number(v) || !isfinite(json_number_value(v)) || json_number_value(v) < 0)
+		return ssp_errmsg_set(em, SSP_ERR_PARSE, "init data JSON: %s is not a non-negative number", key);
+	*dst = json_number_value(v);
+	return 0;
+}
+
+int ssp_initdata_from_json(const char *json, size_t len, ssp_initdata **out, ssp_errmsg *em)
+{
+	ssp_initdata *d = NULL;
+	json_t *o = NULL;
+	int rc;
+
+	*out = NULL;
+	if (json == NULL)
+		return ssp_errmsg_set(em, SSP_ERR_INVAL, "init data JSON: no input");
+	if (len > 2 * SSP_INITDATA_MAX_BYTES)
+		return ssp_errmsg_set(em, SSP_ERR_TOO_BIG, "init data JSON is too large");
+	o = json_loadb(json, len, JSON_REJECT_DUPLICATES, NULL);
+	d = calloc(1, sizeof(*d));
+	if (d == NULL) {
+		rc = SSP_ERR_NOMEM;
+		goto out;
+	}
+	if (!json_is_object(o)) {
+		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "init data JSON: not a JSON object");
+		goto out;
+	}
+	if ((rc = json_id(o, "userid", &d->userid, em)) != 0 || (rc = json_id(o, "hostid", &d->hostid, em)) != 0 ||
+	    (rc = json_id(o, "teamid", &d->teamid, em)) != 0 ||
+	    (rc = json_text(o, "wu_name", SSP_INITDATA_MAX_STRING, &d->wu_name, em)) != 0 ||
+	    (rc = json_text(o, "result_name", SSP_INITDATA_MAX_STRING, &d->result_name, em)) != 0 ||
+	    (rc = json_text(o, "app_name", SSP_INITDATA_MAX_STRING, &d->app_name, em)) != 0 ||
+	    (rc = json_text(o, "project_dir", SSP_INITDATA_MAX_STRING, &d->project_dir, em)) != 0 ||
+	    (rc = json_text(o, "project_preferences", SSP_INITDATA_MAX_PREFS, &d->project_preferences, em)) != 0 ||
+	    (rc = json_num(o, "rsc_fpops_est", &d->rsc_fpops_est, em)) != 0 ||
+	    (rc = json_num(o, "p_fpops", &d->p_fpops, em)) != 0 ||
+	    (rc = json_num(o, "checkpoint_period", &d->checkpoint_period, em)) != 0 ||
+	    (rc = json_num(o, "fraction_done_start", &d->fraction_done_start, em)) != 0 ||
+	    (rc = json_num(o, "fraction_done_end", &d->fraction_done_end, em)) != 0 ||
+	    (rc = json_num(o, "ncpus", &d->ncpus, em)) != 0)
+		goto out;
+	if (d->fraction_done_start > 1 || d->fraction_done_end > 1 ||
+	    d->fraction_done_start > d->fraction_done_end) {
+		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "init data JSON: bad fraction_done_start/end");
+		goto out;
+	}
+	*out = d;
+	d = NULL;
+out:
+	ssp_initdata_free(d);
+	json_decref(o);
+	return rc;
 }

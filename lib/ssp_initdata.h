@@ -48,6 +48,15 @@ int ssp_initdata_read(const char *path, ssp_initdata **out, ssp_errmsg *em);
 /* Frees d (NULL allowed). */
 void ssp_initdata_free(ssp_initdata *d);
 
+/* The kept fields as a JSON object (*out caller-freed): the member names are the field
+ * names. Lets a process that has not loaded libxml2 receive init data parsed elsewhere.
+ * Returns 0 or SSP_ERR_NOMEM. */
+int ssp_initdata_to_json(const ssp_initdata *d, char **out, size_t *len);
+
+/* Reads that JSON back into a new *out under the same rules and caps as ssp_initdata_parse;
+ * every member is required. SSP_ERR_PARSE / SSP_ERR_TOO_BIG with em naming the member. */
+int ssp_initdata_from_json(const char *json, size_t len, ssp_initdata **out, ssp_errmsg *em);
+
 /* The work unit's CPU-time estimate in seconds: rsc_fpops_est / p_fpops (p_fpops taken as
  * 1e9 when unknown); 0 when there is no FLOPs estimate. */
 double ssp_initdata_est_cpu_seconds(const ssp_initdata *d);

@@ -1,6 +1,7 @@
 #include "ssp_jobxml.h"
 #include "ssp_file.h"
 
+#include <jansson.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <math.h>
@@ -598,5 +599,227 @@ int ssp_jobxml_split_cmdline(const char *line, char ***argv, size_t *argc, ssp_e
 out:
 	ssp_jobxml_argv_free(v);
 	free(word);
+	return rc;
+}
+
+/* ---- JSON form ---- */
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static int put(json_t *obj, const char *key, json_t *v)
+{
+	return v != NULL && json_object_set_new(obj, key, v) == 0 ? 0 : SSP_ERR_NOMEM;
+}
+
+int ssp_jobxml_to_json(const ssp_jobxml *job, char **out, size_t *len)
+{
+	json_t *root = json_object(), *tasks = json_array(), *outs = json_array();
+	int rc = SSP_ERR_NOMEM;
+
+	*out = NULL;
+	*len = 0;
+	if (root == NULL || tasks == NULL || outs == NULL)
+		goto out;
+	for (size_t i = 0; i < job->ntasks; i++) {
+		const ssp_jobxml_task *t = &job->tasks[i];
+		json_t *o = json_object(), *env = json_array();
+
+		if (json_array_append_new(tasks, o) != 0 || env == NULL || put(o, "setenv", env) != 0)
+			goto out;
+		for (size_t k = 0; k < t->nsetenv; k++)
+			if (json_array_append_new(env, json_string(t->setenv[k])) != 0)
+				goto out;
+		if (put(o, "application", json_string(t->application)) != 0 ||
+		    put(o, "command_line", str_or_null(t->command_line)) != 0 ||
+		    put(o, "stdin_filename", str_or_null(t->stdin_filename)) != 0 ||
+		    put(o, "stdout_filename", str_or_null(t->stdout_filename)) != 0 ||
+		    put(o, "stderr_filename", str_or_null(t->stderr_filename)) != 0 ||
+		    put(o, "checkpoint_filename", str_or_null(t->checkpoint_filename)) != 0 ||
+		    put(o, "fraction_done_filename", str_or_null(t->fraction_done_filename)) != 0 ||
+		    put(o, "exec_dir", str_or_null(t->exec_dir)) != 0 ||
+		    put(o, "weight", json_real(t->weight)) != 0 ||
+		    put(o, "time_limit", json_real(t->time_limit)) != 0 ||
+		    put(o, "priority", json_integer(t->priority)) != 0 ||
+		    put(o, "append_cmdline_args", json_boolean(t->append_cmdline_args)) != 0 ||
+		    put(o, "multi_process", json_boolean(t->multi_process)) != 0)
+			goto out;
+	}
+	for (size_t i = 0; i < job->noutputs; i++)
+		if (json_array_append_new(outs, json_string(job->outputs[i])) != 0)
+			goto out;
+	if (json_object_set(root, "tasks", tasks) != 0 || json_object_set(root, "outputs", outs) != 0 ||
+	    put(root, "nignored", json_integer((json_int_t)job->nignored)) != 0 ||
+	    put(root, "first_ignored", str_or_null(job->first_ignored)) != 0)
+		goto out;
+	*out = json_dumps(root, JSON_COMPACT | JSON_REAL_PRECISION(17));
+	if (*out == NULL)
+		goto out;
+	*len = strlen(*out);
+	rc = 0;
+out:
+	json_decref(root);
+	json_decref(tasks);
+	json_decref(outs);
+	return rc;
+}
+
+/* A string member: NULL-able when optional; checked for NUL bytes and the length cap. */
+static int json_str(json_t *o, const char *key, int optional, char **dst, size_t i, ssp_errmsg *em)
+{
+	json_t *v = json_object_get(o, key);
+
+	*dst = NULL;
+	if (v == NULL || json_is_null(v)) {
+		if (optional)
+			return 0;
+		return ssp_errmsg_set(em, SSP_ERR_PARSE, "job JSON: task %zu: missing %s", i, key);
+	}
+	if (!json_is_string(v) || json_string_length(v) != strlen(json_string_value(v)))
+		return ssp_errmsg_set(em, SSP_ERR_PARSE, "job JSON: task %zu: %s is not a string", i, key);
+	if (json_string_length(v) > SSP_JOBXML_MAX_STRING)
+		return ssp_errmsg_set(em, SSP_ERR_TOO_BIG, "job JSON: task %zu: %s is too long", i, key);
+	*dst = strdup(json_string_value(v));
+	return *dst ? 0 : SSP_ERR_NOMEM;
+}
+
+static int json_task(json_t *o, ssp_jobxml_task *t, size_t i, ssp_errmsg *em)
+{
+	json_t *env, *v;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if (!json_is_object(o))
+		return ssp_errmsg_set(em, SSP_ERR_PARSE, "job JSON: task %zu is not an object", i);
+	if ((rc = json_str(o, "application", 0, &t->application, i, em)) != 0 ||
+	    (rc = json_str(o, "command_line", 1, &t->command_line, i, em)) != 0 ||
+	    (rc = json_str(o, "stdin_filename", 1, &t->stdin_filename, i, em)) != 0 ||
+	    (rc = json_str(o, "stdout_filename", 1, &t->stdout_filename, i, em)) != 0 ||
+	    (rc = json_str(o, "stderr_filename", 1, &t->stderr_filename, i, em)) != 0 ||
+	    (rc = json_str(o, "checkpoint_filename", 1, &t->checkpoint_filename, i, em)) != 0 ||
+	    (rc = json_str(o, "fraction_done_filename", 1, &t->fraction_done_filename, i, em)) != 0 ||
+	    (rc = json_str(o, "exec_dir", 1, &t->exec_dir, i, em)) != 0)
+		return rc;
+	if (t->application[0] == '\0')
+		return ssp_errmsg_set(em, SSP_ERR_PARSE, "job JSON: task %zu: empty application", i);
+	env = json_object_get(o, "setenv");
+	if (!json_is_array(env))
+		return ssp_errmsg_set(em, SSP_ERR_PARSE, "job JSON: task %zu: setenv is not an array", i);
+	if (json_array_size(env) > SSP_JOBXML_MAX_SETENV)
+		return ssp_errmsg_set(em, SSP_ERR_TOO_BIG, "job JSON: task %zu: too many setenv", i);
+	if (json_array_size(env) > 0 && (t->setenv = calloc(json_array_size(env), sizeof(char *))) == NULL)
+		return SSP_ERR_NOMEM;
+	for (size_t k = 0; k < json_array_size(env); k++) {
+		json_t *e = json_array_get(env, k);
+		const char *s = json_string_value(e), *eq;
+
+		if (s == NULL || json_string_length(e) != strlen(s) || strlen(s) > SSP_JOBXML_MAX_STRING ||
+		    (eq = strchr(s, '=')) == NULL || !valid_env_name(s, (size_t)(eq - s)))
+			return ssp_errmsg_set(em, SSP_ERR_PARSE, "job JSON: task %zu: bad setenv", i);
+		if ((t->setenv[t->nsetenv] = strdup(s)) == NULL)
+			return SSP_ERR_NOMEM;
+		t->nsetenv++;
+	}
+	v = json_object_get(o, "weight");
+	t->weight = json_is_number(v) ? json_number_value(v) : -1;
+	v = json_object_get(o, "time_limit");
+	t->time_limit = json_is_number(v) ? json_number_value(v) : -1;
+	if (!isfinite(t->weight) || t->weight < 0 || t->weight > 1e12 || !isfinite(t->time_limit) ||
+	    t->time_limit < 0 || t->time_limit > 1e12)
+		return ssp_errmsg_set(em, SSP_ERR_PARSE, "job JSON: task %zu: bad weight or time_limit", i);
+	v = json_object_get(o, "priority");
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 4)
+		return ssp_errmsg_set(em, SSP_ERR_PARSE, "job JSON: task %zu: bad priority", i);
+	t->priority = (int)json_integer_value(v);
+	v = json_object_get(o, "append_cmdline_args");
+	if (!json_is_boolean(v))
+		return ssp_errmsg_set(em, SSP_ERR_PARSE, "job JSON: task %zu: bad append_cmdline_args", i);
+	t->append_cmdline_args = json_is_true(v);
+	v = json_object_get(o, "multi_process");
+	if (!json_is_boolean(v))
+		return ssp_errmsg_set(em, SSP_ERR_PARSE, "job JSON: task %zu: bad multi_process", i);
+	t->multi_process = json_is_true(v);
+	return 0;
+}
+
+int ssp_jobxml_from_json(const char *json, size_t len, ssp_jobxml **out, ssp_errmsg *em)
+{
+	ssp_jobxml *job = NULL;
+	json_t *root = NULL, *tasks, *outs, *v;
+	int rc = 0;
+
+	*out = NULL;
+	if (json == NULL)
+		return ssp_errmsg_set(em, SSP_ERR_INVAL, "job JSON: no input");
+	if (len > 4 * SSP_JOBXML_MAX_BYTES)
+		return ssp_errmsg_set(em, SSP_ERR_TOO_BIG, "job JSON is too large");
+	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(root)) {
+		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "job JSON: not a JSON object");
+		goto out;
+	}
+	tasks = json_object_get(root, "tasks");
+	outs = json_object_get(root, "outputs");
+	if (!json_is_array(tasks) || json_array_size(tasks) == 0 || !json_is_array(outs)) {
+		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "job JSON: no tasks or outputs array");
+		goto out;
+	}
+	if (json_array_size(tasks) > SSP_JOBXML_MAX_TASKS || json_array_size(outs) > SSP_JOBXML_MAX_OUTPUTS) {
+		rc = ssp_errmsg_set(em, SSP_ERR_TOO_BIG, "job JSON: too many tasks or outputs");
+		goto out;
+	}
+	job = calloc(1, sizeof(*job));
+	if (job == NULL || (job->tasks = calloc(json_array_size(tasks), sizeof(*job->tasks))) == NULL ||
+	    (json_array_size(outs) > 0 &&
+	     (job->outputs = calloc(json_array_size(outs), sizeof(char *))) == NULL)) {
+		rc = SSP_ERR_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < json_array_size(tasks); i++) {
+		rc = json_task(json_array_get(tasks, i), &job->tasks[i], i, em);
+		job->ntasks++; /* freed with the job even when incomplete */
+		if (rc != 0)
+			goto out;
+		job->total_weight += job->tasks[i].weight;
+	}
+	for (size_t i = 0; i < json_array_size(outs); i++) {
+		json_t *o = json_array_get(outs, i);
+		const char *s = json_string_value(o);
+
+		if (s == NULL || json_string_length(o) != strlen(s) || s[0] == '\0' || strchr(s, '/') != NULL ||
+		    strlen(s) > 255) {
+			rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "job JSON: output %zu is not a plain file name", i);
+			goto out;
+		}
+		for (size_t k = 0; k < job->noutputs; k++)
+			if (strcmp(job->outputs[k], s) == 0) {
+				rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "job JSON: output %s given twice", s);
+				goto out;
+			}
+		if ((job->outputs[job->noutputs] = strdup(s)) == NULL) {
+			rc = SSP_ERR_NOMEM;
+			goto out;
+		}
+		job->noutputs++;
+	}
+	if (!(job->total_weight > 0)) {
+		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "job JSON: the task weights add up to 0");
+		goto out;
+	}
+	v = json_object_get(root, "nignored");
+	if (json_is_integer(v) && json_integer_value(v) >= 0)
+		job->nignored = (size_t)json_integer_value(v);
+	v = json_object_get(root, "first_ignored");
+	if (json_is_string(v) && (job->first_ignored = strdup(json_string_value(v))) == NULL) {
+		rc = SSP_ERR_NOMEM;
+		goto out;
+	}
+	*out = job;
+	job = NULL;
+out:
+	ssp_jobxml_free(job);
+	json_decref(root);
 	return rc;
 }

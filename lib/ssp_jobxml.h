@@ -66,6 +66,18 @@ int ssp_jobxml_read(const char *path, ssp_jobxml **out, ssp_errmsg *em);
 /* Frees job (NULL allowed). */
 void ssp_jobxml_free(ssp_jobxml *job);
 
+/* The parsed job as JSON (*out caller-freed, *len its length): {"tasks": [{"application",
+ * "command_line", "stdin_filename", "stdout_filename", "stderr_filename", "checkpoint_filename",
+ * "fraction_done_filename", "exec_dir" (strings or null), "setenv" [strings], "weight",
+ * "time_limit", "priority", "append_cmdline_args", "multi_process"}], "outputs": [strings],
+ * "nignored": n, "first_ignored": string or null}. Lets a process that has not loaded libxml2
+ * receive a job parsed elsewhere. Returns 0 or SSP_ERR_NOMEM. */
+int ssp_jobxml_to_json(const ssp_jobxml *job, char **out, size_t *len);
+
+/* Reads that JSON back under the same rules and caps as ssp_jobxml_parse (SSP_ERR_PARSE,
+ * SSP_ERR_TOO_BIG with em naming the member). */
+int ssp_jobxml_from_json(const char *json, size_t len, ssp_jobxml **out, ssp_errmsg *em);
+
 /* Number of tasks (>= 1) and the i-th task (NULL when i is out of range). */
 size_t ssp_jobxml_ntasks(const ssp_jobxml *job);
 const ssp_jobxml_task *ssp_jobxml_task_at(const ssp_jobxml *job, size_t i);

@@ -216,6 +216,56 @@ static void test_truncated_and_caps(void)
 	free(big);
 }
 
+static void test_json_form(void)
+{
+	ssp_initdata *d = NULL, *back = NULL;
+	char *js = NULL;
+	size_t len = 0;
+	ssp_errmsg em = { { 0 } };
+
+	CU_ASSERT_EQUAL_FATAL(ssp_initdata_read(ssp_cu_data("wrapper/init_data_client.xml"), &d, &em), 0);
+	CU_ASSERT_EQUAL_FATAL(ssp_initdata_to_json(d, &js, &len), 0);
+	CU_ASSERT_PTR_NULL(strstr(js, AUTH));
+	CU_ASSERT_PTR_NULL(strstr(js, "PROXYPASSWORD42"));
+	CU_ASSERT_EQUAL_FATAL(ssp_initdata_from_json(js, len, &back, &em), 0);
+	CU_ASSERT_EQUAL(back->userid, 42);
+	CU_ASSERT_EQUAL(back->hostid, 7);
+	CU_ASSERT_STRING_EQUAL(back->wu_name, d->wu_name);
+	CU_ASSERT_STRING_EQUAL(back->result_name, d->result_name);
+	CU_ASSERT_STRING_EQUAL(back->app_name, d->app_name);
+	CU_ASSERT_STRING_EQUAL(back->project_dir, d->project_dir);
+	CU_ASSERT_STRING_EQUAL(back->project_preferences, d->project_preferences);
+	CU_ASSERT_DOUBLE_EQUAL(back->rsc_fpops_est, d->rsc_fpops_est, 0);
+	CU_ASSERT_DOUBLE_EQUAL(back->p_fpops, d->p_fpops, 0);
+	CU_ASSERT_DOUBLE_EQUAL(back->checkpoint_period, d->checkpoint_period, 0);
+	CU_ASSERT_DOUBLE_EQUAL(back->fraction_done_end, 1.0, 0);
+	CU_ASSERT_DOUBLE_EQUAL(back->ncpus, d->ncpus, 0);
+	ssp_initdata_free(back);
+	back = NULL;
+	/* Every member is required and checked. */
+	js[len - 1] = '\0';
+	{
+		char *p = strstr(js, "\"userid\":42");
+		char *dup;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+		dup = malloc(len + 2);
+		memcpy(dup, js, len);
+		memcpy(dup + (p - js), "\"userid\":-1", 11);
+		strcat(dup, "}");
+		CU_ASSERT_EQUAL(ssp_initdata_from_json(dup, strlen(dup), &back, &em), SSP_ERR_PARSE);
+		CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "userid"));
+		free(dup);
+	}
+	CU_ASSERT_EQUAL(ssp_initdata_from_json("{\"userid\":1}", 12, &back, &em), SSP_ERR_PARSE);
+	CU_ASSERT_EQUAL(ssp_initdata_from_json("[1]", 3, &back, &em), SSP_ERR_PARSE);
+	CU_ASSERT_EQUAL(ssp_initdata_from_json("", 0, &back, &em), SSP_ERR_PARSE);
+	CU_ASSERT_EQUAL(ssp_initdata_from_json(NULL, 0, &back, &em), SSP_ERR_INVAL);
+	CU_ASSERT_PTR_NULL(back);
+	free(js);
+	ssp_initdata_free(d);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -225,6 +275,7 @@ int main(void)
 		{ "defaults and estimate", test_defaults },
 		{ "malformed inputs", test_malformed },
 		{ "truncations and caps", test_truncated_and_caps },
+		{ "JSON form", test_json_form },
 		CU_TEST_INFO_NULL,
 	};
 

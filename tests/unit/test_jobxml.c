@@ -318,6 +318,91 @@ static void test_split(void)
 	free(many);
 }
 
+static void same_task(const ssp_jobxml_task *a, const ssp_jobxml_task *b)
+{
+	const char *const *sa[] = { (const char *const *)&a->application, (const char *const *)&a->command_line,
+				    (const char *const *)&a->stdin_filename, (const char *const *)&a->stdout_filename,
+				    (const char *const *)&a->stderr_filename,
+				    (const char *const *)&a->checkpoint_filename,
+				    (const char *const *)&a->fraction_done_filename, (const char *const *)&a->exec_dir };
+	const char *const *sb[] = { (const char *const *)&b->application, (const char *const *)&b->command_line,
+				    (const char *const *)&b->stdin_filename, (const char *const *)&b->stdout_filename,
+				    (const char *const *)&b->stderr_filename,
+				    (const char *const *)&b->checkpoint_filename,
+				    (const char *const *)&b->fraction_done_filename, (const char *const *)&b->exec_dir };
+
+	for (size_t k = 0; k < sizeof(sa) / sizeof(sa[0]); k++) {
+		if (*sa[k] == NULL) {
+			CU_ASSERT_PTR_NULL(*sb[k]);
+		} else {
+			CU_ASSERT(*sb[k] != NULL && strcmp(*sa[k], *sb[k]) == 0);
+		}
+	}
+	CU_ASSERT_EQUAL_FATAL(a->nsetenv, b->nsetenv);
+	for (size_t k = 0; k < a->nsetenv; k++)
+		CU_ASSERT_STRING_EQUAL(a->setenv[k], b->setenv[k]);
+	CU_ASSERT_DOUBLE_EQUAL(a->weight, b->weight, 0);
+	CU_ASSERT_DOUBLE_EQUAL(a->time_limit, b->time_limit, 0);
+	CU_ASSERT_EQUAL(a->priority, b->priority);
+	CU_ASSERT_EQUAL(a->append_cmdline_args, b->append_cmdline_args);
+	CU_ASSERT_EQUAL(a->multi_process, b->multi_process);
+}
+
+/* The JSON form carries a parsed job unchanged, and is checked like the XML. */
+static void test_json_form(void)
+{
+	static const char *const bad[] = {
+		"", "[]", "{\"tasks\":[],\"outputs\":[]}",
+		"{\"tasks\":[{}],\"outputs\":[]}",
+		"{\"tasks\":[{\"application\":\"\",\"setenv\":[],\"weight\":1,\"time_limit\":0,\"priority\":0,"
+		"\"append_cmdline_args\":false,\"multi_process\":false}],\"outputs\":[]}",
+		"{\"tasks\":[{\"application\":\"a\",\"setenv\":[\"1=x\"],\"weight\":1,\"time_limit\":0,\"priority\":0,"
+		"\"append_cmdline_args\":false,\"multi_process\":false}],\"outputs\":[]}",
+		"{\"tasks\":[{\"application\":\"a\",\"setenv\":[],\"weight\":-1,\"time_limit\":0,\"priority\":0,"
+		"\"append_cmdline_args\":false,\"multi_process\":false}],\"outputs\":[]}",
+		"{\"tasks\":[{\"application\":\"a\",\"setenv\":[],\"weight\":0,\"time_limit\":0,\"priority\":0,"
+		"\"append_cmdline_args\":false,\"multi_process\":false}],\"outputs\":[]}",
+		"{\"tasks\":[{\"application\":\"a\",\"setenv\":[],\"weight\":1,\"time_limit\":0,\"priority\":7,"
+		"\"append_cmdline_args\":false,\"multi_process\":false}],\"outputs\":[]}",
+		"{\"tasks\":[{\"application\":\"a\",\"setenv\":[],\"weight\":1,\"time_limit\":0,\"priority\":0,"
+		"\"append_cmdline_args\":1,\"multi_process\":false}],\"outputs\":[]}",
+		"{\"tasks\":[{\"application\":\"a\",\"setenv\":[],\"weight\":1,\"time_limit\":0,\"priority\":0,"
+		"\"append_cmdline_args\":false,\"multi_process\":false}],\"outputs\":[\"a/b\"]}",
+		"{\"tasks\":[{\"application\":\"a\",\"setenv\":[],\"weight\":1,\"time_limit\":0,\"priority\":0,"
+		"\"append_cmdline_args\":false,\"multi_process\":false}],\"outputs\":[\"o\",\"o\"]}",
+	};
+	ssp_jobxml *job = NULL, *back = NULL;
+	char *js = NULL, *js2 = NULL;
+	size_t len = 0, len2 = 0;
+	ssp_errmsg em = { { 0 } };
+
+	CU_ASSERT_EQUAL_FATAL(ssp_jobxml_read(ssp_cu_data("wrapper/job_full.xml"), &job, &em), 0);
+	CU_ASSERT_EQUAL_FATAL(ssp_jobxml_to_json(job, &js, &len), 0);
+	CU_ASSERT_EQUAL_FATAL(ssp_jobxml_from_json(js, len, &back, &em), 0);
+	CU_ASSERT_EQUAL_FATAL(ssp_jobxml_ntasks(back), ssp_jobxml_ntasks(job));
+	for (size_t i = 0; i < ssp_jobxml_ntasks(job); i++)
+		same_task(ssp_jobxml_task_at(job, i), ssp_jobxml_task_at(back, i));
+	CU_ASSERT_EQUAL(ssp_jobxml_noutputs(back), 2);
+	CU_ASSERT_STRING_EQUAL(ssp_jobxml_output_at(back, 1), "log");
+	CU_ASSERT_DOUBLE_EQUAL(ssp_jobxml_total_weight(back), 3.5, 0);
+	CU_ASSERT_EQUAL(ssp_jobxml_nignored(back), 1);
+	CU_ASSERT_STRING_EQUAL(ssp_jobxml_first_ignored(back), "unknown_future_tag");
+	/* Serializing the copy gives the same text. */
+	CU_ASSERT_EQUAL(ssp_jobxml_to_json(back, &js2, &len2), 0);
+	CU_ASSERT_EQUAL(len2, len);
+	CU_ASSERT_STRING_EQUAL(js2, js);
+	free(js);
+	free(js2);
+	ssp_jobxml_free(job);
+	ssp_jobxml_free(back);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		back = (ssp_jobxml *)&em;
+		CU_ASSERT_NOT_EQUAL(ssp_jobxml_from_json(bad[i], strlen(bad[i]), &back, &em), 0);
+		CU_ASSERT_PTR_NULL(back);
+	}
+	CU_ASSERT_EQUAL(ssp_jobxml_from_json(NULL, 0, &back, &em), SSP_ERR_INVAL);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -329,6 +414,7 @@ int main(void)
 		{ "read errors", test_read_errors },
 		{ "$PROJECT_DIR substitution", test_subst },
 		{ "command line split", test_split },
+		{ "JSON form", test_json_form },
 		CU_TEST_INFO_NULL,
 	};
 
