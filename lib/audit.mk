@@ -30,3 +30,6 @@ TESTS += tests/unit/test_audit
 AUDIT_TESTS = tests/integration/50-audit-clean.sh tests/integration/51-audit-tamper.sh
 TESTS += $(AUDIT_TESTS)
 EXTRA_DIST += $(AUDIT_TESTS) tests/integration/lib/audit.sh
+
+# The guide for auditors and volunteers (the README links it).
+dist_doc_DATA += docs/auditor.md
