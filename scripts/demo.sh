@@ -120,7 +120,8 @@ VALIDATOR=$BUILDDIR/validator/ssp_validator
 BRIDGE=$BUILDDIR/bridge/ssp_bridge
 CONTRACTS=$BUILDDIR/contracts/build
 [ -x "$SSP" ] || die "$SSP was not built"
-for t in mariadbd:/usr/sbin/mariadbd boinc:/usr/bin/boinc python3:python3 md5sum:md5sum; do
+for t in mariadbd:/usr/sbin/mariadbd mariadb:mariadb boinc:boinc python3:python3 sqlite3:sqlite3 \
+	gzip:gzip md5sum:md5sum; do
 	command -v "${t#*:}" >/dev/null 2>&1 || die "${t%%:*} not found (run scripts/install-deps.sh)"
 done
 
@@ -301,7 +302,7 @@ SSPCONF=$PROJECT_DIR/ssp.conf
 LEDGER=$PROJECT_DIR/ledger.sqlite
 CONFIRMATIONS=2
 private_file "$SSPCONF" <<EOF
-; ssp.conf of the demo project (see docs/ssp.conf.example). [chain] is written by ssp deploy.
+; ssp.conf of the demo project (see docs/ssp.conf.example); ssp deploy adds [chain].
 [project]
 master_url = $MASTER_URL
 ledger = $LEDGER
@@ -323,30 +324,21 @@ gas_headroom_percent = 25
 rpc_timeout = 10
 poll_interval = 1
 EOF
-if "$SSP" deploy --help >/dev/null 2>&1; then
-	"$SSP" deploy --rpc "$RPC" --keystore "$T/keys/deployer.json" --password-file "$T/keys/deployer.pw" \
-		--signer "$SIGNER" --threshold 1 --rate "$RATE" --max-batch-credit "$MAX_BATCH_CREDIT" \
-		--contracts "$CONTRACTS" --conf "$SSPCONF" >"$T/log/deploy.out" 2>"$T/log/deploy.err" ||
-		{ cat "$T/log/deploy.err" >&2; die "ssp deploy failed"; }
-	sed 's/^/      | /' "$T/log/deploy.out"
-	TOKEN=$(awk '$1 == "token" { print $2 }' "$T/log/deploy.out")
-	MINTER=$(awk '$1 == "minter" { print $2 }' "$T/log/deploy.out")
-	[ -n "$TOKEN" ] && [ -n "$MINTER" ] || die "ssp deploy printed no token or minter"
-else
-	say "NOTE: \`ssp deploy\` (tools/cmd_deploy.c) is not built yet: deploying with cast instead"
-	ssp_deploy_contracts "$(ssp_anvil_key 0)" 0x0000000000000000000000000000000000000000 \
-		"[$SIGNER]" 1 "$RATE" "$MAX_BATCH_CREDIT" || die "deployment with cast failed"
-	TOKEN=$SSP_TOKEN
-	MINTER=$SSP_MINTER
-	cat >>"$SSPCONF" <<EOF
-
-[chain]
-rpc_url = $RPC
-chain_id = $CHAIN_ID
-minter = $MINTER
-token = $TOKEN
-EOF
-fi
+"$SSP" deploy --help >/dev/null 2>&1 || missing "ssp deploy (tools/cmd_deploy.c)" "\`$SSP deploy\` is not a command"
+say "ssp deploy --rpc $RPC --keystore keys/deployer.json --signer $SIGNER --threshold 1 --rate $RATE --conf ssp.conf"
+"$SSP" deploy --rpc "$RPC" --keystore "$T/keys/deployer.json" --password-file "$T/keys/deployer.pw" \
+	--signer "$SIGNER" --threshold 1 --rate "$RATE" --max-batch-credit "$MAX_BATCH_CREDIT" \
+	--contracts "$CONTRACTS" --conf "$SSPCONF" >"$T/log/deploy.out" 2>"$T/log/deploy.err" ||
+	{ sed 's/^/      | /' "$T/log/deploy.err" >&2; die "ssp deploy failed"; }
+sed 's/^/      | /' "$T/log/deploy.out"
+TOKEN=$(awk '$1 == "token" { print $2 }' "$T/log/deploy.out")
+MINTER=$(awk '$1 == "minter" { print $2 }' "$T/log/deploy.out")
+[ -n "$TOKEN" ] && [ -n "$MINTER" ] || die "ssp deploy printed no token or minter"
+[ "$(awk '$1 == "chain_id" { print $2 }' "$T/log/deploy.out")" = "$CHAIN_ID" ] || die "ssp deploy reports another chain id"
+say "ssp.conf [chain] as ssp deploy wrote it:"
+awk '/^\[/ { on = ($0 == "[chain]"); next } on && NF { print "        " $0 }' "$SSPCONF"
+awk '/^\[/ { on = ($0 == "[chain]"); next } on && $1 == "minter" { print $3 }' "$SSPCONF" |
+	grep -qix "$MINTER" || die "ssp deploy did not write [chain] minter into ssp.conf"
 say "SSPToken    $TOKEN"
 say "ShareMinter $MINTER"
 say "rate $(cast_val "$MINTER" "weiPerMicroCredit()(uint256)") wei per micro-cobblestone (1 SSP per cobblestone)," \

@@ -51,7 +51,6 @@ check "twelve numbered steps, in order" eq "$steps" \
 check "says it stands in for BOINC's upload handler" has "STAND-IN: the demo stands in for BOINC's upload handler"
 check "says it stands in for BOINC's scheduler" has "STAND-IN: the demo stands in for BOINC's scheduler"
 check "SSPToken and ShareMinter deployed by ssp deploy" eval 'grep -qE "^ +\| minter 0x[0-9a-fA-F]{40}$" "$P/out"'
-check "no step was replaced by another tool" eval '! grep -q "NOTE: .*instead" "$P/out"'
 
 # ---- balances = credit × rate, with the credit computed here from the work units
 rate=$(sed -n 's/^ *rate \([0-9][0-9]*\) wei per micro-cobblestone.*/\1/p' "$P/out" | head -n 1)

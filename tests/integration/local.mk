@@ -31,3 +31,9 @@ EXTRA_DIST += tests/integration/20-wrapper-standalone.sh tests/integration/21-wr
 	tests/data/wrapper/fail.sh tests/data/wrapper/crash.sh tests/data/wrapper/env.sh \
 	tests/data/wrapper/launch.sh
 # -- end wrapper --
+# -- demo (scripts/demo.sh end to end against the built tree; see docs/demo.md) --
+TESTS += tests/integration/60-demo.sh
+EXTRA_DIST += tests/integration/60-demo.sh scripts/demo.sh \
+	scripts/demo/cc_config.xml scripts/demo/global_prefs_override.xml
+dist_doc_DATA += docs/demo.md
+# -- end demo --
