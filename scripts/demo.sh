@@ -94,48 +94,14 @@ missing() {
 	exit 3
 }
 
-# ------------------------------------------------------------------ 1. install and build
-
-step "Installing dependencies and building"
-if [ "$NO_INSTALL" = 0 ]; then
-	"$SRCDIR/scripts/install-deps.sh"
-else
-	say "--no-install: not running scripts/install-deps.sh"
-fi
-if [ -z "$BUILDDIR" ]; then
-	BUILDDIR=$SRCDIR/build
-	(cd "$SRCDIR" && ./autogen.sh) || die "autogen.sh failed"
-	mkdir -p "$BUILDDIR"
-	if [ ! -f "$BUILDDIR/Makefile" ]; then
-		(cd "$BUILDDIR" && "$SRCDIR/configure") || die "configure failed"
-	fi
-	(cd "$BUILDDIR" && make -j2) || die "make failed"
-else
-	say "--builddir: using the built tree $BUILDDIR"
-fi
-BUILDDIR=$(cd "$BUILDDIR" && pwd) || die "no build directory $BUILDDIR"
-SSP=$BUILDDIR/tools/ssp
-WRAPPER=$BUILDDIR/client/ssp_wrapper
-VALIDATOR=$BUILDDIR/validator/ssp_validator
-BRIDGE=$BUILDDIR/bridge/ssp_bridge
-CONTRACTS=$BUILDDIR/contracts/build
-[ -x "$SSP" ] || die "$SSP was not built"
-for t in mariadbd:/usr/sbin/mariadbd mariadb:mariadb boinc:boinc python3:python3 sqlite3:sqlite3 \
-	gzip:gzip md5sum:md5sum; do
-	command -v "${t#*:}" >/dev/null 2>&1 || die "${t%%:*} not found (run scripts/install-deps.sh)"
-done
-
 # ------------------------------------------------------------------ the temporary directory
 
-# Everything the demo creates lives under $T. Children get HOME and TMPDIR inside it too
-# (cast keeps a cache under ~/.foundry; mariadbd and others write temporary files).
+# Everything the demo creates lives under $T. After the build, the programs it runs get HOME
+# and TMPDIR inside it too (cast keeps a cache under ~/.foundry; mariadbd and others write
+# temporary files).
 T=$(mktemp -d "${TMPDIR:-/tmp}/ssp-demo-XXXXXX")
 chmod 0700 "$T"
 mkdir -p "$T/home" "$T/tmp" "$T/keys" "$T/project" "$T/volunteers" "$T/anvil" "$T/log"
-export HOME=$T/home TMPDIR=$T/tmp
-export SSP_SRCDIR=$SRCDIR SSP_BUILDDIR=$BUILDDIR
-SSP_NODE_MODULES=${SSP_NODE_MODULES:-$SRCDIR/node_modules}
-export SSP_NODE_MODULES
 
 PIDS=() # processes the demo started itself (servers, BOINC clients)
 
@@ -191,7 +157,42 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# ------------------------------------------------------------------ 1. install and build
+
+step "Installing dependencies and building"
 say "temporary directory: $T"
+if [ "$NO_INSTALL" = 0 ]; then
+	"$SRCDIR/scripts/install-deps.sh"
+else
+	say "--no-install: not running scripts/install-deps.sh"
+fi
+if [ -z "$BUILDDIR" ]; then
+	BUILDDIR=$SRCDIR/build
+	say "building in $BUILDDIR (autogen.sh, configure, make -j2; log in $T/log/build.log)"
+	{
+		(cd "$SRCDIR" && ./autogen.sh) &&
+			mkdir -p "$BUILDDIR" &&
+			{ [ -f "$BUILDDIR/Makefile" ] || (cd "$BUILDDIR" && "$SRCDIR/configure"); } &&
+			(cd "$BUILDDIR" && make -j2)
+	} >"$T/log/build.log" 2>&1 || { tail -n 30 "$T/log/build.log" >&2; die "the build failed"; }
+else
+	say "--builddir: using the built tree $BUILDDIR"
+fi
+BUILDDIR=$(cd "$BUILDDIR" && pwd) || die "no build directory $BUILDDIR"
+export HOME=$T/home TMPDIR=$T/tmp
+export SSP_SRCDIR=$SRCDIR SSP_BUILDDIR=$BUILDDIR
+SSP_NODE_MODULES=${SSP_NODE_MODULES:-$SRCDIR/node_modules}
+export SSP_NODE_MODULES
+SSP=$BUILDDIR/tools/ssp
+WRAPPER=$BUILDDIR/client/ssp_wrapper
+VALIDATOR=$BUILDDIR/validator/ssp_validator
+BRIDGE=$BUILDDIR/bridge/ssp_bridge
+CONTRACTS=$BUILDDIR/contracts/build
+[ -x "$SSP" ] || die "$SSP was not built"
+for t in mariadbd:/usr/sbin/mariadbd mariadb:mariadb boinc:boinc python3:python3 sqlite3:sqlite3 \
+	gzip:gzip md5sum:md5sum; do
+	command -v "${t#*:}" >/dev/null 2>&1 || die "${t%%:*} not found (run scripts/install-deps.sh)"
+done
 
 # shellcheck source=../tests/integration/lib/mariadb.sh
 . "$SRCDIR/tests/integration/lib/mariadb.sh"
@@ -206,8 +207,6 @@ private_file() { (umask 077 && cat >"$1"); }
 rand_hex() { od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
 # a view call's value without cast's " [1e18]" annotation
 cast_val() { "$CAST" call "$@" | sed 's/ \[.*\]$//'; }
-# python3 arithmetic on big integers: pyc 'expression'
-pyc() { python3 -c "print($1)"; }
 
 # ------------------------------------------------------------------ 2. MariaDB + BOINC DB
 
