@@ -44,6 +44,13 @@ struct ssp_vengine {
 	bind_entry *bind;          /* open addressing, power-of-two size */
 	size_t nbind, capbind;
 	struct worker *workers;    /* c.threads of them; workers[0] uses db */
+	ssp_boincdb *ldb;          /* the ledger side's connection: outbox and preferences */
+	/* the ledger thread, running steps 1, 3 and 4 while the workers write work units */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int pass_done;
+	int ledger_rc;
+	atomic_int ledger_failed;
 };
 
 /* A thread deciding and writing work units of the current chunk on its own connection. */
@@ -129,6 +136,16 @@ int ssp_vengine_new(const ssp_vengine_conf *c, const ssp_projcfg *pc, ssp_boincd
 		ssp_vengine_free(e);
 		return ssp_errmsg_set(em, SSP_ERR_NOMEM, "out of memory");
 	}
+	pthread_mutex_init(&e->mu, NULL);
+	pthread_cond_init(&e->cv, NULL);
+	if (!c->dry_run) {
+		int rc = ssp_boincdb_open(pc, 0, &e->ldb, em);
+
+		if (rc) {
+			ssp_vengine_free(e);
+			return rc;
+		}
+	}
 	for (unsigned i = 0; i < e->c.threads; i++) {
 		int rc;
 
@@ -154,6 +171,11 @@ void ssp_vengine_free(ssp_vengine *e)
 	ssp_wipe(e->seckey, sizeof(e->seckey));
 	for (unsigned i = 1; e->workers && i < e->c.threads; i++)
 		ssp_boincdb_close(e->workers[i].db);
+	ssp_boincdb_close(e->ldb);
+	if (e->workers) {
+		pthread_mutex_destroy(&e->mu);
+		pthread_cond_destroy(&e->cv);
+	}
 	free(e->workers);
 	free(e->bind);
 	free(e);
@@ -196,9 +218,9 @@ static int drain_outbox(ssp_vengine *e)
 
 		if (e->c.dry_run)
 			return 0;
-		rc = ssp_boincdb_outbox_fetch(e->db, e->c.mod_n, e->c.mod_i, OUTBOX_CHUNK, &rows, &n);
+		rc = ssp_boincdb_outbox_fetch(e->ldb, e->c.mod_n, e->c.mod_i, OUTBOX_CHUNK, &rows, &n);
 		if (rc) {
-			ssp_log_crit("reading the credit outbox: %s", ssp_boincdb_errmsg(e->db));
+			ssp_log_crit("reading the credit outbox: %s", ssp_boincdb_errmsg(e->ldb));
 			return rc;
 		}
 		if (n == 0)
@@ -247,9 +269,9 @@ static int drain_outbox(ssp_vengine *e)
 				rc = 0;
 		}
 		if (rc == 0 && done) {
-			rc = ssp_boincdb_outbox_delete(e->db, ids, done);
+			rc = ssp_boincdb_outbox_delete(e->ldb, ids, done);
 			if (rc)
-				ssp_log_crit("emptying the credit outbox: %s", ssp_boincdb_errmsg(e->db));
+				ssp_log_crit("emptying the credit outbox: %s", ssp_boincdb_errmsg(e->ldb));
 		} else if (rc == SSP_ERR_BUSY) {
 			ssp_log_info("ledger busy; %zu credits stay in the outbox for now", n);
 		} else if (rc) {
@@ -495,7 +517,7 @@ static int user_binding(ssp_vengine *e, uint64_t user_id, int *ok, uint8_t addr[
 		return SSP_ERR_NOMEM;
 	if (b->checked_at >= 0 && !b->ok && now - b->checked_at < (int64_t)e->c.binding_recheck)
 		return 0; /* looked at recently, nothing to claim */
-	rc = ssp_boincdb_user_prefs(e->db, user_id, &prefs, &len);
+	rc = ssp_boincdb_user_prefs(e->ldb, user_id, &prefs, &len);
 	if (rc == SSP_ERR_NOT_FOUND || rc == SSP_ERR_TOO_BIG) {
 		if (b->checked_at < 0)
 			ssp_log_info("[USER#%" PRIu64 "] credit kept, no claim: %s", user_id,
@@ -507,7 +529,7 @@ static int user_binding(ssp_vengine *e, uint64_t user_id, int *ok, uint8_t addr[
 	}
 	if (rc) {
 		ssp_log_crit("[USER#%" PRIu64 "] reading project_prefs: %s", user_id,
-			     ssp_boincdb_errmsg(e->db));
+			     ssp_boincdb_errmsg(e->ldb));
 		return rc;
 	}
 	if (ssp_sha256(prefs, len, digest)) {
@@ -757,17 +779,60 @@ static int run_chunk(ssp_vengine *e, ssp_bdb_wu *wus, size_t n)
 
 /* ---- a pass ---- */
 
+/* The ledger thread: copies the outbox into the ledger and claims and seals (every
+ * claim_interval seconds) while the work units are being written, until the pass ends. */
+static void *ledger_main(void *arg)
+{
+	ssp_vengine *e = arg;
+	int rc = 0;
+
+	pthread_mutex_lock(&e->mu);
+	while (!e->pass_done && !stopping(e)) {
+		struct timespec until;
+
+		pthread_mutex_unlock(&e->mu);
+		rc = drain_outbox(e);
+		if (rc == SSP_ERR_BUSY)
+			rc = 0;
+		if (!rc && now_s() - e->last_claim_round >= (int64_t)e->c.claim_interval)
+			rc = claims_and_batches(e);
+		pthread_mutex_lock(&e->mu);
+		if (rc)
+			break;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 250 * 1000 * 1000;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		if (!e->pass_done)
+			pthread_cond_timedwait(&e->cv, &e->mu, &until);
+	}
+	e->ledger_rc = rc;
+	pthread_mutex_unlock(&e->mu);
+	if (rc)
+		atomic_store(&e->ledger_failed, 1);
+	return NULL;
+}
+
 int ssp_vengine_pass(ssp_vengine *e, int *found)
 {
 	uint64_t after = 0;
-	int rc, any = 0;
+	pthread_t ledger_tid;
+	int rc, any = 0, ledger_running = 0;
 
 	if (found)
 		*found = 0;
-	rc = drain_outbox(e);
+	rc = drain_outbox(e); /* what a previous run left behind */
 	if (rc && rc != SSP_ERR_BUSY)
 		return rc;
-	while (!stopping(e)) {
+	e->pass_done = 0;
+	e->ledger_rc = 0;
+	atomic_store(&e->ledger_failed, 0);
+	if (!e->c.dry_run && pthread_create(&ledger_tid, NULL, ledger_main, e) == 0)
+		ledger_running = 1;
+	rc = 0;
+	while (!stopping(e) && !atomic_load(&e->ledger_failed)) {
 		ssp_bdb_wu *wus = NULL;
 		size_t n = 0;
 
@@ -775,30 +840,40 @@ int ssp_vengine_pass(ssp_vengine *e, int *found)
 				       &wus, &n);
 		if (rc) {
 			ssp_log_crit("reading work units: %s", ssp_boincdb_errmsg(e->db));
-			return rc;
+			break;
 		}
 		if (n == 0)
 			break;
 		any = 1;
 		rc = run_chunk(e, wus, n);
-		if (rc) {
-			ssp_bdb_wus_free(wus, n);
-			return rc;
-		}
 		after = wus[n - 1].id;
 		ssp_bdb_wus_free(wus, n);
-		rc = drain_outbox(e);
-		if (rc && rc != SSP_ERR_BUSY)
-			return rc;
-		if (now_s() - e->last_claim_round >= (int64_t)e->c.claim_interval &&
-		    (rc = claims_and_batches(e)))
-			return rc;
-		if (n < e->c.chunk)
+		if (rc || n < e->c.chunk)
 			break;
+		if (!ledger_running) {
+			int r2 = drain_outbox(e);
+
+			if (r2 && r2 != SSP_ERR_BUSY) {
+				rc = r2;
+				break;
+			}
+		}
+	}
+	if (ledger_running) {
+		pthread_mutex_lock(&e->mu);
+		e->pass_done = 1;
+		pthread_cond_signal(&e->cv);
+		pthread_mutex_unlock(&e->mu);
+		pthread_join(ledger_tid, NULL);
+		if (!rc)
+			rc = e->ledger_rc;
 	}
 	if (found)
 		*found = any;
-	if (stopping(e))
-		return 0;
+	if (rc || stopping(e) || e->c.dry_run)
+		return rc;
+	rc = drain_outbox(e);
+	if (rc && rc != SSP_ERR_BUSY)
+		return rc;
 	return claims_and_batches(e);
 }

@@ -11,7 +11,9 @@
  *     (logged once per version of their preferences).
  *  4. Batches are sealed and signed while batch_size claims wait, or when the oldest waiting
  *     claim is batch_window seconds old.
- * Steps 3 and 4 also run every claim_interval seconds during a long pass.
+ * While work units are written (step 2, on c.threads connections), a ledger thread on its
+ * own connection repeats step 1, and steps 3 and 4 every claim_interval seconds; at the end
+ * of the pass steps 1, 3 and 4 run once more.
  * A process killed at any instant restarts into a consistent state: the BOINC database and
  * the outbox change together, the ledger changes in its own transactions and is idempotent
  * on (project, result id). Logs through ssp_log; never prints or exits. Lives in
@@ -43,8 +45,8 @@ typedef struct ssp_vengine_conf {
 				      on its own database connection (1..64; 0: 1) */
 	uint64_t batch_size;       /* claims per batch; 0: 256 */
 	uint64_t batch_window;     /* seconds; 0: 600 */
-	unsigned claim_interval;   /* seconds between claim rounds inside a pass (0: after
-				      every chunk) */
+	unsigned claim_interval;   /* seconds between claim rounds during a pass (0: as often
+				      as the ledger thread gets round, every 0.25 s at most) */
 	unsigned binding_recheck;  /* seconds before unchanged-looking prefs of an unbound user
 				      are read again; 0: 60 */
 	const volatile sig_atomic_t *stop; /* when non-NULL and set, a pass ends after its
@@ -64,8 +66,9 @@ typedef struct ssp_vengine_stats {
 
 /* A new engine (*out, freed with ssp_vengine_free) working on db and ledger (borrowed;
  * ledger may be NULL only in a dry run), for project pc (borrowed), signing claims and
- * batches for domain with seckey (copied, wiped on free). With c->threads > 1 it opens
- * threads - 1 more connections to the project database. em names a problem.
+ * batches for domain with seckey (copied, wiped on free). It opens c->threads - 1 more
+ * connections to the project database, and one for the ledger side unless dry_run.
+ * em names a problem.
  * Returns 0, SSP_ERR_INVAL, SSP_ERR_NOMEM or SSP_ERR_DB. */
 int ssp_vengine_new(const ssp_vengine_conf *c, const ssp_projcfg *pc, ssp_boincdb *db,
 		    ssp_ledger *ledger, const ssp_domain *domain, const uint8_t seckey[32],
