@@ -125,6 +125,14 @@ typedef struct ssp_audit_chain_opts {
 int ssp_audit_chain_fetch(ssp_rpc *rpc, const uint8_t contract[SSP_ADDR_LEN],
 			  const ssp_audit_chain_opts *o, ssp_audit_chain **out, ssp_errmsg *em);
 
+/* Looks for the BatchMinted event of project starting at first_seq emitted by contract in
+ * blocks from..to (to = UINT64_MAX: the head), with eth_getLogs filtered on the event and the
+ * project, in chunks of `chunk` blocks (0: 2000; halved when refused). 0 with the first such
+ * event in *ev; SSP_ERR_NOT_FOUND when there is none; RPC errors with em. */
+int ssp_audit_find_mint(ssp_rpc *rpc, const uint8_t contract[SSP_ADDR_LEN],
+			const uint8_t project[32], uint64_t first_seq, uint64_t from, uint64_t to,
+			uint64_t chunk, ssp_chain_event *ev, ssp_errmsg *em);
+
 /* ---- the report ---- */
 
 enum ssp_audit_kind {

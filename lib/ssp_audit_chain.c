@@ -334,3 +334,60 @@ out:
 	*out = c;
 	return 0;
 }
+
+int ssp_audit_find_mint(ssp_rpc *rpc, const uint8_t contract[SSP_ADDR_LEN],
+			const uint8_t project[32], uint64_t first_seq, uint64_t from, uint64_t to,
+			uint64_t chunk, ssp_chain_event *ev, ssp_errmsg *em)
+{
+	ssp_audit_chain *c = NULL;
+	uint8_t topics[2][32];
+	uint64_t at, want_chunk = chunk ? chunk : DEFAULT_CHUNK;
+	int rc;
+
+	if (rpc == NULL || contract == NULL || project == NULL || ev == NULL)
+		return SSP_ERR_INVAL;
+	if (to == UINT64_MAX) {
+		rc = ssp_rpc_block_number(rpc, &to, em);
+		if (rc != 0)
+			return rc;
+	}
+	rc = ssp_audit_chain_new(0, contract, &c);
+	if (rc != 0)
+		return rc;
+	memcpy(topics[0], topic0(SSP_EV_BATCH_MINTED), 32);
+	memcpy(topics[1], project, 32);
+	chunk = want_chunk;
+	for (at = from; at <= to;) {
+		uint64_t end = to - at >= chunk ? at + chunk - 1 : to;
+		ssp_rpc_log *logs = NULL;
+		size_t n = 0;
+
+		rc = ssp_rpc_get_logs(rpc, contract, (const uint8_t (*)[32])topics, 2, at, end, &logs, &n,
+				      em);
+		if ((rc == SSP_ERR_RPC || rc == SSP_ERR_TOO_BIG) && end > at) {
+			chunk = (end - at + 1) / 2;
+			continue;
+		}
+		for (size_t i = 0; i < n && rc == 0; i++)
+			rc = ssp_audit_chain_add_log(c, &logs[i], NULL, em);
+		ssp_rpc_logs_free(logs, n);
+		if (rc != 0)
+			goto out;
+		for (size_t i = 0; i < c->nevents; i++)
+			if (c->events[i].kind == SSP_EV_BATCH_MINTED && c->events[i].first_seq == first_seq &&
+			    memcmp(c->events[i].project, project, 32) == 0) {
+				*ev = c->events[i];
+				goto out;
+			}
+		c->nevents = 0;
+		if (end == UINT64_MAX)
+			break;
+		at = end + 1;
+		if (chunk < want_chunk)
+			chunk *= 2;
+	}
+	rc = SSP_ERR_NOT_FOUND;
+out:
+	ssp_audit_chain_free(c);
+	return rc;
+}

@@ -13,7 +13,7 @@
 #include "ssp_err.h"
 
 /* Most users read, and longest text of one element (bytes). */
-#define SSP_STATS_MAX_USERS 100000000u
+#define SSP_STATS_MAX_USERS 20000000u
 #define SSP_STATS_MAX_TEXT 4096u
 #define SSP_STATS_MAX_DEPTH 16
 

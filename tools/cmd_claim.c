@@ -1,4 +1,5 @@
 /* ssp claim digest | sign | proof | verify-proof: the EIP-712 ShareClaim of DESIGN §3. */
+#include "ssp_audit.h"
 #include "ssp_claim_json.h"
 #include "ssp_cmd.h"
 #include "ssp_eip712.h"
@@ -19,7 +20,7 @@ static const char claim_help[] =
 	"Usage: ssp claim digest --chain-id N --contract ADDR CLAIM.json\n"
 	"       ssp claim sign --keystore K --password-file P --chain-id N --contract ADDR CLAIM.json\n"
 	"       ssp claim proof --export DIR --result ID\n"
-	"       ssp claim verify-proof PROOF.json\n\n"
+	"       ssp claim verify-proof PROOF.json [--rpc URL [--contract ADDR]]\n\n"
 	"digest  prints the EIP-712 digest of the ShareClaim in CLAIM.json as 0x-hex.\n"
 	"sign    prints {\"digest\":…,\"signature\":…,\"signer\":…}: the digest, the 65-byte\n"
 	"        r‖s‖v signature (low s, v 27/28, RFC 6979) and the signer's address.\n\n"
@@ -35,7 +36,9 @@ static const char claim_help[] =
 	"              its batch, from a project's public export DIR (see ssp export).\n"
 	"verify-proof  checks a proof on its own (leaf = the claim's EIP-712 struct hash,\n"
 	"              proof up to the batch's claimsRoot), prints the batch, the signer and\n"
-	"              the mint transaction; exit 0 valid, 1 invalid, 2 error.\n";
+	"              the mint transaction; exit 0 valid, 1 invalid, 2 error. With --rpc URL\n"
+	"              it also finds the minter's BatchMinted event of the batch and checks its\n"
+	"              claimsRoot (the minter of the proof, or --contract ADDR).\n";
 
 static int read_claim(const char *path, ssp_claim *claim)
 {
@@ -85,25 +88,88 @@ static int claim_proof(int argc, char **argv)
 	return SSP_EXIT_OK;
 }
 
+/* The BatchMinted event of the proof's batch, over JSON-RPC (lib/ssp_audit_chain.c). */
+static int claim_proof_on_chain(const ssp_claim_proof *p, const char *url, const char *contract)
+{
+	ssp_rpc *rpc = NULL;
+	ssp_chain_event ev;
+	ssp_errmsg em = { { 0 } };
+	uint8_t minter[SSP_ADDR_LEN];
+	uint64_t chain_id = 0;
+	char hex[67];
+	int rc;
+
+	memcpy(minter, p->minter, SSP_ADDR_LEN);
+	if (contract != NULL && (rc = ssp_address_parse(contract, minter)) != 0)
+		return ssp_cmd_fail("--contract", rc, contract);
+	rc = ssp_rpc_new(url, NULL, &rpc);
+	if (rc != 0)
+		return ssp_cmd_fail("--rpc", rc, url);
+	rc = ssp_rpc_chain_id(rpc, &chain_id, &em);
+	if (rc == 0 && chain_id != p->chain_id) {
+		ssp_rpc_free(rpc);
+		printf("NOT ON THIS CHAIN: the proof is for chain %llu, the node is on chain %llu\n",
+		       (unsigned long long)p->chain_id, (unsigned long long)chain_id);
+		return SSP_EXIT_FALSE;
+	}
+	if (rc == 0)
+		rc = ssp_audit_find_mint(rpc, minter, p->header.project, p->header.first_seq,
+					 p->has_tx ? p->block_number : 0,
+					 p->has_tx ? p->block_number : UINT64_MAX, 0, &ev, &em);
+	if (rc == SSP_ERR_NOT_FOUND && p->has_tx) /* reorganised into another block? */
+		rc = ssp_audit_find_mint(rpc, minter, p->header.project, p->header.first_seq, 0,
+					 UINT64_MAX, 0, &ev, &em);
+	ssp_rpc_free(rpc);
+	if (rc == SSP_ERR_NOT_FOUND) {
+		printf("NOT MINTED: no BatchMinted event of the project starts at seq %llu\n",
+		       (unsigned long long)p->header.first_seq);
+		return SSP_EXIT_FALSE;
+	}
+	if (rc != 0)
+		return ssp_cmd_fail("reading the chain", rc, em.msg);
+	if (ev.last_seq != p->header.last_seq || memcmp(ev.claims_root, p->header.claims_root, 32) != 0 ||
+	    ev.total_credit != p->header.total_credit) {
+		printf("MISMATCH: the BatchMinted event in block %llu minted seqs %llu..%llu with claimsRoot %s\n",
+		       (unsigned long long)ev.block_number, (unsigned long long)ev.first_seq,
+		       (unsigned long long)ev.last_seq, ssp_hex_encode(ev.claims_root, 32, hex, 1));
+		return SSP_EXIT_FALSE;
+	}
+	printf("on chain: BatchMinted in block %llu, tx %s, with this claimsRoot\n",
+	       (unsigned long long)ev.block_number, ssp_hex_encode(ev.tx_hash, 32, hex, 1));
+	return SSP_EXIT_OK;
+}
+
 static int claim_verify_proof(int argc, char **argv)
 {
 	ssp_claim_proof p;
 	ssp_errmsg em = { { 0 } };
 	uint8_t signer[SSP_ADDR_LEN], zero[SSP_ADDR_LEN] = { 0 };
 	char *text = NULL, addr[SSP_ADDR_STRLEN], hex[67];
+	const char *file = NULL, *url = NULL, *contract = NULL;
 	size_t len;
 	int rc;
 
-	if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0'))
-		return ssp_cmd_usage_error("claim", "claim verify-proof: expected one PROOF.json (- for stdin)");
-	rc = ssp_file_read(strcmp(argv[1], "-") == 0 ? "/dev/stdin" : argv[1], SSP_PROOF_MAX_JSON,
-			   &text, &len);
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--rpc") == 0 && i + 1 < argc)
+			url = argv[++i];
+		else if (strcmp(argv[i], "--contract") == 0 && i + 1 < argc)
+			contract = argv[++i];
+		else if (file == NULL && (argv[i][0] != '-' || argv[i][1] == '\0'))
+			file = argv[i];
+		else
+			file = NULL, i = argc;
+	}
+	if (file == NULL || (contract != NULL && url == NULL))
+		return ssp_cmd_usage_error("claim", "claim verify-proof: expected PROOF.json (- for stdin) "
+						    "[--rpc URL [--contract ADDR]]");
+	rc = ssp_file_read(strcmp(file, "-") == 0 ? "/dev/stdin" : file, SSP_PROOF_MAX_JSON, &text,
+			   &len);
 	if (rc != 0)
-		return ssp_cmd_fail(argv[1], rc, NULL);
+		return ssp_cmd_fail(file, rc, NULL);
 	rc = ssp_claim_proof_parse(text, len, &p, &em);
 	free(text);
 	if (rc != 0)
-		return ssp_cmd_fail(argv[1], rc, em.msg);
+		return ssp_cmd_fail(file, rc, em.msg);
 	rc = ssp_claim_proof_verify(&p, signer, &em);
 	if (rc == SSP_ERR_MISMATCH) {
 		printf("INVALID: %s\n", em.msg);
@@ -126,9 +192,12 @@ static int claim_verify_proof(int argc, char **argv)
 	if (p.has_tx)
 		printf("minted by tx %s in block %llu\n", ssp_hex_encode(p.tx_hash, 32, hex, 1),
 		       (unsigned long long)p.block_number);
-	printf("To check the mint on chain: ssp audit, or the minter's BatchMinted event with this "
-	       "claimsRoot.\n");
-	return SSP_EXIT_OK;
+	if (url == NULL) {
+		printf("To check the mint on chain: --rpc URL, or the minter's BatchMinted event with "
+		       "this claimsRoot.\n");
+		return SSP_EXIT_OK;
+	}
+	return claim_proof_on_chain(&p, url, contract);
 }
 
 int ssp_cmd_claim(int argc, char **argv)

@@ -5,7 +5,7 @@
 # with the claim signer as its only signer), and times `ssp audit` on it: against the chain,
 # offline, and with a BOINC user.gz. The export is cached in BENCH_AUDIT_CACHE (default
 # $SSP_BUILDDIR/tests/bench/audit-data) and reused while its parameters match. Without anvil,
-# only the offline audit is timed. BENCH_AUDIT_ONE_THREAD=0 skips the single-thread run.
+# only the offline audit is timed. BENCH_AUDIT_ONE_THREAD=1 adds a single-thread run.
 # Prints figures and ratios, never pass/fail.
 set -eu
 
@@ -147,6 +147,6 @@ if [ "$online" = 1 ]; then
 		--boinc-stats "$tmp/user.xml.gz"
 fi
 report "audit offline ($NCPU threads)" --offline
-if [ "${BENCH_AUDIT_ONE_THREAD:-1}" = 1 ]; then
+if [ "${BENCH_AUDIT_ONE_THREAD:-0}" = 1 ]; then
 	report "audit offline (1 thread)" --offline --threads 1
 fi

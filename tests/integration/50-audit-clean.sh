@@ -88,7 +88,18 @@ events, root, tx = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
 hit = [e for e in events if e["data"][2 + 128:2 + 192] == root[2:]]
 assert len(hit) == 1 and hit[0]["transactionHash"] == tx, (hit, tx)
 EOF
-ssp_ok "volunteer proof: ssp verify-proof, cast keccak, BatchMinted with that root in that tx"
+expect_status 0 "verify-proof on chain" "$SSP" claim verify-proof "$T/proof.json" --rpc "$SSP_ANVIL_URL"
+assert_contains "$OUT" "on chain: BatchMinted in block" "verify-proof found the mint"
+# A claim of a batch not minted yet (result 45, batch 7): valid proof, not on chain.
+expect_status 0 "claim proof (pending batch)" "$SSP" claim proof --export "$T/export" --result 45
+printf '%s\n' "$OUT" >"$T/proof45.json"
+expect_status 1 "verify-proof on chain (pending)" "$SSP" claim verify-proof "$T/proof45.json" --rpc "$SSP_ANVIL_URL"
+assert_contains "$OUT" "NOT MINTED" "pending batch not on chain"
+# A tampered proof is invalid before any chain lookup.
+sed 's/"credit": \([0-9]*\)/"credit": 1\1/' "$T/proof.json" >"$T/proof-bad.json"
+expect_status 1 "tampered proof" "$SSP" claim verify-proof "$T/proof-bad.json" --rpc "$SSP_ANVIL_URL"
+assert_contains "$OUT" "INVALID" "tampered proof named invalid"
+ssp_ok "volunteer proof: ssp verify-proof (also on chain), cast keccak, BatchMinted with that root in that tx"
 
 # BOINC stats that match: still clean; one for another project: refused.
 stats_xml "$T/user.xml" 52 4
