@@ -533,6 +533,17 @@ for i in 0 1; do
 	[ -z "$bad" ] || die "results of ${VOL_NAMES[$i]} failed (name state exit_status): $bad"
 done
 say "every result computed; outputs (sci_result, sci_log, ssp_receipt.json) are in each client's project directory"
+# What ssp_wrapper measured, from one share receipt per volunteer.
+for i in 0 1; do
+	f=$T/volunteers/${VOL_NAMES[$i]}/projects/$PROJ_SUBDIR/${WU_NAMES[0]}_${i}_2
+	python3 - "$f" <<'EOF' | sed 's/^/      /'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print("receipt of %s (user %d, host %d): %d tasks, cpu %.2f s, wall %.2f s, outputs %s" % (
+    r["result_name"], r["userid"], r["hostid"], len(r["tasks"]), r["cpu_time"], r["wall_time"],
+    ", ".join("%s (%d bytes, sha256 %s…)" % (o["name"], o["bytes"], o["sha256"][:12]) for o in r["outputs"])))
+EOF
+done
 
 # ------------------------------------------------------------------ 8. upload + scheduler stand-in
 
