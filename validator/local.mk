@@ -10,5 +10,9 @@ check_PROGRAMS += validator/vfixture
 validator_vfixture_SOURCES = validator/vfixture.c
 validator_vfixture_LDADD = $(SSP_LIBS)
 
+# The admin guide and the man page.
+dist_man_MANS += docs/ssp_validator.8
+dist_doc_DATA += docs/validator.md
+
 # The BOINC-schema fixture and the private-MariaDB helper used by the tests and the demo.
 EXTRA_DIST += sql/boinc_fixture.sql tests/integration/lib/mariadb.sh

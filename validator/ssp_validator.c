@@ -67,7 +67,7 @@ static void usage(FILE *out)
 		"  --config PATH            ssp.conf (default: PROJECT_DIR/ssp.conf)\n"
 		"  --chunk N                work units read per query (default 500)\n"
 		"  --claim_interval S       claim and seal every S seconds during a long pass\n"
-		"                           (default 10; 0: after every chunk)\n"
+		"                           (default 10; 0: continuously)\n"
 		"  --threads N              work units decided and written in parallel, each\n"
 		"                           thread on its own database connection (default 1)\n"
 		"  --version, --help\n"
