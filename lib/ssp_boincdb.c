@@ -17,8 +17,6 @@ enum {
 	ST_APP,
 	ST_FETCH,
 	ST_UPD_RESULT,
-	ST_LOCK_CREDIT,
-	ST_LOCK_HOST,
 	ST_UPD_HOST,
 	ST_UPD_USER,
 	ST_UPD_TEAM,
@@ -31,6 +29,9 @@ enum {
 	ST_COUNT
 };
 
+#define AVG_SET \
+	"expavg_credit = IF(expavg_time <> 0, expavg_credit * EXP(-GREATEST(? - expavg_time, 0) * LN(2) / ?) + IF(1 - EXP(-GREATEST(? - expavg_time, 0) * LN(2) / ?) > 1e-6, (1 - EXP(-GREATEST(? - expavg_time, 0) * LN(2) / ?)) * (? / (GREATEST(? - expavg_time, 0) / 86400)), LN(2) * ? * 86400 / ?), IF(? <> 0, ? / ((? - ?) / 86400), expavg_credit)), expavg_time = ?, total_credit = total_credit + ?"
+
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_APP] = "SELECT id FROM app WHERE name = ?",
 	[ST_FETCH] =
@@ -38,27 +39,26 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" w.canonical_resultid, w.need_validate, w.min_quorum, w.target_nresults,"
 		" w.max_success_results, w.error_mask, w.assimilate_state, w.transition_time,"
 		" r.id, r.server_state, r.outcome, r.validate_state, r.hostid, r.userid, r.name,"
-		" r.granted_credit, r.cpu_time, r.sent_time, r.received_time, r.xml_doc_in, h.p_fpops"
+		" r.granted_credit, r.cpu_time, r.sent_time, r.received_time, r.xml_doc_in, h.p_fpops,"
+		" u.teamid"
 		" FROM (SELECT * FROM workunit WHERE appid = ? AND need_validate > 0 AND id > ?"
 		"  AND (? = 0 OR id MOD ? = ?) ORDER BY id LIMIT ?) w"
 		" LEFT JOIN result r ON r.workunitid = w.id"
 		" LEFT JOIN host h ON h.id = r.hostid"
+		" LEFT JOIN user u ON u.id = r.userid"
 		" ORDER BY w.id, r.id",
 	[ST_UPD_RESULT] =
 		"UPDATE result SET server_state = ?, outcome = ?, validate_state = ?, granted_credit = ?"
 		" WHERE id = ? AND server_state = ? AND outcome = ? AND validate_state = ?",
-	[ST_LOCK_CREDIT] =
-		"SELECT u.expavg_credit, u.expavg_time, u.teamid, h.id, h.expavg_credit, h.expavg_time,"
-		" t.id, t.expavg_credit, t.expavg_time"
-		" FROM user u LEFT JOIN host h ON h.id = ? LEFT JOIN team t ON t.id = u.teamid"
-		" WHERE u.id = ? FOR UPDATE",
-	[ST_LOCK_HOST] = "SELECT expavg_credit, expavg_time FROM host WHERE id = ? FOR UPDATE",
-	[ST_UPD_HOST] = "UPDATE host SET total_credit = total_credit + ?, expavg_credit = ?,"
-			" expavg_time = ? WHERE id = ?",
-	[ST_UPD_USER] = "UPDATE user SET total_credit = total_credit + ?, expavg_credit = ?,"
-			" expavg_time = ? WHERE id = ?",
-	[ST_UPD_TEAM] = "UPDATE team SET total_credit = total_credit + ?, expavg_credit = ?,"
-			" expavg_time = ? WHERE id = ?",
+	/* BOINC's update_average (ssp_credit_update_average, same operations in the same order)
+	 * evaluated by the server on the locked row: the old expavg_time is read before it is
+	 * assigned (and, with SIMULTANEOUS_ASSIGNMENT, every right side sees old values anyway).
+	 * Parameters: AVG_PARAMS, then the row's id. */
+	[ST_UPD_HOST] = "UPDATE host SET " AVG_SET " WHERE id = ?",
+	[ST_UPD_USER] = "UPDATE user SET " AVG_SET " WHERE id = ?",
+	/* the team of the user, read from the user row this transaction has just updated */
+	[ST_UPD_TEAM] = "UPDATE team SET " AVG_SET
+			" WHERE id = (SELECT teamid FROM user WHERE id = ?)",
 	[ST_INS_CJ] = "INSERT IGNORE INTO credited_job (userid, workunitid) VALUES (?, ?)",
 	[ST_INS_OUTBOX] =
 		"INSERT INTO " SSP_BDB_OUTBOX_TABLE " (result_id, workunit_id, user_id, host_id,"
@@ -348,8 +348,8 @@ int ssp_boincdb_fetch(ssp_boincdb *db, uint64_t appid, unsigned mod_n, unsigned 
 		      uint64_t after_id, unsigned limit, ssp_bdb_wu **wus, size_t *nwus)
 {
 	MYSQL_STMT *st = db->st[ST_FETCH];
-	MYSQL_BIND p[6], r[26];
-	my_bool nul[26], err[26];
+	MYSQL_BIND p[6], r[27];
+	my_bool nul[27], err[27];
 	unsigned long wname_len = 0, rname_len = 0, xml_len = 0;
 	ssp_bdb_wu w, *list = NULL;
 	ssp_bdb_result x;
@@ -395,7 +395,8 @@ int ssp_boincdb_fetch(ssp_boincdb *db, uint64_t appid, unsigned mod_n, unsigned 
 	b_i64(&r[23], &x.received_time);
 	b_bytes(&r[24], MYSQL_TYPE_BLOB, db->blob, BLOB_BUF, &xml_len);
 	b_dbl(&r[25], &x.host_p_fpops);
-	for (int i = 0; i < 26; i++) {
+	b_u64(&r[26], &x.user_teamid);
+	for (int i = 0; i < 27; i++) {
 		r[i].is_null = &nul[i];
 		r[i].error = &err[i];
 	}
@@ -477,6 +478,8 @@ int ssp_boincdb_fetch(ssp_boincdb *db, uint64_t appid, unsigned mod_n, unsigned 
 			x.name[rname_len < SSP_BDB_NAME_MAX ? rname_len : SSP_BDB_NAME_MAX] = '\0';
 			if (nul[25])
 				x.host_p_fpops = 0;
+			if (nul[26])
+				x.user_teamid = 0;
 			x.xml_doc_in = xml;
 			x.xml_doc_in_len = xml_len;
 			g[cur->nresults++] = x;
@@ -502,13 +505,13 @@ static int exec_rows(ssp_boincdb *db, int which, const MYSQL_BIND *b, unsigned n
 		     size_t row_size, size_t n, uint64_t *affected)
 {
 	MYSQL_STMT *st = db->st[which];
-	MYSQL_BIND shifted[8];
+	MYSQL_BIND shifted[17];
 	unsigned int zero = 0;
 
 	*affected = 0;
 	if (n == 0)
 		return 0;
-	if (nparams > 8)
+	if (nparams > 17)
 		return SSP_ERR_INTERNAL;
 	if (db->bulk && n > 1) {
 		unsigned int as = (unsigned int)n;
@@ -541,9 +544,9 @@ static int exec_rows(ssp_boincdb *db, int which, const MYSQL_BIND *b, unsigned n
 	return 0;
 }
 
-/* One row of the host, user or team credit update. */
+/* One row of the host, user or team credit update: the parameters of AVG_SET and the id. */
 typedef struct credit_row {
-	double credit, avg, avg_time;
+	double now, half_life, work, start;
 	uint64_t id;
 } credit_row;
 
@@ -557,151 +560,59 @@ typedef struct outbox_row {
 	uint8_t digest[32];
 } outbox_row;
 
-/* The recent average of one host, user or team, followed through the work unit so that
- * two credits to the same row chain (all rows are read before any is written). */
-typedef struct avg_state {
-	int kind; /* 0 host, 1 user, 2 team */
-	uint64_t id;
-	double avg, avg_time;
-} avg_state;
-
-typedef struct locked {
-	int has_user, has_host, has_team;
-	double u_avg, u_time, h_avg, h_time, t_avg, t_time;
-	uint64_t teamid;
-} locked;
-
-static int lock_credit_rows(ssp_boincdb *db, const ssp_bdb_credit *c, locked *a)
+/* Binds AVG_SET's 17 parameters and the id (18 in all) to rows[0]. */
+static void bind_avg(MYSQL_BIND *b, credit_row *r)
 {
-	MYSQL_STMT *st = db->st[ST_LOCK_CREDIT];
-	MYSQL_BIND p[2], r[9];
-	my_bool nul[9];
-	uint64_t user_teamid = 0, hostid = 0, tid = 0;
-	int rc, f;
-
-	memset(a, 0, sizeof(*a));
-	b_u64(&p[0], &c->host_id);
-	b_u64(&p[1], &c->user_id);
-	if ((rc = exec(db, ST_LOCK_CREDIT, p)))
-		return rc;
-	b_dbl(&r[0], &a->u_avg);
-	b_dbl(&r[1], &a->u_time);
-	b_u64(&r[2], &user_teamid);
-	b_u64(&r[3], &hostid);
-	b_dbl(&r[4], &a->h_avg);
-	b_dbl(&r[5], &a->h_time);
-	b_u64(&r[6], &tid);
-	b_dbl(&r[7], &a->t_avg);
-	b_dbl(&r[8], &a->t_time);
-	for (int i = 0; i < 9; i++)
-		r[i].is_null = &nul[i];
-	if (mysql_stmt_bind_result(st, r)) {
-		rc = set_err(db, st, "bind result");
-		goto out;
-	}
-	f = mysql_stmt_fetch(st);
-	if (f == 1) {
-		rc = set_err(db, st, "lock credit rows");
-		goto out;
-	}
-	if (f != MYSQL_NO_DATA) {
-		a->has_user = 1;
-		a->has_host = !nul[3];
-		a->has_team = !nul[6] && tid != 0;
-		a->teamid = tid;
-	}
-	mysql_stmt_free_result(st);
-	if (a->has_user)
-		return 0;
-	/* no such user: credit the host alone */
-	st = db->st[ST_LOCK_HOST];
-	b_u64(&p[0], &c->host_id);
-	if ((rc = exec(db, ST_LOCK_HOST, p)))
-		return rc;
-	b_dbl(&r[0], &a->h_avg);
-	b_dbl(&r[1], &a->h_time);
-	if (mysql_stmt_bind_result(st, r)) {
-		rc = set_err(db, st, "bind result");
-		goto out;
-	}
-	f = mysql_stmt_fetch(st);
-	if (f == 1) {
-		rc = set_err(db, st, "lock host");
-		goto out;
-	}
-	a->has_host = f != MYSQL_NO_DATA;
-	rc = 0;
-out:
-	mysql_stmt_free_result(st);
-	return rc;
-}
-
-/* Adds credit to (kind, id) whose locked average is avg/avg_time, chaining through states. */
-static void add_row(avg_state *states, size_t *nstates, credit_row *rows, size_t *nrows, int kind,
-		    uint64_t id, double avg, double avg_time, double credit, double start, double now)
-{
-	avg_state *s = NULL;
-
-	for (size_t i = 0; i < *nstates; i++)
-		if (states[i].kind == kind && states[i].id == id)
-			s = &states[i];
-	if (!s) {
-		s = &states[(*nstates)++];
-		s->kind = kind;
-		s->id = id;
-		s->avg = avg;
-		s->avg_time = avg_time;
-	}
-	ssp_credit_update_average(now, start, credit, SSP_CREDIT_HALF_LIFE, &s->avg, &s->avg_time);
-	rows[*nrows].credit = credit;
-	rows[*nrows].avg = s->avg;
-	rows[*nrows].avg_time = s->avg_time;
-	rows[*nrows].id = id;
-	(*nrows)++;
-}
-
-static void bind_credit_rows(MYSQL_BIND *b, credit_row *rows)
-{
-	b_dbl(&b[0], &rows[0].credit);
-	b_dbl(&b[1], &rows[0].avg);
-	b_dbl(&b[2], &rows[0].avg_time);
-	b_u64(&b[3], &rows[0].id);
+	b_dbl(&b[0], &r->now);       /* dt */
+	b_dbl(&b[1], &r->half_life);
+	b_dbl(&b[2], &r->now);       /* 1 - weight > 1e-6 */
+	b_dbl(&b[3], &r->half_life);
+	b_dbl(&b[4], &r->now);       /* (1 - weight) */
+	b_dbl(&b[5], &r->half_life);
+	b_dbl(&b[6], &r->work);      /* work / dt_days */
+	b_dbl(&b[7], &r->now);
+	b_dbl(&b[8], &r->work);      /* the limit */
+	b_dbl(&b[9], &r->half_life);
+	b_dbl(&b[10], &r->work);     /* a first average */
+	b_dbl(&b[11], &r->work);
+	b_dbl(&b[12], &r->now);
+	b_dbl(&b[13], &r->start);
+	b_dbl(&b[14], &r->now);      /* expavg_time */
+	b_dbl(&b[15], &r->work);     /* total_credit */
+	b_u64(&b[16], &r->id);
 }
 
 typedef struct wu_scratch {
 	credit_row *host, *user, *team;
 	cj_row *cj;
 	outbox_row *ob;
-	avg_state *states;
 } wu_scratch;
 
 static int grant_all(ssp_boincdb *db, const ssp_bdb_credit *cr, size_t ncr, double now,
 		     wu_scratch *w)
 {
-	size_t nh = 0, nu = 0, nt = 0, ncj = 0, nob = 0, ns = 0;
-	MYSQL_BIND b[8];
+	size_t nob = 0, nteam = 0;
+	MYSQL_BIND b[17];
 	uint64_t aff;
 	int rc;
 
+	if (ncr == 0)
+		return 0;
 	for (size_t i = 0; i < ncr; i++) {
 		const ssp_bdb_credit *c = &cr[i];
-		double credit = (double)c->credit_micro / 1e6, start = (double)c->sent_time;
-		locked a;
+		credit_row r = { now, SSP_CREDIT_HALF_LIFE, (double)c->credit_micro / 1e6,
+				 (double)c->sent_time, 0 };
 
-		if ((rc = lock_credit_rows(db, c, &a)))
-			return rc;
-		if (a.has_host)
-			add_row(w->states, &ns, w->host, &nh, 0, c->host_id, a.h_avg, a.h_time, credit,
-				start, now);
-		if (a.has_user)
-			add_row(w->states, &ns, w->user, &nu, 1, c->user_id, a.u_avg, a.u_time, credit,
-				start, now);
-		if (a.has_team)
-			add_row(w->states, &ns, w->team, &nt, 2, a.teamid, a.t_avg, a.t_time, credit,
-				start, now);
-		w->cj[ncj].userid = c->user_id;
-		w->cj[ncj].workunitid = c->workunit_id;
-		ncj++;
+		w->host[i] = r;
+		w->host[i].id = c->host_id;
+		w->user[i] = r;
+		w->user[i].id = c->user_id;
+		if (c->team_hint) {
+			w->team[nteam] = r;
+			w->team[nteam++].id = c->user_id; /* the team is read from the user row */
+		}
+		w->cj[i].userid = c->user_id;
+		w->cj[i].workunitid = c->workunit_id;
 		if (c->credit_micro == 0)
 			continue; /* nothing to claim */
 		w->ob[nob].result_id = c->result_id;
@@ -714,18 +625,19 @@ static int grant_all(ssp_boincdb *db, const ssp_bdb_credit *cr, size_t ncr, doub
 		memcpy(w->ob[nob].digest, c->result_digest, 32);
 		nob++;
 	}
-	bind_credit_rows(b, w->host);
-	if ((rc = exec_rows(db, ST_UPD_HOST, b, 4, sizeof(credit_row), nh, &aff)))
+	/* a host, user or team credited twice in one work unit: the rows apply in order */
+	bind_avg(b, &w->host[0]);
+	if ((rc = exec_rows(db, ST_UPD_HOST, b, 17, sizeof(credit_row), ncr, &aff)))
 		return rc;
-	bind_credit_rows(b, w->user);
-	if ((rc = exec_rows(db, ST_UPD_USER, b, 4, sizeof(credit_row), nu, &aff)))
+	bind_avg(b, &w->user[0]);
+	if ((rc = exec_rows(db, ST_UPD_USER, b, 17, sizeof(credit_row), ncr, &aff)))
 		return rc;
-	bind_credit_rows(b, w->team);
-	if ((rc = exec_rows(db, ST_UPD_TEAM, b, 4, sizeof(credit_row), nt, &aff)))
+	bind_avg(b, &w->team[0]); /* by user id: the team of each user in a team */
+	if ((rc = exec_rows(db, ST_UPD_TEAM, b, 17, sizeof(credit_row), nteam, &aff)))
 		return rc;
 	b_u64(&b[0], &w->cj[0].userid);
 	b_u64(&b[1], &w->cj[0].workunitid);
-	if ((rc = exec_rows(db, ST_INS_CJ, b, 2, sizeof(cj_row), ncj, &aff)))
+	if ((rc = exec_rows(db, ST_INS_CJ, b, 2, sizeof(cj_row), ncr, &aff)))
 		return rc;
 	b_u64(&b[0], &w->ob[0].result_id);
 	b_u64(&b[1], &w->ob[0].workunit_id);
@@ -803,8 +715,7 @@ int ssp_boincdb_commit_wu(ssp_boincdb *db, const ssp_bdb_wu_update *wu,
 	w.team = calloc(k, sizeof(*w.team));
 	w.cj = calloc(k, sizeof(*w.cj));
 	w.ob = calloc(k, sizeof(*w.ob));
-	w.states = calloc(3 * k, sizeof(*w.states));
-	if (!w.host || !w.user || !w.team || !w.cj || !w.ob || !w.states) {
+	if (!w.host || !w.user || !w.team || !w.cj || !w.ob) {
 		rc = SSP_ERR_NOMEM;
 		goto out;
 	}
@@ -825,7 +736,6 @@ out:
 	free(w.team);
 	free(w.cj);
 	free(w.ob);
-	free(w.states);
 	return rc;
 }
 

@@ -29,6 +29,7 @@ typedef struct ssp_bdb_result {
 	double granted_credit, cpu_time;
 	int64_t sent_time, received_time;
 	double host_p_fpops;   /* host.p_fpops; 0 when the host row is missing */
+	uint64_t user_teamid;  /* user.teamid when read; 0 when none or no user row */
 	char *xml_doc_in;      /* NUL-terminated, owned; "" when NULL in the DB */
 	size_t xml_doc_in_len;
 } ssp_bdb_result;
@@ -72,6 +73,8 @@ typedef struct ssp_bdb_credit {
 	uint8_t result_digest[32];
 	uint64_t granted_at;         /* unix seconds */
 	int64_t sent_time;           /* result.sent_time, for a first recent average */
+	int team_hint;               /* the user was in a team when read: credit the team the
+					user row names at commit time (not stored in the outbox) */
 } ssp_bdb_credit;
 
 /* Connects with cfg's credentials (CLIENT_FOUND_ROWS, utf8mb4). Unless readonly,
@@ -95,7 +98,8 @@ void ssp_bdb_wus_free(ssp_bdb_wu *wus, size_t n);
 
 /* Writes one work unit's decision in one transaction at time now (unix seconds):
  * the result rows, host/user/team total_credit and expavg (7-day half-life, as
- * BOINC's grant_credit; team from user.teamid), credited_job (userid, wu id),
+ * BOINC's grant_credit, evaluated by the server on the locked rows; the team is the one
+ * the user row names when team_hint is set), credited_job (userid, wu id),
  * the outbox rows (of credits above zero), and the work unit. Retries a deadlock up to 5 times.
  * Returns 0; SSP_ERR_STATE when a guarded row changed meanwhile (nothing written);
  * SSP_ERR_DB on a database error (rolled back). */

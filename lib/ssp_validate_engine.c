@@ -419,6 +419,9 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 			memcpy(cr[ncr].result_digest, x->result_digest, 32);
 			cr[ncr].granted_at = (uint64_t)now;
 			cr[ncr].sent_time = x->sent_time;
+			for (size_t k = 0; k < n; k++)
+				if (w->results[k].id == x->id)
+					cr[ncr].team_hint = w->results[k].user_teamid != 0;
 			ncr++;
 			if (micro == 0)
 				ssp_log_info("[RESULT#%" PRIu64 " %s] valid with zero credit: nothing to claim",

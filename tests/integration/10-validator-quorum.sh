@@ -15,9 +15,13 @@ team 1
 user 1 1
 user 2 1
 user 3
+user 4
 host 11 1 2e9
 host 12 2 4e9
 host 13 3
+host 14 4
+wu dec1 1 1 4.32e12
+result dec1 0 4 14 d1
 wu agree 2 2 4.32e12
 result agree 0 1 11 1_2_3
 result agree 1 2 12 1_2_3
@@ -73,12 +77,12 @@ ssp_ok "incomplete quorum left alone"
 
 # credit totals, team, credited_job, recent average
 assert_eq "$(vt_sql "SELECT id, total_credit FROM user ORDER BY id" | tr '\t\n' ' ,')" \
-	"1 10,2 20,3 10," "user totals"
+	"1 10,2 20,3 10,4 10," "user totals"
 assert_eq "$(vt_sql "SELECT id, total_credit FROM host ORDER BY id" | tr '\t\n' ' ,')" \
-	"11 10,12 20,13 10," "host totals"
+	"11 10,12 20,13 10,14 10," "host totals"
 assert_eq "$(vt_sql "SELECT total_credit FROM team WHERE id = 1")" "30" "team total (users 1 and 2)"
 assert_eq "$(vt_sql "SELECT c.userid, w.name FROM credited_job c JOIN workunit w ON w.id = c.workunitid
-	ORDER BY c.userid, w.name" | tr '\t\n' ' ,')" "1 agree,2 agree,2 wrong,3 wrong," "credited_job"
+	ORDER BY c.userid, w.name" | tr '\t\n' ' ,')" "1 agree,2 agree,2 wrong,3 wrong,4 dec1," "credited_job"
 # a first average is the credit over the days since the result was sent (BOINC's update_average)
 assert_eq "$(vt_sql "SELECT COUNT(*) FROM user u JOIN result r ON r.name = 'wrong_2'
 	WHERE u.id = 3 AND u.expavg_time >= $t0
@@ -90,7 +94,7 @@ assert_eq "$(vt_sql "SELECT COUNT(*) FROM host h JOIN result r ON r.name = 'wron
 ssp_ok "user, host and team totals, recent averages and credited_job"
 
 # ledger credits and claims for the bound users; user 3 has no binding
-assert_eq "$(vt_ledger "SELECT count(*) FROM credits")" 4 "4 ledger credits"
+assert_eq "$(vt_ledger "SELECT count(*) FROM credits")" 5 "5 ledger credits"
 assert_eq "$(vt_ledger "SELECT count(*) FROM claims")" 3 "3 claims (users 1 and 2)"
 assert_eq "$(vt_ledger "SELECT c.seq || ' ' || r.user_id || ' ' || lower(hex(c.beneficiary))
 	FROM claims c JOIN credits r USING (project_id, result_id) ORDER BY c.seq" | tr '\n' ',')" \
@@ -99,12 +103,15 @@ assert_eq "$(vt_ledger "SELECT c.seq || ' ' || r.user_id || ' ' || lower(hex(c.b
 assert_contains "$(cat "$T/run.log")" "[USER#3] credit kept, no claim: no payout binding" "log for user 3"
 vt_check_consistency
 ssp_ok "ledger credits and claims match the BOINC credit"
+read -r avg1 t1 <<<"$(vt_sql "SELECT expavg_credit, expavg_time FROM user WHERE id = 4")"
 
 # late results: one agrees with the canonical result, one does not; a third replica settles split
 vt_spec <<'SPEC'
 result agree 2 3 13 1_2_3
 result agree 3 1 11 9_9_9
 result split 2 3 13 b
+wu dec2 1 1 4.32e12
+result dec2 0 4 14 d2
 SPEC
 vt_run || ssp_fail "validator run 2 failed: $(cat "$T/run.log")"
 assert_eq "$(vt_state agree_2)" "1 1 10" "late agreeing result valid with the canonical credit"
@@ -118,6 +125,15 @@ assert_eq "$(vt_sql "SELECT r.name FROM workunit w JOIN result r ON r.id = w.can
 	WHERE w.name = 'split'")" "split_1" "split settled by the third replica"
 vt_check_consistency
 ssp_ok "late results checked against the canonical one; third replica settles a split"
+# a second credit decays the average (7-day half-life) and adds (1 - weight)·credit/days
+read -r avg2 t2 <<<"$(vt_sql "SELECT expavg_credit, expavg_time FROM user WHERE id = 4")"
+assert_eq "$(awk -v a="$avg1" -v t1="$t1" -v b="$avg2" -v t2="$t2" 'BEGIN {
+	dt = t2 - t1; w = exp(-dt * log(2) / (7 * 86400))
+	want = (1 - w > 1e-6) ? a * w + (1 - w) * 10 / (dt / 86400) : a * w + log(2) * 10 / 7
+	d = want - b; if (d < 0) d = -d
+	print (dt > 0 && d <= 1e-9 * want) ? "ok" : "want " want " got " b " dt " dt }')" ok \
+	"user 4: decayed recent average"
+ssp_ok "recent average decays with a 7-day half-life"
 
 # credit modes
 vt_spec <<'SPEC'
