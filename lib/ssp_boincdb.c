@@ -226,6 +226,8 @@ int ssp_boincdb_open(const ssp_projcfg *cfg, int readonly, ssp_boincdb **out, ss
 		    !mariadb_get_infov(db->conn, MARIADB_CONNECTION_EXTENDED_SERVER_CAPABILITIES, &ext))
 			db->bulk = !(caps & CLIENT_MYSQL) &&
 				   (ext & (MARIADB_CLIENT_STMT_BULK_OPERATIONS >> 32));
+		if (getenv("SSP_BOINCDB_NO_BULK")) /* tests: the path MySQL servers take */
+			db->bulk = 0;
 	}
 	for (int i = 0; i < ST_COUNT; i++) {
 		const char *sql = stmt_sql[i];

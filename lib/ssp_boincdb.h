@@ -77,9 +77,11 @@ typedef struct ssp_bdb_credit {
 					user row names at commit time (not stored in the outbox) */
 } ssp_bdb_credit;
 
-/* Connects with cfg's credentials (CLIENT_FOUND_ROWS, utf8mb4). Unless readonly,
- * creates the outbox table when missing. *out is freed with ssp_boincdb_close.
- * SSP_ERR_DB (em has the server's message) or SSP_ERR_NOMEM. */
+/* Connects with cfg's credentials (CLIENT_FOUND_ROWS, utf8mb4, autocommit off, READ
+ * COMMITTED). Unless readonly, creates the outbox table when missing. Multi-row writes go
+ * in one round trip (array binding) when the server is MariaDB, row by row otherwise (or
+ * when the environment variable SSP_BOINCDB_NO_BULK is set, for tests). *out is freed
+ * with ssp_boincdb_close. SSP_ERR_DB (em has the server's message) or SSP_ERR_NOMEM. */
 int ssp_boincdb_open(const ssp_projcfg *cfg, int readonly, ssp_boincdb **out, ssp_errmsg *em);
 void ssp_boincdb_close(ssp_boincdb *db);
 

@@ -3,8 +3,9 @@
 #
 # Functions (all return non-zero on failure and print a reason on stderr):
 #   ssp_mariadb_start DIR
-#       Starts mariadbd with its data directory, socket, pid file and error log
-#       under DIR (created if missing), listening on 127.0.0.1 at a free TCP port.
+#       Starts mariadbd with its data directory, temporary directory, socket, pid
+#       file and error log under DIR (created if missing), listening on 127.0.0.1 at
+#       a free TCP port.
 #       An initialised data directory is cached per build tree (under
 #       $SSP_BUILDDIR, else $TMPDIR) and copied, so later starts are fast.
 #       Sets SSP_MARIADB_DIR, SSP_MARIADB_SOCKET, SSP_MARIADB_PORT, SSP_MARIADB_PID.
@@ -89,6 +90,7 @@ ssp_mariadb_start() {
 	rm -rf "$dir/data"
 	cp -a "$tmpl" "$dir/data" || return 1
 	rm -f "$dir/data/.ready"
+	mkdir -p "$dir/tmp" || return 1
 	SSP_MARIADB_DIR="$dir"
 	SSP_MARIADB_SOCKET="$dir/mysqld.sock"
 	SSP_MARIADB_PORT=$(_ssp_free_port)
@@ -96,7 +98,7 @@ ssp_mariadb_start() {
 	"$mysqld" --no-defaults $(_ssp_user_opt) --datadir="$dir/data" \
 		--socket="$SSP_MARIADB_SOCKET" --port="$SSP_MARIADB_PORT" \
 		--bind-address=127.0.0.1 --pid-file="$dir/mysqld.pid" \
-		--log-error="$dir/mysqld.err" --skip-name-resolve \
+		--log-error="$dir/mysqld.err" --tmpdir="$dir/tmp" --skip-name-resolve \
 		--innodb-buffer-pool-size=128M --max-connections=200 \
 		${SSP_MARIADB_OPTS:-} </dev/null >/dev/null 2>&1 &
 	SSP_MARIADB_PID=$!
