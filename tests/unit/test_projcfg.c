@@ -1,10 +1,14 @@
 /* Suite for lib/ssp_projcfg: the project's config.xml and the upload-tree path. */
+#include "config.h"
+
 #include "ssp_cu.h"
 #include "ssp_projcfg.h"
 
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char typical[] =
 	"<?xml version=\"1.0\"?>\n"
@@ -268,6 +272,21 @@ static void test_upload_path_edges(void)
 					out, 20), SSP_ERR_TOO_BIG);
 }
 
+/* Removes the suite's temporary directory and everything in it. */
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int finish(int rc)
+{
+	nftw(ssp_cu_tmpdir(), rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return rc;
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -284,5 +303,5 @@ int main(void)
 		CU_TEST_INFO_NULL,
 	};
 
-	return ssp_cu_run("projcfg", tests);
+	return finish(ssp_cu_run("projcfg", tests));
 }

@@ -1,11 +1,15 @@
 /* Suite for lib/ssp_validate: credit, averages, comparators, xml_doc_in, the quorum decision. */
+#include "config.h"
+
 #include "ssp_cu.h"
 #include "ssp_validate.h"
 
 #include <math.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define NEAR(a, b, rel) (fabs((a) - (b)) <= (rel) * fmax(1.0, fmax(fabs(a), fabs(b))))
 
@@ -620,6 +624,21 @@ static void test_vres_compare(void)
 	CU_ASSERT_EQUAL(ssp_vres_compare(&o, &a, &b), SSP_ERR_MISMATCH);
 }
 
+/* Removes the suite's temporary directory and everything in it. */
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int finish(int rc)
+{
+	nftw(ssp_cu_tmpdir(), rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return rc;
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -641,5 +660,5 @@ int main(void)
 		CU_TEST_INFO_NULL,
 	};
 
-	return ssp_cu_run("validate", tests);
+	return finish(ssp_cu_run("validate", tests));
 }

@@ -4,11 +4,14 @@
  *   printf '1 2 3\n' | sha256sum | xxd -r -p | sha256sum           (a one-output result digest)
  *   { printf '1 2 3\n' | sha256sum | xxd -r -p;
  *     printf 'log line\n' | sha256sum | xxd -r -p; } | sha256sum   (a two-output result digest) */
+#include "config.h"
+
 #include "ssp_cu.h"
 #include "ssp_hex.h"
 #include "ssp_projcfg.h"
 #include "ssp_validate.h"
 
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -329,6 +332,21 @@ static void test_retry(void)
 	CU_ASSERT_EQUAL(ssp_vres_check(NULL, fx.wu, fx.xml, 1, &o), SSP_ERR_INVAL);
 }
 
+/* Removes the suite's temporary directory and everything in it. */
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int finish(int rc)
+{
+	nftw(ssp_cu_tmpdir(), rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return rc;
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -341,5 +359,5 @@ int main(void)
 		CU_TEST_INFO_NULL,
 	};
 
-	return ssp_cu_run("validate_files", tests);
+	return finish(ssp_cu_run("validate_files", tests));
 }
