@@ -589,7 +589,7 @@ ssp_mariadb_sql -t "$DB_NAME" -e "select r.name as result, r.userid, r.hostid, r
 step "Running ssp_validator: quorum, credit, signed claims and batches"
 [ -x "$VALIDATOR" ] || missing "ssp_validator (validator/)" "$VALIDATOR was not built"
 timeout 120 "$VALIDATOR" --app "$APP_NAME" --one_pass --project_dir "$PROJECT_DIR" \
-	--config "$SSPCONF" -d 3 >"$T/log/validator.log" 2>&1 ||
+	--conf "$SSPCONF" -d 3 >"$T/log/validator.log" 2>&1 ||
 	{ sed 's/^/      | /' "$T/log/validator.log"; die "ssp_validator failed (exit $?)"; }
 sed 's/^/      | /' "$T/log/validator.log"
 ssp_mariadb_sql -t "$DB_NAME" -e "select r.name as result, r.userid, r.validate_state, r.granted_credit, w.canonical_resultid as canonical, w.need_validate, w.assimilate_state from result r join workunit w on w.id = r.workunitid order by r.id" |

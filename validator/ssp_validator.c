@@ -64,7 +64,7 @@ static void usage(FILE *out)
 		"  --max_output_bytes N     an output file larger than this is invalid (default 64 MiB)\n"
 		"  --project_dir DIR        the BOINC project directory (default: $BOINC_PROJECT_DIR,\n"
 		"                           else . or .. whichever holds config.xml)\n"
-		"  --config PATH            ssp.conf (default: PROJECT_DIR/ssp.conf)\n"
+		"  --conf FILE              ssp.conf (default: PROJECT_DIR/ssp.conf; --config too)\n"
 		"  --chunk N                work units read per query (default 500)\n"
 		"  --claim_interval S       claim and seal every S seconds during a long pass\n"
 		"                           (default 10; 0: continuously)\n"
@@ -149,6 +149,7 @@ int main(int argc, char **argv)
 		{ "batch_window", required_argument, NULL, O_BWIN },
 		{ "max_output_bytes", required_argument, NULL, O_MAXOUT },
 		{ "project_dir", required_argument, NULL, O_PDIR },
+		{ "conf", required_argument, NULL, O_CONF },
 		{ "config", required_argument, NULL, O_CONF },
 		{ "chunk", required_argument, NULL, O_CHUNK },
 		{ "claim_interval", required_argument, NULL, O_CLAIMINT },
