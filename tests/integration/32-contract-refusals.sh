@@ -7,23 +7,7 @@
 set -u
 : "${SSP_SRCDIR:?}" "${SSP_BUILDDIR:?}"
 . "$SSP_SRCDIR/tests/integration/lib/anvil.sh"
-ssp_anvil_tools || exit 77
-for tool in jq bc; do
-	command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed" >&2; exit 77; }
-done
-
-tmp=$(mktemp -d)
-trap 'ssp_anvil_stop; rm -rf "$tmp"' EXIT
-fails=0
-ok() { echo "ok - $1"; }
-not_ok() { echo "not ok - $1"; fails=$((fails + 1)); }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
-eq() { [ "$1" = "$2" ] && return 0; echo "  got:  $1" >&2; echo "  want: $2" >&2; return 1; }
-die() { echo "FATAL: $*" >&2; exit 1; }
-calc() { echo "$1" | BC_LINE_LENGTH=0 bc; }
-val() { "$C" call "$@" | sed 's/ \[.*\]$//'; }
-cs() { "$C" to-check-sum-address "$1"; }
-quiet() { "$@" >/dev/null; }
+ssp_contract_test_init
 
 ssp_anvil_start "$tmp" || die "anvil did not start"
 C=$SSP_CAST

@@ -6,22 +6,7 @@
 set -u
 : "${SSP_SRCDIR:?}" "${SSP_BUILDDIR:?}"
 . "$SSP_SRCDIR/tests/integration/lib/anvil.sh"
-ssp_anvil_tools || exit 77
-for tool in jq bc; do
-	command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed" >&2; exit 77; }
-done
-
-tmp=$(mktemp -d)
-trap 'ssp_anvil_stop; rm -rf "$tmp"' EXIT
-fails=0
-ok() { echo "ok - $1"; }
-not_ok() { echo "not ok - $1"; fails=$((fails + 1)); }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
-eq() { [ "$1" = "$2" ] && return 0; echo "  got:  $1" >&2; echo "  want: $2" >&2; return 1; }
-die() { echo "FATAL: $*" >&2; exit 1; }
-val() { "$C" call "$@" | sed 's/ \[.*\]$//'; }
-cs() { "$C" to-check-sum-address "$1"; }
-quiet() { "$@" >/dev/null; }
+ssp_contract_test_init
 err() { local o; o=$(ssp_expect_error "$@") || return 1; printf '%s\n' "$o" | sed 's/ \[.*\]$//' | paste -sd' ' -; }
 refused() {
 	local name=$1 want=$2 got

@@ -58,6 +58,14 @@
 #       with the custom error ERROR_SIG, e.g. "SeqGap(bytes32,uint64,uint64)": the revert data
 #       must start with `cast sig ERROR_SIG` and decode with `cast decode-error --sig`.
 #       Otherwise prints what happened on stderr and returns 1.
+#   ssp_contract_test_init
+#       The common start of the contract test scripts (30-33): exits 77 (skip) unless anvil,
+#       cast, jq and bc are there; makes the private temp dir $tmp and sets the EXIT trap that
+#       stops the node and removes it; sets fails=0 and defines the TAP-style helpers
+#       ok NAME, not_ok NAME (counts fails), check NAME CMD..., eq GOT WANT (prints both on
+#       mismatch), die MSG (exit 1), calc EXPR (bc), val ADDR SIG ARGS... (a view call's single
+#       result without cast's " [1e18]" annotation, using $C), cs ADDR (checksummed, using $C),
+#       quiet CMD... (stdout discarded).
 #
 # Typical use:
 #   . "$SSP_SRCDIR/tests/integration/lib/anvil.sh"
@@ -279,4 +287,24 @@ ssp_expect_error() {
 		return 0 # no arguments
 	fi
 	"$SSP_CAST" decode-error --sig "$sig" "$data"
+}
+
+ssp_contract_test_init() {
+	local tool
+	ssp_anvil_tools || exit 77
+	for tool in jq bc; do
+		command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed" >&2; exit 77; }
+	done
+	tmp=$(mktemp -d)
+	trap 'ssp_anvil_stop; rm -rf "$tmp"' EXIT
+	fails=0
+	ok() { echo "ok - $1"; }
+	not_ok() { echo "not ok - $1"; fails=$((fails + 1)); }
+	check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
+	eq() { [ "$1" = "$2" ] && return 0; echo "  got:  $1" >&2; echo "  want: $2" >&2; return 1; }
+	die() { echo "FATAL: $*" >&2; exit 1; }
+	calc() { echo "$1" | BC_LINE_LENGTH=0 bc; }
+	val() { "$C" call "$@" | sed 's/ \[.*\]$//'; }
+	cs() { "$C" to-check-sum-address "$1"; }
+	quiet() { "$@" >/dev/null; }
 }
