@@ -4,8 +4,9 @@
  * [START, START+COUNT), the number of Collatz steps of n (3n+1 / n/2 until 1). It writes one
  * deterministic result line: the longest chain and where it starts, the total number of steps
  * and an FNV-1a hash of all step counts. While it runs it writes its progress to a fraction-done
- * file and, every few seconds, a checkpoint from which a new run resumes; the result does not
- * depend on how often it was stopped and restarted.
+ * file and, every --interval seconds (default 60, BOINC's default checkpoint period), a
+ * checkpoint from which a new run resumes; the result does not depend on how often it was
+ * stopped and restarted.
  *
  *   ssp_sci [--output FILE] [--checkpoint FILE] [--fraction FILE] [--interval SECONDS] < input
  *   ssp_sci --selftest          checks the arithmetic against published values, exit 0 or 1
@@ -164,7 +165,7 @@ static int calibrate(double seconds)
 int main(int argc, char **argv)
 {
 	const char *out_path = NULL, *ckpt = NULL, *frac = NULL;
-	double interval = 2.0, last_ckpt, last_frac, t_start = cpu_seconds();
+	double interval = 60.0, last_ckpt, last_frac, t_start = cpu_seconds();
 	struct state st = { 0, 0, 0, 0, 14695981039346656037ULL, 0, 0 };
 	unsigned long long a, b;
 	char line[512];

@@ -32,3 +32,8 @@ BENCH_SCRIPTS_RUN += $(srcdir)/tests/bench/bench_audit.sh
 BENCH_BINS += validator/ssp_validator validator/vfixture tools/ssp
 EXTRA_DIST += tests/bench/bench_validator.sh
 BENCH_SCRIPTS_RUN += $(srcdir)/tests/bench/bench_validator.sh
+
+# ssp_wrapper under the real BOINC client: its CPU share, peak RSS, suspend/resume latency.
+BENCH_BINS += client/ssp_wrapper client/examples/ssp_sci
+EXTRA_DIST += tests/bench/bench_wrapper.sh
+BENCH_SCRIPTS_RUN += $(srcdir)/tests/bench/bench_wrapper.sh
