@@ -20,3 +20,7 @@ EXTRA_DIST += client/examples/job.xml
 check_PROGRAMS += client/ssp_receipt_check
 client_ssp_receipt_check_SOURCES = client/receipt_check.c
 client_ssp_receipt_check_LDADD = $(SSP_LIBS)
+
+# Documentation of the wrapper.
+dist_man_MANS += docs/ssp_wrapper.1
+dist_doc_DATA += docs/wrapper.md
