@@ -191,6 +191,56 @@ uint64_t ssp_ledger_now(void)
 	return t < 0 ? 0 : (uint64_t)t;
 }
 
+const char *ssp_ledger_state_name(const char *const *names, size_t n, int state)
+{
+	if (state <= 0 || (size_t)state >= n || names[state] == NULL)
+		return "?";
+	return names[state];
+}
+
+int ssp_ledger_state_parse(const char *const *names, size_t n, const unsigned char *t)
+{
+	if (t == NULL)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (names[i] != NULL && strcmp((const char *)t, names[i]) == 0)
+			return (int)i;
+	return 0;
+}
+
+int ssp_ledger_row_by_id(ssp_ledger *l, int id, const char *sql, int64_t key, int none,
+			 sqlite3_stmt **st)
+{
+	int r, rc;
+
+	r = ssp_ledger_stmt(l, id, sql, st);
+	if (r != 0)
+		return r;
+	if ((r = ssp_ledger_bind_i64(*st, 1, key)) != 0)
+		return r;
+	rc = sqlite3_step(*st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? none : ssp_ledger_sqlerr(rc);
+	return 0;
+}
+
+int ssp_ledger_grow(void *arrp, size_t *cap, size_t len, size_t first, size_t size)
+{
+	size_t ncap;
+	void *v, *nv;
+
+	if (len < *cap)
+		return 0;
+	memcpy(&v, arrp, sizeof(v)); /* arrp is a T **: no aliasing through void ** */
+	ncap = *cap ? 2 * *cap : first;
+	nv = realloc(v, ncap * size);
+	if (nv == NULL)
+		return SSP_ERR_NOMEM;
+	memcpy(arrp, &nv, sizeof(nv));
+	*cap = ncap;
+	return 0;
+}
+
 static const char SQL_PROJECT_GET[] = "SELECT id FROM projects WHERE project = ?1";
 static const char SQL_PROJECT_INSERT[] = "INSERT INTO projects (project) VALUES (?1)";
 

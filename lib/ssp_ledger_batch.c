@@ -69,19 +69,12 @@ static const char *const batch_state_names[] = {
 
 const char *ssp_ledger_batch_state_name(int state)
 {
-	if (state <= 0 || (size_t)state >= NSTATES || batch_state_names[state] == NULL)
-		return "?";
-	return batch_state_names[state];
+	return ssp_ledger_state_name(batch_state_names, NSTATES, state);
 }
 
 static int batch_state_parse(const unsigned char *t)
 {
-	if (t == NULL)
-		return 0;
-	for (size_t i = 1; i < NSTATES; i++)
-		if (batch_state_names[i] != NULL && strcmp((const char *)t, batch_state_names[i]) == 0)
-			return (int)i;
-	return 0;
+	return ssp_ledger_state_parse(batch_state_names, NSTATES, t);
 }
 
 /* May a batch go from state `from` to `to`? (The same state is allowed: a retry.) */
@@ -387,16 +380,9 @@ static int batch_load(ssp_ledger *l, int64_t id, ssp_ledger_batch *out)
 
 	memset(&b, 0, sizeof(b));
 	b.id = id;
-	r = ssp_ledger_stmt(l, SSP_ST_BATCH_GET, SQL_BATCH_GET, &st);
+	r = ssp_ledger_row_by_id(l, SSP_ST_BATCH_GET, SQL_BATCH_GET, id, SSP_ERR_NOT_FOUND, &st);
 	if (r != 0)
 		goto out;
-	if ((r = ssp_ledger_bind_i64(st, 1, id)) != 0)
-		goto out;
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		r = rc == SQLITE_DONE ? SSP_ERR_NOT_FOUND : ssp_ledger_sqlerr(rc);
-		goto out;
-	}
 	if ((r = ssp_ledger_col_blob(st, 0, b.header.project, 32)) != 0 ||
 	    (r = ssp_ledger_col_u64(st, 1, &b.header.first_seq)) != 0 ||
 	    (r = ssp_ledger_col_u64(st, 2, &b.header.last_seq)) != 0 ||
@@ -423,17 +409,9 @@ static int batch_load(ssp_ledger *l, int64_t id, ssp_ledger_batch *out)
 		goto out;
 	cap = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (b.npayouts == cap) {
-			ssp_payout *np;
-
-			cap = cap ? 2 * cap : 8;
-			np = realloc(b.payouts, cap * sizeof(*np));
-			if (np == NULL) {
-				r = SSP_ERR_NOMEM;
-				goto out;
-			}
-			b.payouts = np;
-		}
+		r = ssp_ledger_grow(&b.payouts, &cap, b.npayouts, 8, sizeof(*b.payouts));
+		if (r != 0)
+			goto out;
 		if ((r = ssp_ledger_col_blob(st, 0, b.payouts[b.npayouts].beneficiary, 20)) != 0 ||
 		    (r = ssp_ledger_col_u64(st, 1, &b.payouts[b.npayouts].credit)) != 0)
 			goto out;
@@ -452,17 +430,9 @@ static int batch_load(ssp_ledger *l, int64_t id, ssp_ledger_batch *out)
 		goto out;
 	cap = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (b.nsigs == cap) {
-			ssp_ledger_sig *ns;
-
-			cap = cap ? 2 * cap : 4;
-			ns = realloc(b.sigs, cap * sizeof(*ns));
-			if (ns == NULL) {
-				r = SSP_ERR_NOMEM;
-				goto out;
-			}
-			b.sigs = ns;
-		}
+		r = ssp_ledger_grow(&b.sigs, &cap, b.nsigs, 4, sizeof(*b.sigs));
+		if (r != 0)
+			goto out;
 		if ((r = ssp_ledger_col_blob(st, 0, b.sigs[b.nsigs].signer, 20)) != 0 ||
 		    (r = ssp_ledger_col_blob(st, 1, b.sigs[b.nsigs].sig, 65)) != 0)
 			goto out;
@@ -531,7 +501,7 @@ int ssp_ledger_batches_in_state(ssp_ledger *l, const uint8_t project[32], int st
 				int64_t **ids, size_t *n)
 {
 	sqlite3_stmt *st = NULL;
-	int64_t *v = NULL, *nv, pid = 0;
+	int64_t *v = NULL, pid = 0;
 	size_t len = 0, cap = 0;
 	int r, rc;
 
@@ -552,15 +522,8 @@ int ssp_ledger_batches_in_state(ssp_ledger *l, const uint8_t project[32], int st
 	    (r = ssp_ledger_bind_text(st, 2, ssp_ledger_batch_state_name(state))) != 0)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == cap) {
-			cap = cap ? 2 * cap : 16;
-			nv = realloc(v, cap * sizeof(*v));
-			if (nv == NULL) {
-				r = SSP_ERR_NOMEM;
-				goto out;
-			}
-			v = nv;
-		}
+		if ((r = ssp_ledger_grow(&v, &cap, len, 16, sizeof(*v))) != 0)
+			goto out;
 		v[len++] = sqlite3_column_int64(st, 0);
 	}
 	if (rc != SQLITE_DONE) {
@@ -581,23 +544,17 @@ int ssp_ledger_batch_set_state(ssp_ledger *l, int64_t id, int state, const char 
 {
 	sqlite3_stmt *st = NULL;
 	char buf[SSP_LEDGER_REASON_MAX];
-	int r, rc, from;
+	int r, from;
 
 	if (l == NULL || strcmp(ssp_ledger_batch_state_name(state), "?") == 0)
 		return SSP_ERR_INVAL;
 	r = ssp_ledger_begin_write(l);
 	if (r != 0)
 		return r;
-	r = ssp_ledger_stmt(l, SSP_ST_BATCH_STATE_GET, SQL_BATCH_STATE_GET, &st);
+	r = ssp_ledger_row_by_id(l, SSP_ST_BATCH_STATE_GET, SQL_BATCH_STATE_GET, id,
+				 SSP_ERR_NOT_FOUND, &st);
 	if (r != 0)
 		goto out;
-	if ((r = ssp_ledger_bind_i64(st, 1, id)) != 0)
-		goto out;
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		r = rc == SQLITE_DONE ? SSP_ERR_NOT_FOUND : ssp_ledger_sqlerr(rc);
-		goto out;
-	}
 	from = batch_state_parse(sqlite3_column_text(st, 0));
 	if (from == 0) {
 		r = SSP_ERR_SCHEMA;
@@ -641,16 +598,10 @@ int ssp_ledger_batch_add_signature(ssp_ledger *l, int64_t id, const uint8_t sign
 	r = ssp_ledger_begin_write(l);
 	if (r != 0)
 		return r;
-	r = ssp_ledger_stmt(l, SSP_ST_BATCH_STATE_GET, SQL_BATCH_STATE_GET, &st);
+	r = ssp_ledger_row_by_id(l, SSP_ST_BATCH_STATE_GET, SQL_BATCH_STATE_GET, id,
+				 SSP_ERR_NOT_FOUND, &st);
 	if (r != 0)
 		goto out;
-	if ((r = ssp_ledger_bind_i64(st, 1, id)) != 0)
-		goto out;
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		r = rc == SQLITE_DONE ? SSP_ERR_NOT_FOUND : ssp_ledger_sqlerr(rc);
-		goto out;
-	}
 	ssp_ledger_stmt_done(st);
 	r = ssp_ledger_stmt(l, SSP_ST_SIG_GET, SQL_SIG_GET, &st);
 	if (r != 0)

@@ -70,18 +70,11 @@ int ssp_ledger_claim_row(sqlite3_stmt *st, const uint8_t project[32], ssp_claim 
 static int next_seq(ssp_ledger *l, int64_t pid, uint64_t *seq)
 {
 	sqlite3_stmt *st = NULL;
-	int r, rc;
+	int r;
 
-	r = ssp_ledger_stmt(l, SSP_ST_NEXT_SEQ, SQL_NEXT_SEQ, &st);
+	r = ssp_ledger_row_by_id(l, SSP_ST_NEXT_SEQ, SQL_NEXT_SEQ, pid, SSP_ERR_INTERNAL, &st);
 	if (r != 0)
 		goto out;
-	if ((r = ssp_ledger_bind_i64(st, 1, pid)) != 0)
-		goto out;
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		r = rc == SQLITE_DONE ? SSP_ERR_INTERNAL : ssp_ledger_sqlerr(rc);
-		goto out;
-	}
 	r = ssp_ledger_col_u64(st, 0, seq);
 out:
 	ssp_ledger_stmt_done(st);
@@ -257,8 +250,9 @@ static int claim_one(ssp_ledger *l, sqlite3_stmt *st, const uint8_t project[32],
 	return ssp_ledger_claim_row(st, project, c, sig, batch_id);
 }
 
-int ssp_ledger_get_claim_by_result(ssp_ledger *l, const uint8_t project[32], uint64_t result_id,
-				   ssp_claim *c, uint8_t sig[65])
+/* One claim of project by the query of slot id (sql), its ?2 bound to key. */
+static int claim_get(ssp_ledger *l, int id, const char *sql, const uint8_t project[32],
+		     uint64_t key, ssp_claim *c, uint8_t sig[65], int64_t *batch_id)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t pid = 0;
@@ -268,39 +262,29 @@ int ssp_ledger_get_claim_by_result(ssp_ledger *l, const uint8_t project[32], uin
 		return SSP_ERR_INVAL;
 	if ((r = ssp_ledger_project_id(l, project, 0, &pid)) != 0)
 		return r;
-	r = ssp_ledger_stmt(l, SSP_ST_CLAIM_BY_RESULT, SQL_CLAIM_BY_RESULT, &st);
+	r = ssp_ledger_stmt(l, id, sql, &st);
 	if (r != 0)
 		goto out;
 	if ((r = ssp_ledger_bind_i64(st, 1, pid)) != 0 ||
-	    (r = ssp_ledger_bind_u64(st, 2, result_id)) != 0)
-		goto out;
-	r = claim_one(l, st, project, c, sig, NULL);
-out:
-	ssp_ledger_stmt_done(st);
-	return r;
-}
-
-int ssp_ledger_get_claim(ssp_ledger *l, const uint8_t project[32], uint64_t seq, ssp_claim *c,
-			 uint8_t sig[65], int64_t *batch_id)
-{
-	sqlite3_stmt *st = NULL;
-	int64_t pid = 0;
-	int r;
-
-	if (l == NULL || project == NULL || c == NULL)
-		return SSP_ERR_INVAL;
-	if ((r = ssp_ledger_project_id(l, project, 0, &pid)) != 0)
-		return r;
-	r = ssp_ledger_stmt(l, SSP_ST_CLAIM_BY_SEQ, SQL_CLAIM_BY_SEQ, &st);
-	if (r != 0)
-		goto out;
-	if ((r = ssp_ledger_bind_i64(st, 1, pid)) != 0 ||
-	    (r = ssp_ledger_bind_u64(st, 2, seq)) != 0)
+	    (r = ssp_ledger_bind_u64(st, 2, key)) != 0)
 		goto out;
 	r = claim_one(l, st, project, c, sig, batch_id);
 out:
 	ssp_ledger_stmt_done(st);
 	return r;
+}
+
+int ssp_ledger_get_claim_by_result(ssp_ledger *l, const uint8_t project[32], uint64_t result_id,
+				   ssp_claim *c, uint8_t sig[65])
+{
+	return claim_get(l, SSP_ST_CLAIM_BY_RESULT, SQL_CLAIM_BY_RESULT, project, result_id, c,
+			 sig, NULL);
+}
+
+int ssp_ledger_get_claim(ssp_ledger *l, const uint8_t project[32], uint64_t seq, ssp_claim *c,
+			 uint8_t sig[65], int64_t *batch_id)
+{
+	return claim_get(l, SSP_ST_CLAIM_BY_SEQ, SQL_CLAIM_BY_SEQ, project, seq, c, sig, batch_id);
 }
 
 int ssp_ledger_claims_foreach(ssp_ledger *l, const uint8_t project[32], uint64_t first_seq,
@@ -361,7 +345,7 @@ int ssp_ledger_unbatched_stats(ssp_ledger *l, const uint8_t project[32], uint64_
 	sqlite3_stmt *st = NULL;
 	uint64_t cnt = 0, oldest = 0;
 	int64_t pid = 0;
-	int r, rc;
+	int r;
 
 	if (l == NULL || project == NULL)
 		return SSP_ERR_INVAL;
@@ -372,16 +356,10 @@ int ssp_ledger_unbatched_stats(ssp_ledger *l, const uint8_t project[32], uint64_
 	}
 	if (r != 0)
 		return r;
-	r = ssp_ledger_stmt(l, SSP_ST_UNBATCHED_STATS, SQL_UNBATCHED_STATS, &st);
+	r = ssp_ledger_row_by_id(l, SSP_ST_UNBATCHED_STATS, SQL_UNBATCHED_STATS, pid,
+				 SSP_ERR_INTERNAL, &st);
 	if (r != 0)
 		goto out;
-	if ((r = ssp_ledger_bind_i64(st, 1, pid)) != 0)
-		goto out;
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		r = rc == SQLITE_DONE ? SSP_ERR_INTERNAL : ssp_ledger_sqlerr(rc);
-		goto out;
-	}
 	if ((r = ssp_ledger_col_u64(st, 0, &cnt)) != 0 ||
 	    (r = ssp_ledger_col_u64(st, 1, &oldest)) != 0)
 		goto out;

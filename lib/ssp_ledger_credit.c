@@ -190,7 +190,7 @@ int ssp_ledger_unclaimed_users(ssp_ledger *l, const uint8_t project[32], uint64_
 			       size_t *n)
 {
 	sqlite3_stmt *st = NULL;
-	uint64_t *v = NULL, *nv, user;
+	uint64_t *v = NULL, user;
 	size_t len = 0, cap = 0;
 	int64_t pid = 0, after = -1;
 	int r, rc, in_txn = 0;
@@ -228,15 +228,8 @@ int ssp_ledger_unclaimed_users(ssp_ledger *l, const uint8_t project[32], uint64_
 		if ((r = ssp_ledger_col_u64(st, 0, &user)) != 0)
 			goto out;
 		ssp_ledger_stmt_done(st);
-		if (len == cap) {
-			cap = cap ? 2 * cap : 16;
-			nv = realloc(v, cap * sizeof(*v));
-			if (nv == NULL) {
-				r = SSP_ERR_NOMEM;
-				goto out;
-			}
-			v = nv;
-		}
+		if ((r = ssp_ledger_grow(&v, &cap, len, 16, sizeof(*v))) != 0)
+			goto out;
 		v[len++] = user;
 		after = (int64_t)user;
 	}

@@ -119,8 +119,24 @@ int ssp_ledger_project_id(ssp_ledger *l, const uint8_t project[32], int create, 
 int ssp_ledger_claim_row(sqlite3_stmt *st, const uint8_t project[32], ssp_claim *c,
 			 uint8_t sig[65], int64_t *batch_id);
 
+/* The cached statement of slot id (sql) with ?1 bound to key, stepped to its first row, in
+ * *st (which the caller resets with ssp_ledger_stmt_done, also on error). Returns 0 at a row,
+ * none when there is no row, or another SSP_ERR_*. */
+int ssp_ledger_row_by_id(ssp_ledger *l, int id, const char *sql, int64_t key, int none,
+			 sqlite3_stmt **st);
+
 /* Unix seconds now. */
 uint64_t ssp_ledger_now(void);
+
+/* State names: names[1..n) (NULL entries unused) indexed by state. The name of state, or
+ * "?" when it has none; and the state named t (0 when t is NULL or no state's name). */
+const char *ssp_ledger_state_name(const char *const *names, size_t n, int state);
+int ssp_ledger_state_parse(const char *const *names, size_t n, const unsigned char *t);
+
+/* Makes room for one more element in the array whose pointer is at arrp (a T **: elements
+ * of size bytes, *cap allocated, len used): when len == *cap it doubles *cap (first when 0)
+ * with realloc. SSP_ERR_NOMEM leaves the array and *cap as they were. */
+int ssp_ledger_grow(void *arrp, size_t *cap, size_t len, size_t first, size_t size);
 
 /* Runs migrations m[0..n) (versions 1..n in order) on db from its current user_version:
  * each in one transaction that also sets user_version. *version is set to the result.

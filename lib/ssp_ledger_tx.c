@@ -59,19 +59,12 @@ static const char *const tx_state_names[] = {
 
 const char *ssp_ledger_tx_state_name(int state)
 {
-	if (state <= 0 || (size_t)state >= NSTATES || tx_state_names[state] == NULL)
-		return "?";
-	return tx_state_names[state];
+	return ssp_ledger_state_name(tx_state_names, NSTATES, state);
 }
 
 static int tx_state_parse(const unsigned char *t)
 {
-	if (t == NULL)
-		return 0;
-	for (size_t i = 1; i < NSTATES; i++)
-		if (tx_state_names[i] != NULL && strcmp((const char *)t, tx_state_names[i]) == 0)
-			return (int)i;
-	return 0;
+	return ssp_ledger_state_parse(tx_state_names, NSTATES, t);
 }
 
 /* May a tx go from `from` to `to`? The chain is the judge: what it says wins. */
@@ -210,16 +203,10 @@ int ssp_ledger_tx_insert(ssp_ledger *l, const ssp_ledger_tx *tx, int64_t *tx_id)
 	if (r != 0)
 		return r;
 
-	r = ssp_ledger_stmt(l, SSP_ST_TX_BATCH_EXISTS, SQL_BATCH_EXISTS, &st);
+	r = ssp_ledger_row_by_id(l, SSP_ST_TX_BATCH_EXISTS, SQL_BATCH_EXISTS, tx->batch_id,
+				 SSP_ERR_NOT_FOUND, &st);
 	if (r != 0)
 		goto out;
-	if ((r = ssp_ledger_bind_i64(st, 1, tx->batch_id)) != 0)
-		goto out;
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		r = rc == SQLITE_DONE ? SSP_ERR_NOT_FOUND : ssp_ledger_sqlerr(rc);
-		goto out;
-	}
 	ssp_ledger_stmt_done(st);
 
 	/* A nonce is mined once: the older txs of this (from, nonce) are superseded. */
@@ -299,16 +286,10 @@ int ssp_ledger_tx_set_state(ssp_ledger *l, int64_t id, int state, uint64_t block
 	r = ssp_ledger_begin_write(l);
 	if (r != 0)
 		return r;
-	r = ssp_ledger_stmt(l, SSP_ST_TX_STATE_GET, SQL_TX_STATE_GET, &st);
+	r = ssp_ledger_row_by_id(l, SSP_ST_TX_STATE_GET, SQL_TX_STATE_GET, id,
+				 SSP_ERR_NOT_FOUND, &st);
 	if (r != 0)
 		goto out;
-	if ((r = ssp_ledger_bind_i64(st, 1, id)) != 0)
-		goto out;
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		r = rc == SQLITE_DONE ? SSP_ERR_NOT_FOUND : ssp_ledger_sqlerr(rc);
-		goto out;
-	}
 	from = tx_state_parse(sqlite3_column_text(st, 0));
 	if (from == 0) {
 		r = SSP_ERR_SCHEMA;
@@ -364,20 +345,13 @@ out:
 /* Runs a TX_COLS query (parameters bound) and collects its rows into *txs. */
 static int tx_collect(sqlite3_stmt *st, ssp_ledger_tx **txs, size_t *n)
 {
-	ssp_ledger_tx *v = NULL, *nv;
+	ssp_ledger_tx *v = NULL;
 	size_t len = 0, cap = 0;
 	int r = 0, rc;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == cap) {
-			cap = cap ? 2 * cap : 4;
-			nv = realloc(v, cap * sizeof(*v));
-			if (nv == NULL) {
-				r = SSP_ERR_NOMEM;
-				goto out;
-			}
-			v = nv;
-		}
+		if ((r = ssp_ledger_grow(&v, &cap, len, 4, sizeof(*v))) != 0)
+			goto out;
 		if ((r = tx_row(st, &v[len])) != 0)
 			goto out;
 		len++;
