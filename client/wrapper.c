@@ -89,6 +89,8 @@ struct wrapper {
 };
 
 static volatile sig_atomic_t got_term;
+/* The running task's process group, so that a failure while it runs does not leave it behind. */
+static pid_t running_pgid;
 
 static void on_term(int sig)
 {
@@ -172,6 +174,10 @@ static void fail(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (running_pgid > 1) {
+		wproc_tree_signal(getpid(), running_pgid, SIGKILL);
+		kill(-running_pgid, SIGCONT);
+	}
 	ssp_log_crit("error: %s; the result fails with exit status %d", msg, code);
 	log_self_usage();
 	fflush(stderr);
@@ -765,6 +771,7 @@ static void run_task(struct wrapper *w, size_t i)
 		resolve(t->checkpoint_filename, r.ckpt_path, sizeof(r.ckpt_path));
 	ckpt_changed(&r); /* the checkpoint file as it is before the task starts */
 	r.pid = start_task(w, i, &p);
+	running_pgid = r.pid;
 	prepared_clear(&p);
 	/* Record the task's process group, so that a restart after a crash can clean up. */
 	w->st.task_pgid = r.pid;
@@ -811,6 +818,7 @@ static void run_task(struct wrapper *w, size_t i)
 	/* Stragglers that outlived the leader belong to the task too. */
 	wproc_tree_signal(getpid(), r.pid, SIGKILL);
 	reap(&r, &status, &ru);
+	running_pgid = 0;
 
 	if (r.stopped_for_limit) {
 		status = 0;
