@@ -106,20 +106,27 @@ static int fsync_dir_of(const char *path)
 	return rc;
 }
 
-int ssp_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
+/* Creates a temporary file next to path (path.tmpXXXXXX) with mode, writes data to it,
+ * fsyncs and closes it: 0 and its name in *tmp_out (caller unlinks or links it, and frees
+ * the name), or SSP_ERR_IO / SSP_ERR_NOMEM with nothing left behind. */
+static int write_temp(const char *path, const void *data, size_t len, mode_t mode,
+		      char **tmp_out)
 {
-	char *tmp = NULL;
+	char *tmp;
 	size_t tlen = strlen(path) + 16;
-	int fd = -1, rc = SSP_ERR_IO;
+	int fd, rc = SSP_ERR_IO;
 	const uint8_t *p = data;
 
+	*tmp_out = NULL;
 	tmp = malloc(tlen);
 	if (tmp == NULL)
 		return SSP_ERR_NOMEM;
 	snprintf(tmp, tlen, "%s.tmpXXXXXX", path);
 	fd = mkstemp(tmp);
-	if (fd < 0)
-		goto out;
+	if (fd < 0) {
+		free(tmp); /* nothing was created */
+		return SSP_ERR_IO;
+	}
 	if (fchmod(fd, mode) != 0)
 		goto out;
 	while (len > 0) {
@@ -140,15 +147,59 @@ int ssp_file_write_atomic(const char *path, const void *data, size_t len, mode_t
 		goto out;
 	}
 	fd = -1;
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (rc != 0) {
+		unlink(tmp);
+		free(tmp);
+	} else {
+		*tmp_out = tmp;
+	}
+	return rc;
+}
+
+int ssp_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
+{
+	char *tmp = NULL;
+	int rc;
+
+	rc = write_temp(path, data, len, mode, &tmp);
+	if (rc != 0)
+		return rc;
+	rc = SSP_ERR_IO;
 	if (rename(tmp, path) != 0)
 		goto out;
 	rc = fsync_dir_of(path);
 out:
-	if (fd >= 0)
-		close(fd);
-	if (rc != 0 && tmp != NULL)
+	if (rc != 0)
 		unlink(tmp);
 	free(tmp);
+	return rc;
+}
+
+int ssp_file_write_new(const char *path, const void *data, size_t len, mode_t mode)
+{
+	char *tmp = NULL;
+	int rc;
+
+	rc = write_temp(path, data, len, mode, &tmp);
+	if (rc != 0)
+		return rc;
+	/* link() never replaces an existing name, and the final name never shows a partly
+	 * written file. */
+	if (link(tmp, path) != 0) {
+		rc = errno == EEXIST ? SSP_ERR_EXISTS : SSP_ERR_IO;
+		unlink(tmp);
+		free(tmp);
+		return rc;
+	}
+	unlink(tmp);
+	free(tmp);
+	rc = fsync_dir_of(path);
+	if (rc != 0)
+		unlink(path); /* on failure no file is left behind */
 	return rc;
 }
 

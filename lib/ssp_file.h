@@ -15,6 +15,13 @@ int ssp_file_read(const char *path, size_t cap, char **out, size_t *len);
  * created with mode, fsync, rename, fsync of the directory. Returns 0 or SSP_ERR_IO. */
 int ssp_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
 
+/* Creates path holding data durably, never replacing anything: a temporary file in the same
+ * directory created with mode, fsync, link() into place, unlink of the temporary, fsync of
+ * the directory. Returns 0, SSP_ERR_EXISTS when path exists (atomically: a name made
+ * meanwhile by someone else is not replaced), or SSP_ERR_IO / SSP_ERR_NOMEM; on failure no
+ * file is left behind. */
+int ssp_file_write_new(const char *path, const void *data, size_t len, mode_t mode);
+
 /* Returns 0 when path is a regular file not readable or writable by group or others,
  * SSP_ERR_PERM when it is, SSP_ERR_NOT_FOUND / SSP_ERR_IO otherwise. */
 int ssp_file_check_private(const char *path);

@@ -6,16 +6,13 @@
 #include "ssp_key.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
-#include <libgen.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #define KS_DKLEN 32
 #define KS_IVLEN 16
@@ -581,47 +578,12 @@ out:
 	return rc;
 }
 
-/* fsync of the directory holding path. */
-static int fsync_dir(const char *path)
-{
-	char *copy = strdup(path);
-	int fd, rc = SSP_ERR_IO;
-
-	if (copy == NULL)
-		return SSP_ERR_NOMEM;
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (fsync(fd) == 0)
-			rc = 0;
-		close(fd);
-	}
-	free(copy);
-	return rc;
-}
-
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return SSP_ERR_IO;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int ssp_keystore_write(const char *path, const uint8_t seckey[32], const char *password,
 		       const ssp_keystore_params *p)
 {
-	char *json = NULL, *tmp = NULL;
-	size_t tlen;
+	char *json = NULL;
 	struct stat st;
-	int fd = -1, rc, linked = 0;
+	int rc;
 
 	if (path == NULL)
 		return SSP_ERR_INVAL;
@@ -632,47 +594,9 @@ int ssp_keystore_write(const char *path, const uint8_t seckey[32], const char *p
 		return SSP_ERR_IO;
 	if ((rc = ssp_keystore_encrypt(seckey, password, p, &json)) != 0)
 		goto out;
-	tlen = strlen(path) + 16;
-	tmp = malloc(tlen);
-	if (tmp == NULL) {
-		rc = SSP_ERR_NOMEM;
-		goto out;
-	}
-	/* Write a private temporary file, then link() it into place: link never replaces an
-	 * existing name, and the final name never shows a partly written file. */
-	snprintf(tmp, tlen, "%s.tmpXXXXXX", path);
-	rc = SSP_ERR_IO;
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		free(tmp);
-		tmp = NULL;
-		goto out;
-	}
-	if (fchmod(fd, 0600) != 0 || write_all(fd, json, strlen(json)) != 0 || fsync(fd) != 0)
-		goto out;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto out;
-	}
-	fd = -1;
-	if (link(tmp, path) != 0) {
-		rc = errno == EEXIST ? SSP_ERR_EXISTS : SSP_ERR_IO;
-		goto out;
-	}
-	linked = 1;
-	unlink(tmp);
-	free(tmp);
-	tmp = NULL;
-	rc = fsync_dir(path);
+	/* Never replaces a file made meanwhile: SSP_ERR_EXISTS, as checked above. */
+	rc = ssp_file_write_new(path, json, strlen(json), 0600);
 out:
-	if (fd >= 0)
-		close(fd);
-	if (tmp != NULL) {
-		unlink(tmp);
-		free(tmp);
-	}
-	if (rc != 0 && linked)
-		unlink(path);
 	free(json);
 	return rc;
 }

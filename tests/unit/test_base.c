@@ -5,10 +5,12 @@
 #include "ssp_hex.h"
 #include "ssp_log.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void test_strerror(void)
 {
@@ -121,6 +123,82 @@ static void test_file_atomic_and_cap(void)
 	CU_ASSERT_EQUAL(ssp_file_read(ssp_cu_tmpdir(), 4, &buf, &len), SSP_ERR_IO);
 }
 
+/* Names in the test directory starting with prefix (temporary files left behind). */
+static int count_prefixed(const char *prefix)
+{
+	DIR *d = opendir(ssp_cu_tmpdir());
+	struct dirent *e;
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void test_file_write_new(void)
+{
+	char path[4096], target[4096], *buf = NULL, *big;
+	size_t len, bigsz = 256 * 1024;
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s", tmp_path("new.txt"));
+	CU_ASSERT_EQUAL(ssp_file_write_new(path, "first", 5, 0600), 0);
+	CU_ASSERT_EQUAL(stat(path, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 0777, 0600);
+	CU_ASSERT_EQUAL(st.st_nlink, 1); /* the temporary name is gone */
+	/* An existing file is never replaced, and the refused write leaves nothing behind. */
+	CU_ASSERT_EQUAL(ssp_file_write_new(path, "second", 6, 0600), SSP_ERR_EXISTS);
+	CU_ASSERT_EQUAL(ssp_file_read(path, 64, &buf, &len), 0);
+	CU_ASSERT_EQUAL(len, 5);
+	CU_ASSERT_STRING_EQUAL(buf, "first");
+	free(buf);
+	CU_ASSERT_EQUAL(count_prefixed("new.txt"), 1);
+
+	/* The mode is applied as given (not through the umask); an empty file is fine. */
+	snprintf(path, sizeof(path), "%s", tmp_path("new-0640"));
+	CU_ASSERT_EQUAL(ssp_file_write_new(path, "", 0, 0640), 0);
+	CU_ASSERT_EQUAL(stat(path, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 0777, 0640);
+	CU_ASSERT_EQUAL(st.st_size, 0);
+
+	/* A dangling symlink at path counts as existing: it is not followed. */
+	snprintf(target, sizeof(target), "%s", tmp_path("new-target"));
+	snprintf(path, sizeof(path), "%s", tmp_path("new-link"));
+	CU_ASSERT_EQUAL(symlink(target, path), 0);
+	CU_ASSERT_EQUAL(ssp_file_write_new(path, "x", 1, 0600), SSP_ERR_EXISTS);
+	CU_ASSERT_EQUAL(lstat(target, &st), -1);
+	CU_ASSERT_EQUAL(count_prefixed("new-link"), 1);
+
+	/* A directory that does not exist: SSP_ERR_IO. */
+	snprintf(path, sizeof(path), "%s", tmp_path("no-such-dir/new.txt"));
+	CU_ASSERT_EQUAL(ssp_file_write_new(path, "x", 1, 0600), SSP_ERR_IO);
+
+	/* A larger file comes back byte for byte. */
+	big = malloc(bigsz);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+	for (size_t i = 0; i < bigsz; i++)
+		big[i] = (char)('a' + i % 23);
+	snprintf(path, sizeof(path), "%s", tmp_path("new-big"));
+	CU_ASSERT_EQUAL(ssp_file_write_new(path, big, bigsz, 0600), 0);
+	CU_ASSERT_EQUAL(ssp_file_read(path, bigsz, &buf, &len), 0);
+	CU_ASSERT_EQUAL(len, bigsz);
+	CU_ASSERT(buf != NULL && memcmp(buf, big, bigsz) == 0);
+	free(buf);
+	/* ssp_file_write_atomic, sharing the write loop, does replace. */
+	big[0] = 'Z';
+	CU_ASSERT_EQUAL(ssp_file_write_atomic(path, big, bigsz, 0600), 0);
+	CU_ASSERT_EQUAL(ssp_file_read(path, bigsz, &buf, &len), 0);
+	CU_ASSERT_EQUAL(len, bigsz);
+	CU_ASSERT(buf != NULL && memcmp(buf, big, bigsz) == 0);
+	free(buf);
+	free(big);
+	CU_ASSERT_EQUAL(count_prefixed("new-big"), 1);
+}
+
 static void test_file_password(void)
 {
 	char *path = tmp_path("pw"), *pw;
@@ -145,6 +223,7 @@ int main(void)
 		{ "hex rejects garbage and oversize", test_hex_garbage },
 		{ "big-endian u64 and constant-time compare", test_be64 },
 		{ "atomic write, mode and read cap", test_file_atomic_and_cap },
+		{ "write_new creates durably, never replaces", test_file_write_new },
 		{ "password file first line, private only", test_file_password },
 		CU_TEST_INFO_NULL,
 	};
