@@ -27,7 +27,6 @@ BENCH_BINS += tests/bench/gen_export tools/ssp
 EXTRA_DIST += tests/bench/bench_audit.sh
 BENCH_SCRIPTS_RUN += $(srcdir)/tests/bench/bench_audit.sh
 
-
 # ssp_validator: work units validated, credited and claimed per second (MariaDB, ledger).
 BENCH_BINS += validator/ssp_validator validator/vfixture tools/ssp
 EXTRA_DIST += tests/bench/bench_validator.sh
