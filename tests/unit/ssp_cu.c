@@ -1,6 +1,9 @@
+#include "config.h"
+
 #include "ssp_cu.h"
 
 #include <CUnit/Basic.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,4 +79,18 @@ const char *ssp_cu_tmpdir(void)
 		exit(2);
 	}
 	return dir;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+int ssp_cu_tmpdir_remove(int rc)
+{
+	nftw(ssp_cu_tmpdir(), rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return rc;
 }

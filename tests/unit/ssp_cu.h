@@ -16,7 +16,11 @@ const char *ssp_cu_data(const char *name);
 /* Reads a file from tests/data; aborts the test program if it cannot. Caller frees. */
 char *ssp_cu_slurp(const char *name, size_t *len);
 
-/* A fresh private temporary directory (removed by nothing: tests run in a build tree). */
+/* A fresh private temporary directory (removed only by ssp_cu_tmpdir_remove). */
 const char *ssp_cu_tmpdir(void);
+
+/* Removes ssp_cu_tmpdir() and everything in it (symlinks not followed), then returns rc:
+ * use as `return ssp_cu_tmpdir_remove(ssp_cu_run("name", tests));` in main. */
+int ssp_cu_tmpdir_remove(int rc);
 
 #endif

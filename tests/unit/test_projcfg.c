@@ -4,7 +4,6 @@
 #include "ssp_cu.h"
 #include "ssp_projcfg.h"
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,21 +271,6 @@ static void test_upload_path_edges(void)
 					out, 20), SSP_ERR_TOO_BIG);
 }
 
-/* Removes the suite's temporary directory and everything in it. */
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int finish(int rc)
-{
-	nftw(ssp_cu_tmpdir(), rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	return rc;
-}
-
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -303,5 +287,5 @@ int main(void)
 		CU_TEST_INFO_NULL,
 	};
 
-	return finish(ssp_cu_run("projcfg", tests));
+	return ssp_cu_tmpdir_remove(ssp_cu_run("projcfg", tests));
 }

@@ -5,7 +5,6 @@
 #include "ssp_validate.h"
 
 #include <math.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -624,21 +623,6 @@ static void test_vres_compare(void)
 	CU_ASSERT_EQUAL(ssp_vres_compare(&o, &a, &b), SSP_ERR_MISMATCH);
 }
 
-/* Removes the suite's temporary directory and everything in it. */
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int finish(int rc)
-{
-	nftw(ssp_cu_tmpdir(), rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	return rc;
-}
-
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -660,5 +644,5 @@ int main(void)
 		CU_TEST_INFO_NULL,
 	};
 
-	return finish(ssp_cu_run("validate", tests));
+	return ssp_cu_tmpdir_remove(ssp_cu_run("validate", tests));
 }

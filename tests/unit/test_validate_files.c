@@ -11,7 +11,6 @@
 #include "ssp_projcfg.h"
 #include "ssp_validate.h"
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,21 +331,6 @@ static void test_retry(void)
 	CU_ASSERT_EQUAL(ssp_vres_check(NULL, fx.wu, fx.xml, 1, &o), SSP_ERR_INVAL);
 }
 
-/* Removes the suite's temporary directory and everything in it. */
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int finish(int rc)
-{
-	nftw(ssp_cu_tmpdir(), rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	return rc;
-}
-
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -359,5 +343,5 @@ int main(void)
 		CU_TEST_INFO_NULL,
 	};
 
-	return finish(ssp_cu_run("validate_files", tests));
+	return ssp_cu_tmpdir_remove(ssp_cu_run("validate_files", tests));
 }
