@@ -38,6 +38,7 @@ int ssp_cmd_bind(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char *const actions[] = { "sign", "verify", NULL };
 	const char *keystore = NULL, *pwfile = NULL, *project = NULL, *user = NULL;
 	const char *address = NULL, *signature = NULL, *action;
 	uint8_t sk[32], addr[SSP_ADDR_LEN], sig[SSP_SIG_LEN];
@@ -45,14 +46,8 @@ int ssp_cmd_bind(int argc, char **argv)
 	uint64_t user_id;
 	int c, rc, status = SSP_EXIT_ERROR;
 
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		fputs(bind_help, stdout);
-		return SSP_EXIT_OK;
-	}
-	if (argc < 2 || (strcmp(argv[1], "sign") != 0 && strcmp(argv[1], "verify") != 0))
-		return ssp_cmd_usage_error("bind", "bind: expected 'sign' or 'verify'");
-	action = argv[1];
-	optind = 1;
+	if ((rc = ssp_cmd_action(argc, argv, "bind", actions, bind_help, &action)) >= 0)
+		return rc;
 	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k': keystore = optarg; break;

@@ -210,6 +210,7 @@ int ssp_cmd_claim(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char *const actions[] = { "digest", "sign", "proof", "verify-proof", NULL };
 	const char *keystore = NULL, *pwfile = NULL, *chain = NULL, *contract = NULL, *action;
 	ssp_domain domain;
 	ssp_claim claim;
@@ -217,18 +218,12 @@ int ssp_cmd_claim(int argc, char **argv)
 	char dhex[2 * 32 + 3], shex[2 * SSP_SIG_LEN + 3], atext[SSP_ADDR_STRLEN];
 	int c, rc, status = SSP_EXIT_ERROR;
 
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		fputs(claim_help, stdout);
-		return SSP_EXIT_OK;
-	}
-	if (argc >= 2 && strcmp(argv[1], "proof") == 0)
+	if ((rc = ssp_cmd_action(argc, argv, "claim", actions, claim_help, &action)) >= 0)
+		return rc;
+	if (strcmp(action, "proof") == 0)
 		return claim_proof(argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "verify-proof") == 0)
+	if (strcmp(action, "verify-proof") == 0)
 		return claim_verify_proof(argc - 1, argv + 1);
-	if (argc < 2 || (strcmp(argv[1], "digest") != 0 && strcmp(argv[1], "sign") != 0))
-		return ssp_cmd_usage_error("claim", "claim: expected 'digest', 'sign', 'proof' or 'verify-proof'");
-	action = argv[1];
-	optind = 1;
 	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k': keystore = optarg; break;

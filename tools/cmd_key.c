@@ -33,6 +33,7 @@ int ssp_cmd_key(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char *const actions[] = { "new", "address", NULL };
 	const char *keystore = NULL, *pwfile = NULL, *action;
 	ssp_keystore_params params = SSP_KEYSTORE_DEFAULT_PARAMS;
 	uint8_t sk[32], addr[SSP_ADDR_LEN];
@@ -40,14 +41,8 @@ int ssp_cmd_key(int argc, char **argv)
 	uint64_t n;
 	int c, rc, status = SSP_EXIT_ERROR;
 
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		fputs(key_help, stdout);
-		return SSP_EXIT_OK;
-	}
-	if (argc < 2 || (strcmp(argv[1], "new") != 0 && strcmp(argv[1], "address") != 0))
-		return ssp_cmd_usage_error("key", "key: expected 'new' or 'address'");
-	action = argv[1];
-	optind = 1;
+	if ((rc = ssp_cmd_action(argc, argv, "key", actions, key_help, &action)) >= 0)
+		return rc;
 	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k': keystore = optarg; break;

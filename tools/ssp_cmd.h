@@ -25,6 +25,12 @@ int ssp_cmd_deploy(int argc, char **argv);
 int ssp_cmd_fail(const char *what, int rc, const char *detail);
 /* Prints "ssp: <msg>" and "Try 'ssp <sub> --help'." to stderr; returns SSP_EXIT_ERROR. */
 int ssp_cmd_usage_error(const char *sub, const char *msg);
+/* The start of a subcommand whose argv[1] is an action word: "-h"/"--help" prints help to
+ * stdout and returns SSP_EXIT_OK; a missing argv[1] or one not in actions (NULL-terminated)
+ * is ssp_cmd_usage_error(sub, "SUB: expected 'a', 'b' or 'c'"). Otherwise sets *action to
+ * argv[1] and optind to 1 (for getopt_long on argc - 1, argv + 1) and returns -1. */
+int ssp_cmd_action(int argc, char **argv, const char *sub, const char *const *actions,
+		   const char *help, const char **action);
 /* Strict decimal uint64 (no sign, no spaces). Returns 0 or -1. */
 int ssp_cmd_parse_u64(const char *s, uint64_t *out);
 /* Loads the secret key of --keystore/--password-file, printing any error.
