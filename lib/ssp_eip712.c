@@ -5,6 +5,7 @@
 #include "ssp_hex.h"
 #include "ssp_keccak.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,13 +43,24 @@ static void word_addr(ssp_keccak *k, const uint8_t a[SSP_ADDR_LEN])
 	ssp_keccak_update(k, w, 32);
 }
 
-/* The typeHash word: keccak256 of the type string. */
-static void word_type(ssp_keccak *k, const char *type)
-{
-	uint8_t h[32];
+/* The constant hashes of the domain and the types, computed once per process. */
+static struct {
+	uint8_t domain_type[32], claim_type[32], batch_type[32], name[32], version[32];
+} consts;
+static pthread_once_t consts_once = PTHREAD_ONCE_INIT;
 
-	ssp_keccak256(type, strlen(type), h);
-	ssp_keccak_update(k, h, 32);
+static void consts_init(void)
+{
+	ssp_keccak256(SSP_EIP712_DOMAIN_TYPE, strlen(SSP_EIP712_DOMAIN_TYPE), consts.domain_type);
+	ssp_keccak256(SSP_SHARECLAIM_TYPE, strlen(SSP_SHARECLAIM_TYPE), consts.claim_type);
+	ssp_keccak256(SSP_SHAREBATCH_TYPE, strlen(SSP_SHAREBATCH_TYPE), consts.batch_type);
+	ssp_keccak256(SSP_EIP712_NAME, strlen(SSP_EIP712_NAME), consts.name);
+	ssp_keccak256(SSP_EIP712_VERSION, strlen(SSP_EIP712_VERSION), consts.version);
+}
+
+static void consts_get(void)
+{
+	pthread_once(&consts_once, consts_init);
 }
 
 void ssp_project_id(const char *master_url, uint8_t out[32])
@@ -59,14 +71,12 @@ void ssp_project_id(const char *master_url, uint8_t out[32])
 void ssp_eip712_domain_separator(const ssp_domain *d, uint8_t out[32])
 {
 	ssp_keccak k;
-	uint8_t h[32];
 
+	consts_get();
 	ssp_keccak_init(&k);
-	word_type(&k, SSP_EIP712_DOMAIN_TYPE);
-	ssp_keccak256(SSP_EIP712_NAME, strlen(SSP_EIP712_NAME), h);
-	word_bytes32(&k, h);
-	ssp_keccak256(SSP_EIP712_VERSION, strlen(SSP_EIP712_VERSION), h);
-	word_bytes32(&k, h);
+	word_bytes32(&k, consts.domain_type);
+	word_bytes32(&k, consts.name);
+	word_bytes32(&k, consts.version);
 	word_u64(&k, d->chain_id);
 	word_addr(&k, d->contract);
 	ssp_keccak_final(&k, out);
@@ -94,18 +104,17 @@ static void claim_hash_th(const uint8_t type_hash[32], const ssp_claim *c, uint8
 
 void ssp_eip712_claim_hash(const ssp_claim *c, uint8_t out[32])
 {
-	uint8_t th[32];
-
-	ssp_keccak256(SSP_SHARECLAIM_TYPE, strlen(SSP_SHARECLAIM_TYPE), th);
-	claim_hash_th(th, c, out);
+	consts_get();
+	claim_hash_th(consts.claim_type, c, out);
 }
 
 void ssp_eip712_batch_hash(const ssp_batch *b, uint8_t out[32])
 {
 	ssp_keccak k;
 
+	consts_get();
 	ssp_keccak_init(&k);
-	word_type(&k, SSP_SHAREBATCH_TYPE);
+	word_bytes32(&k, consts.batch_type);
 	word_bytes32(&k, b->project);
 	word_u64(&k, b->first_seq);
 	word_u64(&k, b->last_seq);
@@ -366,7 +375,6 @@ int ssp_batch_seal(const ssp_claim *claims, size_t n, ssp_batch *b, ssp_payout *
 	ssp_payout *p = NULL;
 	size_t np = 0;
 	ssp_batch nb;
-	uint8_t th[32];
 	uint64_t total = 0;
 	int rc;
 
@@ -392,9 +400,9 @@ int ssp_batch_seal(const ssp_claim *claims, size_t n, ssp_batch *b, ssp_payout *
 	leaves = malloc(n * sizeof *leaves);
 	if (leaves == NULL)
 		return SSP_ERR_NOMEM;
-	ssp_keccak256(SSP_SHARECLAIM_TYPE, strlen(SSP_SHARECLAIM_TYPE), th);
+	consts_get();
 	for (size_t i = 0; i < n; i++)
-		claim_hash_th(th, &claims[i], leaves[i]);
+		claim_hash_th(consts.claim_type, &claims[i], leaves[i]);
 
 	memset(&nb, 0, sizeof nb);
 	memcpy(nb.project, claims[0].project, 32);
