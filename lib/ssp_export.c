@@ -587,6 +587,29 @@ void ssp_exj_set(json_t *obj, const char *name, json_t *v, int *bad)
 		*bad = 1;
 }
 
+int ssp_exj_dump_doc(json_t *o, int bad, char **out)
+{
+	char *s, *t;
+	size_t n;
+
+	s = bad ? NULL : json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (s == NULL)
+		return bad ? SSP_ERR_RANGE : SSP_ERR_NOMEM;
+	n = strlen(s);
+	t = malloc(n + 2);
+	if (t != NULL) {
+		memcpy(t, s, n);
+		t[n] = '\n';
+		t[n + 1] = '\0';
+	}
+	free(s);
+	if (t == NULL)
+		return SSP_ERR_NOMEM;
+	*out = t;
+	return 0;
+}
+
 static json_t *load_line(const char *text, size_t len, const char *what, ssp_errmsg *em)
 {
 	json_error_t err;
@@ -1140,7 +1163,7 @@ static json_t *file_json(const ssp_export_file *f, int *bad)
 int ssp_export_manifest_format(const ssp_export_manifest *m, char **out)
 {
 	json_t *o = NULL, *sub;
-	char dec[SSP_U256_DEC_MAX], *s, *t;
+	char dec[SSP_U256_DEC_MAX];
 	int bad = 0;
 
 	if (out == NULL)
@@ -1174,20 +1197,7 @@ int ssp_export_manifest_format(const ssp_export_manifest *m, char **out)
 	ssp_exj_set(sub, SSP_EXPORT_CLAIMS_FILE, file_json(&m->claims, &bad), &bad);
 	ssp_exj_set(sub, SSP_EXPORT_BATCHES_FILE, file_json(&m->batches, &bad), &bad);
 	ssp_exj_set(o, "files", sub, &bad);
-	s = bad ? NULL : json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (s == NULL)
-		return bad ? SSP_ERR_RANGE : SSP_ERR_NOMEM;
-	t = malloc(strlen(s) + 2);
-	if (t == NULL) {
-		free(s);
-		return SSP_ERR_NOMEM;
-	}
-	strcpy(t, s);
-	strcat(t, "\n");
-	free(s);
-	*out = t;
-	return 0;
+	return ssp_exj_dump_doc(o, bad, out);
 }
 
 static int parse_file_entry(const json_t *files, const char *name, ssp_export_file *f,

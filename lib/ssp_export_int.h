@@ -28,6 +28,9 @@ json_t *ssp_exj_addr_new(const uint8_t a[SSP_ADDR_LEN]);
 json_t *ssp_exj_u64_new(uint64_t v);
 /* json_object_set_new that sets *bad on any failure (a NULL obj or v included). */
 void ssp_exj_set(json_t *obj, const char *name, json_t *v, int *bad);
+/* Takes o (always released): its indented, ordered JSON text plus "\n" into *out (caller
+ * frees). SSP_ERR_RANGE when bad is set (a value could not be built), SSP_ERR_NOMEM. */
+int ssp_exj_dump_doc(json_t *o, int bad, char **out);
 /* The ShareBatch header object (the six EIP-712 fields) and its strict parser. */
 json_t *ssp_exj_header_new(const ssp_batch *h, int *bad);
 int ssp_exj_header(const json_t *h, ssp_batch *out, ssp_errmsg *em);

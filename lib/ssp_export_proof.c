@@ -269,7 +269,6 @@ out:
 int ssp_claim_proof_format(const ssp_claim_proof *p, char **out)
 {
 	json_t *o, *arr, *cj = NULL;
-	char *s, *t;
 	int bad = 0, rc;
 
 	if (out == NULL)
@@ -297,20 +296,7 @@ int ssp_claim_proof_format(const ssp_claim_proof *p, char **out)
 		if (json_array_append_new(arr, ssp_exj_hex_new(p->proof[i], 32)) != 0)
 			bad = 1;
 	ssp_exj_set(o, "proof", arr, &bad);
-	s = bad ? NULL : json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (s == NULL)
-		return bad ? SSP_ERR_RANGE : SSP_ERR_NOMEM;
-	t = malloc(strlen(s) + 2);
-	if (t != NULL) {
-		strcpy(t, s);
-		strcat(t, "\n");
-	}
-	free(s);
-	if (t == NULL)
-		return SSP_ERR_NOMEM;
-	*out = t;
-	return 0;
+	return ssp_exj_dump_doc(o, bad, out);
 }
 
 int ssp_claim_proof_parse(const char *text, size_t len, ssp_claim_proof *p, ssp_errmsg *em)
@@ -433,7 +419,6 @@ int ssp_cosig_format(const ssp_cosig *c, char **out)
 {
 	json_t *o;
 	uint8_t digest[32];
-	char *s, *t;
 	int bad = 0;
 
 	if (out == NULL)
@@ -450,20 +435,7 @@ int ssp_cosig_format(const ssp_cosig *c, char **out)
 	ssp_exj_set(o, "digest", ssp_exj_hex_new(digest, 32), &bad);
 	ssp_exj_set(o, "signer", ssp_exj_addr_new(c->signer), &bad);
 	ssp_exj_set(o, "signature", ssp_exj_hex_new(c->sig, SSP_SIG_LEN), &bad);
-	s = bad ? NULL : json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (s == NULL)
-		return bad ? SSP_ERR_RANGE : SSP_ERR_NOMEM;
-	t = malloc(strlen(s) + 2);
-	if (t != NULL) {
-		strcpy(t, s);
-		strcat(t, "\n");
-	}
-	free(s);
-	if (t == NULL)
-		return SSP_ERR_NOMEM;
-	*out = t;
-	return 0;
+	return ssp_exj_dump_doc(o, bad, out);
 }
 
 int ssp_cosig_parse(const char *text, size_t len, ssp_cosig *c, ssp_errmsg *em)
