@@ -1,10 +1,10 @@
 /* ssp_bridge: submits sealed ShareBatches from the ledger to the ShareMinter contract.
  * A BOINC-style daemon: --conf, --one_pass, --sleep_interval, -d. The work is in lib/ssp_bridge.c. */
 #include "config.h"
-#include "ssp_bridge.h"
-#include "ssp_hex.h"
-#include "ssp_keystore.h"
-#include "ssp_log.h"
+#include "bridge/ssp_bridge.h"
+#include "core/ssp_hex.h"
+#include "crypto/ssp_keystore.h"
+#include "core/ssp_log.h"
 
 #include <errno.h>
 #include <fcntl.h>

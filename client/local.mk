@@ -1,5 +1,4 @@
-# Build rules for client/ (included by the top-level Makefile.am).
-# ssp_wrapper: the BOINC wrapper application. Only client/ links the BOINC API.
+# client/: ssp_wrapper, the BOINC wrapper application. Only client/ links the BOINC API.
 bin_PROGRAMS += client/ssp_wrapper
 client_ssp_wrapper_SOURCES = client/main.c client/wrapper.c client/wrapper.h \
 	client/wproc.c client/wproc.h client/lazylibs.c
@@ -14,12 +13,8 @@ client_ssp_wrapper_LDADD = $(SSP_LIBS) $(BOINC_LIBS)
 # ssp_sci: the example science application (no BOINC API) and its job.xml.
 noinst_PROGRAMS += client/examples/ssp_sci
 client_examples_ssp_sci_SOURCES = client/examples/ssp_sci.c
+client_examples_ssp_sci_LDADD =
 EXTRA_DIST += client/examples/job.xml
-
-# ssp_receipt_check: strict receipt parse and digest check, for the integration tests.
-check_PROGRAMS += client/ssp_receipt_check
-client_ssp_receipt_check_SOURCES = client/receipt_check.c
-client_ssp_receipt_check_LDADD = $(SSP_LIBS)
 
 # Documentation of the wrapper.
 dist_man_MANS += docs/ssp_wrapper.1

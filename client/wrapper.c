@@ -4,14 +4,14 @@
 #include "wrapper.h"
 #include "wproc.h"
 
-#include "ssp_err.h"
-#include "ssp_file.h"
-#include "ssp_hex.h"
-#include "ssp_initdata.h"
-#include "ssp_jobxml.h"
-#include "ssp_log.h"
-#include "ssp_receipt.h"
-#include "ssp_sha256.h"
+#include "core/ssp_err.h"
+#include "core/ssp_file.h"
+#include "core/ssp_hex.h"
+#include "boinc/ssp_initdata.h"
+#include "boinc/ssp_jobxml.h"
+#include "core/ssp_log.h"
+#include "boinc/ssp_receipt.h"
+#include "crypto/ssp_sha256.h"
 
 #include <boinc_api.h>
 #include <jansson.h>

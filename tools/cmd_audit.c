@@ -1,8 +1,8 @@
 /* ssp audit: checks a project's public export against the chain (and BOINC's stats). */
-#include "ssp_audit.h"
+#include "export/ssp_audit.h"
 #include "ssp_cmd.h"
-#include "ssp_rpc.h"
-#include "ssp_stats.h"
+#include "eth/ssp_rpc.h"
+#include "boinc/ssp_stats.h"
 
 #include <getopt.h>
 #include <stdio.h>

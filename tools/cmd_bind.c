@@ -1,9 +1,9 @@
 /* ssp bind sign | verify: the payout binding of DESIGN §3. */
-#include "ssp_binding.h"
+#include "crypto/ssp_binding.h"
 #include "ssp_cmd.h"
-#include "ssp_err.h"
-#include "ssp_hex.h"
-#include "ssp_key.h"
+#include "core/ssp_err.h"
+#include "core/ssp_hex.h"
+#include "crypto/ssp_key.h"
 
 #include <getopt.h>
 #include <stdio.h>

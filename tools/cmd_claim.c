@@ -1,13 +1,13 @@
 /* ssp claim digest | sign | proof | verify-proof: the EIP-712 ShareClaim of DESIGN §3. */
-#include "ssp_audit.h"
-#include "ssp_claim_json.h"
+#include "export/ssp_audit.h"
+#include "crypto/ssp_claim_json.h"
 #include "ssp_cmd.h"
-#include "ssp_eip712.h"
-#include "ssp_err.h"
-#include "ssp_export.h"
-#include "ssp_file.h"
-#include "ssp_hex.h"
-#include "ssp_key.h"
+#include "crypto/ssp_eip712.h"
+#include "core/ssp_err.h"
+#include "export/ssp_export.h"
+#include "core/ssp_file.h"
+#include "core/ssp_hex.h"
+#include "crypto/ssp_key.h"
 
 #include <getopt.h>
 #include <stdio.h>

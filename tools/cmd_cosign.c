@@ -1,14 +1,14 @@
 /* ssp cosign: an auditor re-checks one sealed batch of an export and signs it, so the
  * contract's threshold can require an independent auditor (m-of-n); the project adds the
  * co-signature to its ledger with --add. */
-#include "ssp_audit.h"
+#include "export/ssp_audit.h"
 #include "ssp_cmd.h"
-#include "ssp_conf.h"
-#include "ssp_export.h"
-#include "ssp_file.h"
-#include "ssp_hex.h"
-#include "ssp_ledger.h"
-#include "ssp_rpc.h"
+#include "core/ssp_conf.h"
+#include "export/ssp_export.h"
+#include "core/ssp_file.h"
+#include "core/ssp_hex.h"
+#include "ledger/ssp_ledger.h"
+#include "eth/ssp_rpc.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -1,10 +1,10 @@
 /* ssp deploy: deploys SSPToken and ShareMinter, grants the minter MINTER_ROLE. */
 #include "config.h"
-#include "ssp_bridge.h"
+#include "bridge/ssp_bridge.h"
 #include "ssp_cmd.h"
-#include "ssp_conf.h"
-#include "ssp_hex.h"
-#include "ssp_log.h"
+#include "core/ssp_conf.h"
+#include "core/ssp_hex.h"
+#include "core/ssp_log.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -1,11 +1,11 @@
 /* ssp export: the public record of a project (claims, batches, manifest), for auditors. */
-#include "ssp_abi.h"
+#include "eth/ssp_abi.h"
 #include "ssp_cmd.h"
-#include "ssp_conf.h"
-#include "ssp_export.h"
-#include "ssp_hex.h"
-#include "ssp_ledger.h"
-#include "ssp_rpc.h"
+#include "core/ssp_conf.h"
+#include "export/ssp_export.h"
+#include "core/ssp_hex.h"
+#include "ledger/ssp_ledger.h"
+#include "eth/ssp_rpc.h"
 
 #include <getopt.h>
 #include <stdio.h>

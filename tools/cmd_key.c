@@ -1,10 +1,10 @@
 /* ssp key new | address */
 #include "ssp_cmd.h"
-#include "ssp_err.h"
-#include "ssp_file.h"
-#include "ssp_hex.h"
-#include "ssp_key.h"
-#include "ssp_keystore.h"
+#include "core/ssp_err.h"
+#include "core/ssp_file.h"
+#include "core/ssp_hex.h"
+#include "crypto/ssp_key.h"
+#include "crypto/ssp_keystore.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 #include "ssp_cmd.h"
-#include "ssp_err.h"
-#include "ssp_keystore.h"
+#include "core/ssp_err.h"
+#include "crypto/ssp_keystore.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -2,17 +2,17 @@
  * Options as BOINC's validator; the work is done by lib/ssp_validate_engine. */
 #include "config.h"
 
-#include "ssp_boincdb.h"
-#include "ssp_conf.h"
-#include "ssp_eip712.h"
-#include "ssp_hex.h"
-#include "ssp_key.h"
-#include "ssp_keystore.h"
-#include "ssp_ledger.h"
-#include "ssp_log.h"
-#include "ssp_projcfg.h"
-#include "ssp_validate.h"
-#include "ssp_validate_engine.h"
+#include "boincdb/ssp_boincdb.h"
+#include "core/ssp_conf.h"
+#include "crypto/ssp_eip712.h"
+#include "core/ssp_hex.h"
+#include "crypto/ssp_key.h"
+#include "crypto/ssp_keystore.h"
+#include "ledger/ssp_ledger.h"
+#include "core/ssp_log.h"
+#include "boinc/ssp_projcfg.h"
+#include "boinc/ssp_validate.h"
+#include "boincdb/ssp_validate_engine.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -8,10 +8,10 @@
  *  6. all those claims sealed (Merkle root, payouts, signature) in batches of 1,000.
  * Usage: bench_ledger [N]. The database lives in a private temp dir ($TMPDIR or /tmp),
  * removed at the end. Prints figures, never pass/fail. */
-#include "ssp_eip712.h"
-#include "ssp_err.h"
-#include "ssp_key.h"
-#include "ssp_ledger.h"
+#include "crypto/ssp_eip712.h"
+#include "core/ssp_err.h"
+#include "crypto/ssp_key.h"
+#include "ledger/ssp_ledger.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /* Benchmark: ShareClaim signing and signature recovery on one core.
  * Signs N (default 50,000) EIP-712 ShareClaim digests with ssp_sign, then recovers all N
  * signatures with ssp_recover, and prints the rates. Usage: bench_sign [N]. */
-#include "ssp_eip712.h"
-#include "ssp_err.h"
-#include "ssp_key.h"
+#include "crypto/ssp_eip712.h"
+#include "core/ssp_err.h"
+#include "crypto/ssp_key.h"
 
 #include <stdio.h>
 #include <stdlib.h>

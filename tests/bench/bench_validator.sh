@@ -11,7 +11,7 @@
 #   SSP_BENCH_USERS    users (default 200; hosts: twice as many)
 set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/common.sh"
-. "$SSP_SRCDIR/validator/testlib.sh"
+. "$SSP_SRCDIR/tests/integration/lib/validator.sh"
 
 NWU=${SSP_BENCH_WUS:-100000}
 THREADS=${SSP_BENCH_THREADS:-4}

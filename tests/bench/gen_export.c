@@ -8,11 +8,11 @@
  * robin with beneficiary 0x66..<user>, credits of 0.5..2.5 cobblestones; batches of B claims
  * (the last one may be shorter) sealed with ssp_batch_seal and signed by KEY, exported as
  * MINTED (no tx: the script mints them afterwards). Signatures are made on T threads. */
-#include "ssp_abi.h"
-#include "ssp_eip712.h"
-#include "ssp_export.h"
-#include "ssp_hex.h"
-#include "ssp_key.h"
+#include "eth/ssp_abi.h"
+#include "crypto/ssp_eip712.h"
+#include "export/ssp_export.h"
+#include "core/ssp_hex.h"
+#include "crypto/ssp_key.h"
 
 #include <errno.h>
 #include <pthread.h>

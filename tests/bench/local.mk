@@ -28,7 +28,7 @@ EXTRA_DIST += tests/bench/bench_audit.sh
 BENCH_SCRIPTS_RUN += $(srcdir)/tests/bench/bench_audit.sh
 
 # ssp_validator: work units validated, credited and claimed per second (MariaDB, ledger).
-BENCH_BINS += validator/ssp_validator validator/vfixture tools/ssp
+BENCH_BINS += validator/ssp_validator tests/helpers/vfixture tools/ssp
 EXTRA_DIST += tests/bench/bench_validator.sh
 BENCH_SCRIPTS_RUN += $(srcdir)/tests/bench/bench_validator.sh
 

@@ -6,7 +6,7 @@
 # one; unsent replicas are not needed any more; credit modes; --dry_run writes nothing.
 set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/common.sh"
-. "$SSP_SRCDIR/validator/testlib.sh"
+. "$SSP_SRCDIR/tests/integration/lib/validator.sh"
 vt_setup validator-quorum
 
 vt_spec <<'SPEC'

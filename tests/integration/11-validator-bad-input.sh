@@ -4,7 +4,7 @@
 # unreachable upload directory each give their documented outcome and a log line.
 set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/common.sh"
-. "$SSP_SRCDIR/validator/testlib.sh"
+. "$SSP_SRCDIR/tests/integration/lib/validator.sh"
 vt_setup validator-bad-input
 
 cases="good rcpt_digest rcpt_total rcpt_user rcpt_big rcpt_empty rcpt_binary rcpt_trunc rcpt_missing

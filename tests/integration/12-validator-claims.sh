@@ -6,7 +6,7 @@
 # recomputed with independent tools (foundry's cast, coreutils) and must match the ledger.
 set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/common.sh"
-. "$SSP_SRCDIR/validator/testlib.sh"
+. "$SSP_SRCDIR/tests/integration/lib/validator.sh"
 vt_setup validator-claims
 
 {

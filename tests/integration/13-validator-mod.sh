@@ -6,7 +6,7 @@
 # combined with --mod, gives the same exact accounts.
 set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/common.sh"
-. "$SSP_SRCDIR/validator/testlib.sh"
+. "$SSP_SRCDIR/tests/integration/lib/validator.sh"
 vt_setup validator-mod
 
 echo -e "app\nbulk 90 6 12" | vt_spec

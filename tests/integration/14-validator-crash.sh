@@ -5,7 +5,7 @@
 # exactly: no credit lost or doubled, the outbox empty, claim seq and batches gap-free.
 set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/common.sh"
-. "$SSP_SRCDIR/validator/testlib.sh"
+. "$SSP_SRCDIR/tests/integration/lib/validator.sh"
 vt_setup validator-crash
 
 KILLS=${SSP_CRASH_KILLS:-24}

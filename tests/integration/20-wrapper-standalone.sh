@@ -7,7 +7,7 @@ set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/common.sh"
 W="$SSP_BUILDDIR/client/ssp_wrapper"
 SCI="$SSP_BUILDDIR/client/examples/ssp_sci"
-CHECK="$SSP_BUILDDIR/client/ssp_receipt_check"
+CHECK="$SSP_BUILDDIR/tests/helpers/receipt_check"
 D="$SSP_SRCDIR/tests/data/wrapper"
 for f in "$W" "$SCI" "$CHECK"; do [ -x "$f" ] || ssp_fail "missing $f (make check builds it)"; done
 ssp_test_init wrapper-standalone

@@ -10,7 +10,7 @@ set -euo pipefail
 command -v boinc > /dev/null && command -v boinccmd > /dev/null ||
 	{ echo "SKIP: boinc-client is not installed"; exit 77; }
 . "$SSP_SRCDIR/tests/data/wrapper/boinc_env.sh"
-CHECK="$SSP_BUILDDIR/client/ssp_receipt_check"
+CHECK="$SSP_BUILDDIR/tests/helpers/receipt_check"
 ssp_test_init wrapper-client-run
 
 wb_setup "$T/boinc"

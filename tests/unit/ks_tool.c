@@ -2,11 +2,11 @@
  * files with lib/ssp_keystore so that foundry's cast can check them the other way.
  *   ks_tool write FILE PASSWORD_FILE 0xKEY [N]  writes FILE (scrypt n = N, default 4096)
  *   ks_tool read FILE PASSWORD_FILE             prints "0xKEY ADDRESS" */
-#include "ssp_err.h"
-#include "ssp_file.h"
-#include "ssp_hex.h"
-#include "ssp_key.h"
-#include "ssp_keystore.h"
+#include "core/ssp_err.h"
+#include "core/ssp_file.h"
+#include "core/ssp_hex.h"
+#include "crypto/ssp_key.h"
+#include "crypto/ssp_keystore.h"
 
 #include <stdio.h>
 #include <stdlib.h>

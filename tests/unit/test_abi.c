@@ -1,8 +1,8 @@
 /* Suite for lib/ssp_abi: selectors, mintBatch calldata and abi.encode compared with
  * `cast sig/calldata/abi-encode` (tests/data/eth/abi_vectors.txt), readers, revert decoding. */
-#include "ssp_abi.h"
+#include "eth/ssp_abi.h"
 #include "ssp_cu.h"
-#include "ssp_hex.h"
+#include "core/ssp_hex.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,14 +1,14 @@
 /* Suite for lib/ssp_audit: synthetic exports signed with real keys (anvil's well-known test
  * accounts) and a synthetic chain; a clean export audits clean, and each kind of tampering is
  * caught and named. Event topics are checked against `cast sig-event`. */
-#include "ssp_audit.h"
+#include "export/ssp_audit.h"
 #include "ssp_cu.h"
-#include "ssp_eip712.h"
-#include "ssp_export.h"
-#include "ssp_hex.h"
-#include "ssp_key.h"
-#include "ssp_keccak.h"
-#include "ssp_stats.h"
+#include "crypto/ssp_eip712.h"
+#include "export/ssp_export.h"
+#include "core/ssp_hex.h"
+#include "crypto/ssp_key.h"
+#include "crypto/ssp_keccak.h"
+#include "boinc/ssp_stats.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /* Suite for lib/ssp_err, ssp_log, ssp_hex and ssp_file. */
 #include "ssp_cu.h"
-#include "ssp_err.h"
-#include "ssp_file.h"
-#include "ssp_hex.h"
-#include "ssp_log.h"
+#include "core/ssp_err.h"
+#include "core/ssp_file.h"
+#include "core/ssp_hex.h"
+#include "core/ssp_log.h"
 
 #include <dirent.h>
 #include <stdio.h>

@@ -1,10 +1,10 @@
 /* Suite for lib/ssp_binding: EIP-191 and the payout binding checked against foundry's cast
  * (tests/data/binding_vectors.txt); project_prefs parsing with good and hostile input. */
-#include "ssp_binding.h"
+#include "crypto/ssp_binding.h"
 #include "ssp_cu.h"
-#include "ssp_err.h"
-#include "ssp_hex.h"
-#include "ssp_key.h"
+#include "core/ssp_err.h"
+#include "core/ssp_hex.h"
+#include "crypto/ssp_key.h"
 
 #include <fcntl.h>
 #include <stdio.h>

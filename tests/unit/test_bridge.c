@@ -1,12 +1,12 @@
 /* Suite for the pure parts of lib/ssp_bridge*: gwei amounts, the 12.5 % fee bump, gas
  * headroom, ssp.conf loading, and the revert-error table. (The bridge against a real node:
  * tests/integration/4*-bridge-*.sh.) */
-#include "ssp_abi.h"
-#include "ssp_bridge.h"
-#include "ssp_bridge_int.h"
+#include "eth/ssp_abi.h"
+#include "bridge/ssp_bridge.h"
+#include "bridge/ssp_bridge_int.h"
 #include "ssp_cu.h"
-#include "ssp_hex.h"
-#include "ssp_keccak.h"
+#include "core/ssp_hex.h"
+#include "crypto/ssp_keccak.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,11 +3,11 @@
  * binary, truncated, oversized, empty and non-object input. The parsed claim of
  * tests/data/claim_valid.json is tied to cast's struct hash of the same claim
  * (tests/data/eip712_vectors.txt, claim 1). */
-#include "ssp_claim_json.h"
+#include "crypto/ssp_claim_json.h"
 #include "ssp_cu.h"
-#include "ssp_eip712.h"
-#include "ssp_err.h"
-#include "ssp_hex.h"
+#include "crypto/ssp_eip712.h"
+#include "core/ssp_err.h"
+#include "core/ssp_hex.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /* Suite for lib/ssp_conf: the ssp.conf reader (inih) and ssp_conf_set. Inputs are in
  * tests/data/conf/ and docs/ssp.conf.example; garbage is generated here. */
-#include "ssp_conf.h"
+#include "core/ssp_conf.h"
 #include "ssp_cu.h"
-#include "ssp_err.h"
-#include "ssp_file.h"
+#include "core/ssp_err.h"
+#include "core/ssp_file.h"
 
 #include <openssl/rand.h>
 #include <stdio.h>

@@ -3,11 +3,11 @@
  * domain separators, struct hashes, EIP-712 digests proven by cast's own typed-data signer,
  * signatures, Merkle roots and proofs, payouts and their abi.encode. */
 #include "ssp_cu.h"
-#include "ssp_eip712.h"
-#include "ssp_err.h"
-#include "ssp_hex.h"
-#include "ssp_keccak.h"
-#include "ssp_key.h"
+#include "crypto/ssp_eip712.h"
+#include "core/ssp_err.h"
+#include "core/ssp_hex.h"
+#include "crypto/ssp_keccak.h"
+#include "crypto/ssp_key.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -2,13 +2,13 @@
  * tools), claims/batches lines and the manifest (round trips, garbage, truncation, caps), the
  * export of a ledger, and the volunteers' Merkle proofs. */
 #include "ssp_cu.h"
-#include "ssp_eip712.h"
-#include "ssp_export.h"
-#include "ssp_export_int.h"
-#include "ssp_file.h"
-#include "ssp_hex.h"
-#include "ssp_key.h"
-#include "ssp_ledger.h"
+#include "crypto/ssp_eip712.h"
+#include "export/ssp_export.h"
+#include "export/ssp_export_int.h"
+#include "core/ssp_file.h"
+#include "core/ssp_hex.h"
+#include "crypto/ssp_key.h"
+#include "ledger/ssp_ledger.h"
 
 #include <limits.h>
 #include <stdio.h>

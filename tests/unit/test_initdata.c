@@ -1,7 +1,7 @@
 /* Suite for lib/ssp_initdata: the client's init_data.xml, without keeping secrets. */
 #include "ssp_cu.h"
-#include "ssp_err.h"
-#include "ssp_initdata.h"
+#include "core/ssp_err.h"
+#include "boinc/ssp_initdata.h"
 
 #include <stdio.h>
 #include <stdlib.h>

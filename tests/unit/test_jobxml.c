@@ -1,7 +1,7 @@
 /* Suite for lib/ssp_jobxml: BOINC wrapper job.xml parsing, macros and command lines. */
 #include "ssp_cu.h"
-#include "ssp_err.h"
-#include "ssp_jobxml.h"
+#include "core/ssp_err.h"
+#include "boinc/ssp_jobxml.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* Suite for lib/ssp_keccak: known answers from foundry's `cast keccak`
  * (tests/data/keccak_vectors.txt) and incremental-update equivalence. */
 #include "ssp_cu.h"
-#include "ssp_hex.h"
-#include "ssp_keccak.h"
+#include "core/ssp_hex.h"
+#include "crypto/ssp_keccak.h"
 
 #include <stdio.h>
 #include <stdlib.h>

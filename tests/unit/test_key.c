@@ -1,9 +1,9 @@
 /* Suite for lib/ssp_key: addresses and signatures checked against foundry's cast
  * (tests/data/key_vectors.txt), EIP-55 examples from the EIP text (tests/data/key_eip55.txt). */
 #include "ssp_cu.h"
-#include "ssp_err.h"
-#include "ssp_hex.h"
-#include "ssp_key.h"
+#include "core/ssp_err.h"
+#include "core/ssp_hex.h"
+#include "crypto/ssp_key.h"
 
 #include <ctype.h>
 #include <pthread.h>

@@ -4,11 +4,11 @@
  * round trips, file handling and garbage. Every expected value is in tests/data/keystore/,
  * produced by the commands in tests/data/README-keystore.md. */
 #include "ssp_cu.h"
-#include "ssp_err.h"
-#include "ssp_file.h"
-#include "ssp_hex.h"
-#include "ssp_key.h"
-#include "ssp_keystore.h"
+#include "core/ssp_err.h"
+#include "core/ssp_file.h"
+#include "core/ssp_hex.h"
+#include "crypto/ssp_key.h"
+#include "crypto/ssp_keystore.h"
 
 #include <dirent.h>
 #include <jansson.h>

@@ -1,10 +1,10 @@
 /* Suite for lib/ssp_ledger*: migrations, credits, claims, batches, transactions, nonces. */
 #include "ssp_cu.h"
-#include "ssp_eip712.h"
-#include "ssp_err.h"
-#include "ssp_key.h"
-#include "ssp_ledger.h"
-#include "ssp_ledger_int.h"
+#include "crypto/ssp_eip712.h"
+#include "core/ssp_err.h"
+#include "crypto/ssp_key.h"
+#include "ledger/ssp_ledger.h"
+#include "ledger/ssp_ledger_int.h"
 
 #include <dirent.h>
 #include <limits.h>

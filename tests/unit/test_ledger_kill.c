@@ -2,10 +2,10 @@
  * operations and is SIGKILLed at random instants; after each kill the ledger is reopened
  * and its invariants are checked. */
 #include "ssp_cu.h"
-#include "ssp_eip712.h"
-#include "ssp_err.h"
-#include "ssp_ledger.h"
-#include "ssp_ledger_int.h"
+#include "crypto/ssp_eip712.h"
+#include "core/ssp_err.h"
+#include "ledger/ssp_ledger.h"
+#include "ledger/ssp_ledger_int.h"
 
 #include <dirent.h>
 #include <limits.h>

@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "ssp_cu.h"
-#include "ssp_projcfg.h"
+#include "boinc/ssp_projcfg.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,11 +1,11 @@
 /* Suite for lib/ssp_sha256 and lib/ssp_receipt: SHA-256 against sha256sum vectors, the share
  * receipt (build, strict parse, digest checks) and the wrapper's checkpoint state. */
 #include "ssp_cu.h"
-#include "ssp_err.h"
-#include "ssp_file.h"
-#include "ssp_hex.h"
-#include "ssp_receipt.h"
-#include "ssp_sha256.h"
+#include "core/ssp_err.h"
+#include "core/ssp_file.h"
+#include "core/ssp_hex.h"
+#include "boinc/ssp_receipt.h"
+#include "crypto/ssp_sha256.h"
 
 #include <jansson.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* Suite for lib/ssp_rlp: encodings compared with `cast to-rlp` (tests/data/eth/rlp_vectors.txt),
  * strict decoding, truncated, non-canonical and random input. */
 #include "ssp_cu.h"
-#include "ssp_hex.h"
-#include "ssp_rlp.h"
+#include "core/ssp_hex.h"
+#include "eth/ssp_rlp.h"
 
 #include <stdio.h>
 #include <stdlib.h>

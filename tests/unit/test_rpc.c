@@ -3,8 +3,8 @@
  * the body cap, time-outs, retries, quantities and the typed eth_* parsers.
  * (The client against a real node: tests/integration/40-bridge-rpc.sh.) */
 #include "ssp_cu.h"
-#include "ssp_hex.h"
-#include "ssp_rpc.h"
+#include "core/ssp_hex.h"
+#include "eth/ssp_rpc.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

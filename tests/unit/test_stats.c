@@ -1,7 +1,7 @@
 /* Suite for lib/ssp_stats: BOINC's user.gz stats export (plain and gzip'd), numbers, garbage,
  * truncation, entities and caps. */
 #include "ssp_cu.h"
-#include "ssp_stats.h"
+#include "boinc/ssp_stats.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -2,11 +2,11 @@
  * (tests/data/eth/tx_vectors.txt), decoding back, CREATE addresses (`cast compute-address`),
  * malformed and non-canonical raw transactions. */
 #include "ssp_cu.h"
-#include "ssp_hex.h"
-#include "ssp_keccak.h"
-#include "ssp_key.h"
-#include "ssp_rlp.h"
-#include "ssp_tx.h"
+#include "core/ssp_hex.h"
+#include "crypto/ssp_keccak.h"
+#include "crypto/ssp_key.h"
+#include "eth/ssp_rlp.h"
+#include "eth/ssp_tx.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* Suite for lib/ssp_u256: conversions and arithmetic checked against foundry's cast
  * (tests/data/u256_vectors.txt), overflow reporting and garbage input. */
 #include "ssp_cu.h"
-#include "ssp_err.h"
-#include "ssp_u256.h"
+#include "core/ssp_err.h"
+#include "core/ssp_u256.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "ssp_cu.h"
-#include "ssp_validate.h"
+#include "boinc/ssp_validate.h"
 
 #include <math.h>
 #include <stdio.h>

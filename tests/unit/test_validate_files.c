@@ -7,9 +7,9 @@
 #include "config.h"
 
 #include "ssp_cu.h"
-#include "ssp_hex.h"
-#include "ssp_projcfg.h"
-#include "ssp_validate.h"
+#include "core/ssp_hex.h"
+#include "boinc/ssp_projcfg.h"
+#include "boinc/ssp_validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>

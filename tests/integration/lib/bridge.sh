@@ -32,7 +32,7 @@
 ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86
 export ASAN_OPTIONS
 
-TU=$SSP_BUILDDIR/bridge/ssp_bridge_testutil
+TU=$SSP_BUILDDIR/tests/helpers/bridge_testutil
 BRIDGE=$SSP_BUILDDIR/bridge/ssp_bridge
 MASTER_URL=https://boinc.example.org/ssp/
 RATE=1000000000000
@@ -80,13 +80,9 @@ poll_interval = 0.2
 EOF
 }
 
-# The `ssp deploy` command, or the helper's build of the same code.
+# The `ssp deploy` command.
 ssp_deploy_cmd() {
-	if "$SSP" deploy --help >/dev/null 2>&1; then
-		"$SSP" deploy "$@"
-	else
-		"$TU" deploy "$@"
-	fi
+	"$SSP" deploy "$@"
 }
 
 bridge_deploy() {

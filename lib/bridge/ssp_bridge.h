@@ -1,0 +1,141 @@
+/* The bridge: sealed batches from the ledger → ShareMinter.mintBatch transactions (EIP-1559,
+ * signed by the bridge's own key) → receipts → FINAL after `confirmations` blocks; and the
+ * contract deployment of `ssp deploy`. Used by bridge/main.c (ssp_bridge) and tools/.
+ *
+ * A pass (ssp_bridge_pass) is a sequence of steps, each of which either changes nothing or
+ * makes one ledger transaction, so a process killed at any instant resumes correctly:
+ *   1. MINTED batches: re-read the receipt and the canonical block hash; a reorg that removed
+ *      the mint puts the batch back to SUBMITTED (its raw tx is sent again); `confirmations`
+ *      blocks deep → FINAL.
+ *   2. The batch in flight (SUBMITTED, or SEALED with a live tx after a crash): any receipt of
+ *      any of its txs (replacements included) wins; a revert is decoded, the batch FAILED with
+ *      the error's name unless the chain shows it minted; a nonce taken by another tx is
+ *      checked against nextSeq(project); an unknown tx is sent again; a tx under a base fee
+ *      above its max fee (or pending too long) is replaced with both fees raised by ≥ 12.5%,
+ *      within the caps.
+ *   3. When nothing is in flight, the next SEALED batch: nextSeq(project) is read first (a
+ *      batch already minted is recorded from its BatchMinted event, not sent again);
+ *      eth_estimateGas (a revert fails the batch with the decoded error) plus headroom; fees
+ *      from the base fee and eth_feeHistory within the caps; the nonce from the pending
+ *      count; the signed tx is stored BEFORE eth_sendRawTransaction.
+ * One batch is in flight at a time (batches must be minted in seq order anyway). */
+#ifndef SSP_BRIDGE_H
+#define SSP_BRIDGE_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/ssp_err.h"
+#include "crypto/ssp_key.h"
+#include "core/ssp_u256.h"
+
+#define SSP_BRIDGE_PATH_MAX 1024
+
+typedef struct ssp_bridge_cfg {
+	char rpc_url[SSP_BRIDGE_PATH_MAX];
+	uint64_t chain_id;
+	uint8_t minter[SSP_ADDR_LEN];
+	char master_url[SSP_BRIDGE_PATH_MAX];
+	uint8_t project[32];                 /* keccak256(master_url) */
+	char ledger[SSP_BRIDGE_PATH_MAX];
+	char keystore[SSP_BRIDGE_PATH_MAX];
+	char password_file[SSP_BRIDGE_PATH_MAX];
+	int has_validator_signer;            /* [validator] keystore names an address */
+	uint8_t validator_signer[SSP_ADDR_LEN];
+	uint64_t confirmations;              /* ≥ 1; default 3 */
+	ssp_u256 max_fee_cap;                /* wei per gas */
+	ssp_u256 max_tip_cap;                /* wei per gas */
+	uint64_t gas_headroom_percent;       /* default 25 */
+	long rpc_timeout_ms;                 /* default 10 s */
+	int rpc_retries;                     /* transport retries per call; default 2 */
+	double poll_interval;                /* seconds; default 5 */
+	uint64_t stuck_after;                /* seconds pending before a fee bump; default 180 */
+	uint64_t max_chain_failures;         /* reverted mined txs before FAILED; default 3 */
+} ssp_bridge_cfg;
+
+/* Fills cfg with the defaults above (no paths, no caps). */
+void ssp_bridge_cfg_defaults(ssp_bridge_cfg *cfg);
+/* Reads [project] master_url, ledger; [chain] rpc_url, chain_id, minter; [bridge] keystore,
+ * password_file, confirmations, max_fee_per_gas_gwei, max_priority_fee_per_gas_gwei,
+ * gas_headroom_percent, rpc_timeout, poll_interval; and the address of [validator] keystore
+ * (read from the keystore's plain "address" member, no password needed) when it is readable.
+ * Relative paths are taken from the current directory. SSP_ERR_CONFIG (em names the key) or
+ * the errors of ssp_conf_load. */
+int ssp_bridge_cfg_load(const char *path, ssp_bridge_cfg *cfg, ssp_errmsg *em);
+
+/* Parses a decimal gwei amount ("50", "0.5", "1.000000001"; at most 9 fraction digits) into
+ * wei. SSP_ERR_PARSE when malformed, SSP_ERR_RANGE when too large. */
+int ssp_bridge_parse_gwei(const char *text, ssp_u256 *wei);
+
+/* The custom errors of ShareMinter and SSPToken (and the OpenZeppelin errors they can raise)
+ * as Solidity signatures, for ssp_abi_describe_revert. */
+extern const char *const ssp_bridge_error_sigs[];
+extern const size_t ssp_bridge_nerror_sigs;
+
+typedef struct ssp_bridge ssp_bridge;
+
+/* Opens the ledger and the RPC client, derives the bridge's address from seckey (copied and
+ * wiped on free), refuses (SSP_ERR_CONFIG) a key whose address is the validator's signer,
+ * and checks eth_chainId against cfg->chain_id (SSP_ERR_MISMATCH). *out freed with
+ * ssp_bridge_free. */
+int ssp_bridge_new(const ssp_bridge_cfg *cfg, const uint8_t seckey[32], ssp_bridge **out,
+		   ssp_errmsg *em);
+void ssp_bridge_free(ssp_bridge *b);
+/* The bridge's account address. */
+const uint8_t *ssp_bridge_address(const ssp_bridge *b);
+
+/* Batch counts by state after a pass (index = enum ssp_batch_state, 1..5). */
+typedef struct ssp_bridge_stats {
+	uint64_t batches[6];
+	uint64_t sent;        /* transactions broadcast in this pass (new, resent, replacements) */
+	uint64_t replaced;    /* fee bumps in this pass */
+} ssp_bridge_stats;
+
+/* One pass (see above). Checks *stop (may be NULL) between steps and returns early when it
+ * is set. Returns 0 when the pass ran (problems with single batches are logged and retried
+ * next pass), or an error that stopped it: SSP_ERR_NET/TIMEOUT/PARSE/RPC (the node),
+ * SSP_ERR_BUSY/DB (the ledger). stats may be NULL. */
+int ssp_bridge_pass(ssp_bridge *b, volatile sig_atomic_t *stop, ssp_bridge_stats *stats);
+
+/* A test hook called at named points inside a step, where a crash is most delicate:
+ * "tx-stored" (signed tx stored, batch not yet SUBMITTED), "batch-submitted" (not yet
+ * broadcast), "tx-broadcast" (accepted by the node, not yet marked SENT), "tx-mined" (tx
+ * MINED, batch not yet MINTED), "tx-final" (tx FINAL, batch not yet FINAL). fn NULL removes it.
+ * ssp_bridge uses it for SSP_TEST_CRASH_AT (tests only). */
+typedef void (*ssp_bridge_hook)(void *ctx, const char *point);
+void ssp_bridge_set_hook(ssp_bridge *b, ssp_bridge_hook fn, void *ctx);
+
+/* ---- deployment (`ssp deploy`) ---- */
+
+typedef struct ssp_deploy_params {
+	const char *rpc_url;
+	const char *contracts_dir;           /* holds SSPToken.bin and ShareMinter.bin */
+	const uint8_t (*signers)[SSP_ADDR_LEN];
+	size_t nsigners;
+	unsigned threshold;                  /* 1..nsigners (≤ 255) */
+	ssp_u256 rate;                       /* wei per micro-cobblestone, 1..2^64-1 */
+	uint8_t guardian[SSP_ADDR_LEN];      /* zero: none */
+	uint64_t max_batch_credit;           /* ≥ 1 */
+	uint64_t gas_headroom_percent;       /* 0: 25 */
+	const ssp_u256 *max_fee_cap;         /* NULL: none */
+	long timeout_s;                      /* per receipt; 0: 300 */
+} ssp_deploy_params;
+
+typedef struct ssp_deploy_result {
+	uint64_t chain_id;
+	uint8_t deployer[SSP_ADDR_LEN];      /* admin of both contracts */
+	uint8_t token[SSP_ADDR_LEN];
+	uint8_t minter[SSP_ADDR_LEN];
+	uint8_t token_tx[32], minter_tx[32], grant_tx[32];
+} ssp_deploy_result;
+
+/* Deploys SSPToken(deployer) and ShareMinter(token, deployer, guardian, signers, threshold,
+ * rate, max_batch_credit) with EIP-1559 transactions signed by seckey, then grants the
+ * token's MINTER_ROLE to the minter; waits for each receipt (status 1 required).
+ * Returns 0, SSP_ERR_INVAL for bad parameters, SSP_ERR_NOT_FOUND for missing bytecode,
+ * SSP_ERR_REVERTED (em holds the decoded error), SSP_ERR_TIMEOUT, or the RPC errors. */
+int ssp_bridge_deploy(const ssp_deploy_params *p, const uint8_t seckey[32],
+		      ssp_deploy_result *out, ssp_errmsg *em);
+
+#endif

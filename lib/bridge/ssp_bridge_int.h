@@ -1,0 +1,29 @@
+/* Internals shared by lib/ssp_bridge*.c (not an API). */
+#ifndef SSP_BRIDGE_INT_H
+#define SSP_BRIDGE_INT_H
+
+#include "bridge/ssp_bridge.h"
+#include "eth/ssp_rpc.h"
+
+/* Tips below this are raised to it (1 gwei), within the tip cap. */
+#define SSP_BRIDGE_MIN_TIP 1000000000ULL
+/* Blocks of eth_feeHistory and the reward percentile used for the tip. */
+#define SSP_BRIDGE_FEE_BLOCKS 10
+#define SSP_BRIDGE_FEE_PERCENTILE 50.0
+
+/* Fees for a new transaction: *base = the next block's base fee, *tip = the median recent
+ * tip (at least SSP_BRIDGE_MIN_TIP) capped by tip_cap, *max_fee = 2 * base + tip capped by
+ * fee_cap (caps may be NULL), and tip ≤ max_fee. */
+int ssp_bridge_fees(ssp_rpc *rpc, const ssp_u256 *fee_cap, const ssp_u256 *tip_cap,
+		    ssp_u256 *base, ssp_u256 *tip, ssp_u256 *max_fee, ssp_errmsg *em);
+
+/* v + ceil(v / 8): the smallest fee a replacement must offer (12.5 % more). */
+void ssp_bridge_bump(const ssp_u256 *v, ssp_u256 *out);
+
+/* After ssp_rpc returned SSP_ERR_REVERTED: the decoded revert ("SeqGap(0x.., 3, 5)") in out. */
+void ssp_bridge_revert_reason(ssp_rpc *rpc, char *out, size_t cap);
+
+/* gas * (100 + pct) / 100, saturating. */
+uint64_t ssp_bridge_headroom(uint64_t gas, uint64_t pct);
+
+#endif

@@ -1,0 +1,67 @@
+/* Fee estimation and revert decoding shared by the bridge and `ssp deploy`. */
+#include "eth/ssp_abi.h"
+#include "bridge/ssp_bridge_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int ssp_bridge_fees(ssp_rpc *rpc, const ssp_u256 *fee_cap, const ssp_u256 *tip_cap,
+		    ssp_u256 *base, ssp_u256 *tip, ssp_u256 *max_fee, ssp_errmsg *em)
+{
+	ssp_u256 min_tip, two_base;
+	int rc;
+
+	rc = ssp_rpc_fee_history(rpc, SSP_BRIDGE_FEE_BLOCKS, SSP_BRIDGE_FEE_PERCENTILE, base, tip, em);
+	if (rc != 0)
+		return rc;
+	ssp_u256_from_u64(&min_tip, SSP_BRIDGE_MIN_TIP);
+	if (ssp_u256_cmp(tip, &min_tip) < 0)
+		*tip = min_tip;
+	if (tip_cap != NULL && ssp_u256_cmp(tip, tip_cap) > 0)
+		*tip = *tip_cap;
+	if (ssp_u256_add(&two_base, base, base) != 0 || ssp_u256_add(max_fee, &two_base, tip) != 0)
+		return ssp_errmsg_set(em, SSP_ERR_RANGE, "base fee out of range");
+	if (fee_cap != NULL && ssp_u256_cmp(max_fee, fee_cap) > 0)
+		*max_fee = *fee_cap;
+	if (ssp_u256_cmp(tip, max_fee) > 0)
+		*tip = *max_fee;
+	return 0;
+}
+
+void ssp_bridge_bump(const ssp_u256 *v, ssp_u256 *out)
+{
+	ssp_u256 q;
+	uint64_t rem;
+
+	ssp_u256_divmod_u64(&q, v, 8, &rem);
+	if (rem != 0) {
+		ssp_u256 one;
+
+		ssp_u256_from_u64(&one, 1);
+		ssp_u256_add(&q, &q, &one);
+	}
+	if (ssp_u256_add(out, v, &q) != 0)
+		memset(out, 0xff, sizeof *out);
+}
+
+void ssp_bridge_revert_reason(ssp_rpc *rpc, char *out, size_t cap)
+{
+	const ssp_rpc_error *e = ssp_rpc_last_error(rpc);
+	uint8_t *data = NULL;
+	size_t len = 0;
+
+	if (ssp_rpc_error_data(rpc, &data, &len) == 0) {
+		ssp_abi_describe_revert(data, len, ssp_bridge_error_sigs, ssp_bridge_nerror_sigs, out, cap);
+		free(data);
+		return;
+	}
+	snprintf(out, cap, "%s", e ? e->message : "execution reverted");
+}
+
+uint64_t ssp_bridge_headroom(uint64_t gas, uint64_t pct)
+{
+	unsigned __int128 g = (unsigned __int128)gas * (100 + pct) / 100;
+
+	return g > UINT64_MAX ? UINT64_MAX : (uint64_t)g;
+}
