@@ -3,7 +3,7 @@
  * co-signature to its ledger with --add. */
 #include "export/ssp_audit.h"
 #include "ssp_cmd.h"
-#include "core/ssp_conf.h"
+#include "core/ssp_cfg.h"
 #include "export/ssp_export.h"
 #include "core/ssp_file.h"
 #include "core/ssp_hex.h"
@@ -42,7 +42,7 @@ static const char cosign_help[] =
 static int add_cosig(const char *file, const char *conf_path, const char *ledger, const char *chain,
 		     const char *minter)
 {
-	ssp_conf *conf = NULL;
+	ssp_cfg *conf = NULL;
 	ssp_ledger *l = NULL;
 	ssp_ledger_batch b;
 	ssp_cosig cs;
@@ -55,15 +55,15 @@ static int add_cosig(const char *file, const char *conf_path, const char *ledger
 
 	memset(&b, 0, sizeof b);
 	if (conf_path != NULL) {
-		rc = ssp_conf_load(conf_path, &conf, &em);
+		rc = ssp_cfg_load(conf_path, &conf, &em);
 		if (rc != 0)
 			return ssp_cmd_fail(conf_path, rc, em.msg);
 		if (ledger == NULL)
-			ledger = ssp_conf_get(conf, "project", "ledger");
+			ledger = ssp_cfg_str(conf, SSP_CFG_PROJECT_LEDGER);
 		if (chain == NULL)
-			chain = ssp_conf_get(conf, "chain", "chain_id");
+			chain = ssp_cfg_str(conf, SSP_CFG_CHAIN_CHAIN_ID);
 		if (minter == NULL)
-			minter = ssp_conf_get(conf, "chain", "minter");
+			minter = ssp_cfg_str(conf, SSP_CFG_CHAIN_MINTER);
 	}
 	if (ledger == NULL || chain == NULL || minter == NULL) {
 		ssp_cmd_usage_error("cosign", "cosign --add: need the ledger, chain id and minter "
@@ -136,7 +136,7 @@ static int add_cosig(const char *file, const char *conf_path, const char *ledger
 out:
 	ssp_ledger_batch_clear(&b);
 	ssp_ledger_close(l);
-	ssp_conf_free(conf);
+	ssp_cfg_free(conf);
 	free(text);
 	return status;
 }

@@ -1,7 +1,7 @@
 /* ssp export: the public record of a project (claims, batches, manifest), for auditors. */
 #include "eth/ssp_abi.h"
 #include "ssp_cmd.h"
-#include "core/ssp_conf.h"
+#include "core/ssp_cfg.h"
 #include "export/ssp_export.h"
 #include "core/ssp_hex.h"
 #include "ledger/ssp_ledger.h"
@@ -90,7 +90,7 @@ int ssp_cmd_export(int argc, char **argv)
 	};
 	const char *out = NULL, *conf_path = NULL, *ledger = NULL, *url = NULL, *chain = NULL;
 	const char *minter = NULL, *rate = NULL, *rpc = NULL, *level = NULL;
-	ssp_conf *conf = NULL;
+	ssp_cfg *conf = NULL;
 	ssp_ledger *l = NULL;
 	ssp_export_opts o;
 	ssp_export_manifest m;
@@ -120,19 +120,19 @@ int ssp_cmd_export(int argc, char **argv)
 	if (out == NULL)
 		return ssp_cmd_usage_error("export", "export: --out DIR is required");
 	if (conf_path != NULL) {
-		rc = ssp_conf_load(conf_path, &conf, &em);
+		rc = ssp_cfg_load(conf_path, &conf, &em);
 		if (rc != 0)
 			return ssp_cmd_fail(conf_path, rc, em.msg);
 		if (ledger == NULL)
-			ledger = ssp_conf_get(conf, "project", "ledger");
+			ledger = ssp_cfg_str(conf, SSP_CFG_PROJECT_LEDGER);
 		if (url == NULL)
-			url = ssp_conf_get(conf, "project", "master_url");
+			url = ssp_cfg_str(conf, SSP_CFG_PROJECT_MASTER_URL);
 		if (chain == NULL)
-			chain = ssp_conf_get(conf, "chain", "chain_id");
+			chain = ssp_cfg_str(conf, SSP_CFG_CHAIN_CHAIN_ID);
 		if (minter == NULL)
-			minter = ssp_conf_get(conf, "chain", "minter");
+			minter = ssp_cfg_str(conf, SSP_CFG_CHAIN_MINTER);
 		if (rpc == NULL)
-			rpc = ssp_conf_get(conf, "chain", "rpc_url");
+			rpc = ssp_cfg_str(conf, SSP_CFG_CHAIN_RPC_URL);
 	}
 	memset(&o, 0, sizeof o);
 	if (ledger == NULL || url == NULL || chain == NULL || minter == NULL) {
@@ -189,6 +189,6 @@ int ssp_cmd_export(int argc, char **argv)
 	status = SSP_EXIT_OK;
 out:
 	ssp_ledger_close(l);
-	ssp_conf_free(conf);
+	ssp_cfg_free(conf);
 	return status;
 }

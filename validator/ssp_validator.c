@@ -3,7 +3,7 @@
 #include "config.h"
 
 #include "boincdb/ssp_boincdb.h"
-#include "core/ssp_conf.h"
+#include "core/ssp_cfg.h"
 #include "crypto/ssp_eip712.h"
 #include "core/ssp_hex.h"
 #include "crypto/ssp_key.h"
@@ -164,7 +164,7 @@ int main(int argc, char **argv)
 	int one_pass = 0, opt, exit_code = EXIT_CONFIG, rc;
 	char cfg_path[PATH_MAX], conf_path[PATH_MAX], stop_path[PATH_MAX];
 	ssp_projcfg *pc = NULL;
-	ssp_conf *conf = NULL;
+	ssp_cfg *conf = NULL;
 	ssp_boincdb *db = NULL;
 	ssp_ledger *ledger = NULL;
 	ssp_vengine *eng = NULL;
@@ -314,66 +314,46 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	/* ssp.conf */
+	/* ssp.conf (lib/core/ssp_cfg.h declares its keys; an unknown key is refused) */
 	if (conf_path_opt)
 		snprintf(conf_path, sizeof(conf_path), "%s", conf_path_opt);
 	else
 		snprintf(conf_path, sizeof(conf_path), "%s/ssp.conf", project_dir);
-	rc = ssp_conf_load(conf_path, &conf, &em);
-	if (rc && !(vc.dry_run && rc == SSP_ERR_NOT_FOUND)) {
+	rc = ssp_cfg_load(conf_path, &conf, &em);
+	if (rc == SSP_ERR_NOT_FOUND && vc.dry_run)
+		rc = ssp_cfg_defaults(&conf);
+	if (rc) {
 		ssp_log_crit("cannot use %s: %s", conf_path, em.msg);
 		goto out;
 	}
-	if (conf) {
-		const char *url = ssp_conf_get(conf, "project", "master_url");
-
-		if (url && strcmp(url, pc->master_url)) {
-			ssp_log_crit("%s: [project] master_url %s differs from config.xml's %s; the"
-				     " project id would differ", conf_path, url, pc->master_url);
-			goto out;
-		}
-		for (size_t i = 0; i < ssp_conf_count(conf); i++) {
-			const char *s, *k;
-			unsigned line;
-
-			if (!ssp_conf_entry(conf, i, &s, &k, NULL, &line) && !ssp_conf_is_known(s, k))
-				ssp_log_info("%s:%u: unknown key %s.%s ignored", conf_path, line, s, k);
-		}
-		if (!batch_size && ssp_conf_get_u64(conf, "validator", "batch_size", 256, &batch_size, &em)) {
-			ssp_log_crit("%s", em.msg);
-			goto out;
-		}
-		if (!batch_window &&
-		    ssp_conf_get_u64(conf, "validator", "batch_window", 600, &batch_window, &em)) {
-			ssp_log_crit("%s", em.msg);
-			goto out;
-		}
-		if (!batch_size || batch_size > SSP_LEDGER_MAX_BATCH_CLAIMS || !batch_window) {
-			ssp_log_crit("%s: batch_size must be 1..%d and batch_window above 0", conf_path,
-				     SSP_LEDGER_MAX_BATCH_CLAIMS);
-			goto out;
-		}
+	if (ssp_cfg_is_set(conf, SSP_CFG_PROJECT_MASTER_URL) &&
+	    strcmp(ssp_cfg_str(conf, SSP_CFG_PROJECT_MASTER_URL), pc->master_url)) {
+		ssp_log_crit("%s: [project] master_url %s differs from config.xml's %s; the"
+			     " project id would differ", conf_path, ssp_cfg_str(conf, SSP_CFG_PROJECT_MASTER_URL),
+			     pc->master_url);
+		goto out;
 	}
-	vc.batch_size = batch_size;
-	vc.batch_window = batch_window;
+	vc.batch_size = batch_size ? batch_size : ssp_cfg_u64(conf, SSP_CFG_VALIDATOR_BATCH_SIZE);
+	vc.batch_window = batch_window ? batch_window : ssp_cfg_u64(conf, SSP_CFG_VALIDATOR_BATCH_WINDOW);
 
 	if (!vc.dry_run) {
 		const char *ledger_path, *keystore, *password_file, *minter;
 		uint8_t signer[20];
 		char addr[SSP_ADDR_STRLEN];
 
-		if (ssp_conf_get_str(conf, "project", "ledger", NULL, &ledger_path, &em) ||
-		    ssp_conf_get_u64(conf, "chain", "chain_id", 0, &domain.chain_id, &em) ||
-		    ssp_conf_get_str(conf, "chain", "minter", NULL, &minter, &em) ||
-		    ssp_conf_get_str(conf, "validator", "keystore", NULL, &keystore, &em) ||
-		    ssp_conf_get_str(conf, "validator", "password_file", NULL, &password_file, &em)) {
+		if (ssp_cfg_require(conf, SSP_CFG_PROJECT_LEDGER, &em) ||
+		    ssp_cfg_require(conf, SSP_CFG_CHAIN_CHAIN_ID, &em) ||
+		    ssp_cfg_require(conf, SSP_CFG_CHAIN_MINTER, &em) ||
+		    ssp_cfg_require(conf, SSP_CFG_VALIDATOR_KEYSTORE, &em) ||
+		    ssp_cfg_require(conf, SSP_CFG_VALIDATOR_PASSWORD_FILE, &em)) {
 			ssp_log_crit("%s", em.msg);
 			goto out;
 		}
-		if (domain.chain_id == 0) {
-			ssp_log_crit("%s: [chain] chain_id is required", conf_path);
-			goto out;
-		}
+		ledger_path = ssp_cfg_str(conf, SSP_CFG_PROJECT_LEDGER);
+		domain.chain_id = ssp_cfg_u64(conf, SSP_CFG_CHAIN_CHAIN_ID);
+		minter = ssp_cfg_str(conf, SSP_CFG_CHAIN_MINTER);
+		keystore = ssp_cfg_str(conf, SSP_CFG_VALIDATOR_KEYSTORE);
+		password_file = ssp_cfg_str(conf, SSP_CFG_VALIDATOR_PASSWORD_FILE);
 		if (ssp_address_parse(minter, domain.contract)) {
 			ssp_log_crit("%s: [chain] minter is not a valid address", conf_path);
 			goto out;
@@ -469,7 +449,7 @@ out:
 	ssp_vengine_free(eng);
 	ssp_ledger_close(ledger);
 	ssp_boincdb_close(db);
-	ssp_conf_free(conf);
+	ssp_cfg_free(conf);
 	ssp_projcfg_free(pc);
 	return exit_code;
 }

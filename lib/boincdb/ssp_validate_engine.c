@@ -94,18 +94,16 @@ int ssp_vengine_new(const ssp_vengine_conf *c, const ssp_projcfg *pc, ssp_boincd
 		return ssp_errmsg_set(em, SSP_ERR_INVAL, "engine: missing database, ledger or key");
 	if (c->mod_n && c->mod_i >= c->mod_n)
 		return ssp_errmsg_set(em, SSP_ERR_INVAL, "--mod N I needs I < N");
+	/* the defaults are ssp.conf's ([validator] batch_size, batch_window: lib/core/ssp_cfg.c) */
+	if (!c->batch_size || c->batch_size > SSP_LEDGER_MAX_BATCH_CLAIMS || !c->batch_window)
+		return ssp_errmsg_set(em, SSP_ERR_INVAL, "batch_size must be 1..%d and batch_window above 0",
+				      SSP_LEDGER_MAX_BATCH_CLAIMS);
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return ssp_errmsg_set(em, SSP_ERR_NOMEM, "out of memory");
 	e->c = *c;
 	if (!e->c.chunk)
 		e->c.chunk = 500;
-	if (!e->c.batch_size)
-		e->c.batch_size = 256;
-	if (e->c.batch_size > SSP_LEDGER_MAX_BATCH_CLAIMS)
-		e->c.batch_size = SSP_LEDGER_MAX_BATCH_CLAIMS;
-	if (!e->c.batch_window)
-		e->c.batch_window = 600;
 	if (!e->c.binding_recheck)
 		e->c.binding_recheck = 60;
 	e->pc = pc;

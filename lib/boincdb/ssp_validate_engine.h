@@ -43,8 +43,8 @@ typedef struct ssp_vengine_conf {
 	unsigned chunk;            /* work units read at a time; 0: 500 */
 	unsigned threads;          /* work units decided and written in parallel, each thread
 				      on its own database connection (1..64; 0: 1) */
-	uint64_t batch_size;       /* claims per batch; 0: 256 */
-	uint64_t batch_window;     /* seconds; 0: 600 */
+	uint64_t batch_size;       /* claims per batch, 1..SSP_LEDGER_MAX_BATCH_CLAIMS */
+	uint64_t batch_window;     /* seconds, above 0 */
 	unsigned claim_interval;   /* seconds between claim rounds during a pass (0: as often
 				      as the ledger thread gets round, every 0.25 s at most) */
 	unsigned binding_recheck;  /* seconds before unchanged-looking prefs of an unbound user

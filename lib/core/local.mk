@@ -1,6 +1,8 @@
 # lib/core/: errors, logging, hex, u256, files, ssp.conf
 # (included by lib/local.mk; what this layer may use: lib/core/README.md)
 lib_libssp_a_SOURCES += \
+	lib/core/ssp_cfg.c \
+	lib/core/ssp_cfg.h \
 	lib/core/ssp_conf.c \
 	lib/core/ssp_conf.h \
 	lib/core/ssp_err.c \
@@ -17,3 +19,4 @@ lib_libssp_a_SOURCES += \
 UNIT_TESTS += tests/unit/test_base
 UNIT_TESTS += tests/unit/test_u256
 UNIT_TESTS += tests/unit/test_conf
+UNIT_TESTS += tests/unit/test_cfg

@@ -5,36 +5,13 @@
  * "value"). Leading and trailing whitespace of keys and values is dropped; indentation is
  * allowed and never makes a continuation line. Names are case-sensitive. A key may appear only
  * once per section (a repeated [section] header continues that section). Unknown sections and
- * keys are kept (see ssp_conf_entry, ssp_conf_is_known) so programs can warn about typos.
+ * keys are kept (see ssp_conf_entry); lib/core/ssp_cfg.h refuses them.
  * Limits: the file is at most SSP_CONF_MAX_FILE bytes; a line must fit inih's line buffer
  * (200 bytes with Debian's libinih, newline included); section names at most 49 bytes; no NUL
  * or other control characters except tab and CR/LF.
  *
- * The keys the project uses (docs/ssp.conf.example shows them all, with comments):
- *
- *   [project]
- *   master_url       BOINC master URL exactly as in config.xml, trailing slash included;
- *                    project id = keccak256(master_url)
- *   ledger           path of the SQLite ledger
- *   [chain]
- *   rpc_url          Ethereum JSON-RPC endpoint (http:// or https://)
- *   chain_id         decimal chain id (EIP-155)
- *   minter           ShareMinter contract address (0x…)
- *   token            SSPToken contract address (0x…)
- *   [validator]
- *   keystore         keystore v3 file of the claim-signing key
- *   password_file    its password file (mode 0600)
- *   batch_size       claims per sealed batch (default 256)
- *   batch_window     seconds before a partial batch is sealed (default 600)
- *   [bridge]
- *   keystore         keystore v3 file of the transaction-paying key
- *   password_file    its password file (mode 0600)
- *   confirmations    blocks before a mint counts as final (default 3)
- *   max_fee_per_gas_gwei            EIP-1559 fee ceiling, gwei (decimal, may have a fraction)
- *   max_priority_fee_per_gas_gwei   EIP-1559 tip ceiling, gwei
- *   gas_headroom_percent            added to eth_estimateGas (default 25)
- *   rpc_timeout      seconds per JSON-RPC request (default 10)
- *   poll_interval    seconds between chain polls (default 5)
+ * The keys themselves, their types and defaults: lib/core/ssp_cfg.h (the settings table),
+ * which programs use to read ssp.conf.
  */
 #ifndef SSP_CONF_H
 #define SSP_CONF_H
@@ -92,9 +69,6 @@ size_t ssp_conf_count(const ssp_conf *c);
  * output pointer may be NULL. Returns 0, or SSP_ERR_NOT_FOUND when i ≥ ssp_conf_count(c). */
 int ssp_conf_entry(const ssp_conf *c, size_t i, const char **section, const char **key,
 		   const char **value, unsigned *line);
-
-/* Returns 1 when section.key is one of the keys documented above, 0 otherwise. */
-int ssp_conf_is_known(const char *section, const char *key);
 
 /* Sets key = value in section of the file at path: replaces the key's line (keeping its
  * indentation, inline comment and line end), or adds the line after the section's last key,

@@ -4,6 +4,7 @@
 INTEGRATION_TESTS = \
 	tests/integration/01-ssp-cli.sh \
 	tests/integration/02-layers.sh \
+	tests/integration/03-config.sh \
 	tests/integration/05-keystore-cast.sh \
 	tests/integration/10-validator-quorum.sh \
 	tests/integration/11-validator-bad-input.sh \

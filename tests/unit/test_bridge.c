@@ -138,7 +138,7 @@ static void test_cfg(void)
 
 	/* Defaults; a missing key; a bad address; a bad amount. */
 	path = write_file("min.conf",
-			  "[project]\nmaster_url = u/\nledger = l\n[chain]\nrpc_url = http://x/\n"
+			  "[project]\nmaster_url = https://b.example/p/\nledger = l\n[chain]\nrpc_url = http://x/\n"
 			  "chain_id = 1\nminter = 0xe7f1725e7734ce288f8367e1bb143e90bb3f0512\n"
 			  "[bridge]\nkeystore = k\npassword_file = p\n");
 	CU_ASSERT_EQUAL_FATAL(ssp_bridge_cfg_load(path, &c, &em), 0);
@@ -147,23 +147,23 @@ static void test_cfg(void)
 	CU_ASSERT_STRING_EQUAL(ssp_u256_to_dec(&c.max_fee_cap, dec), "100000000000");
 	CU_ASSERT_FALSE(c.has_validator_signer);
 	path = write_file("nominter.conf",
-			  "[project]\nmaster_url = u/\nledger = l\n[chain]\nrpc_url = http://x/\n"
+			  "[project]\nmaster_url = https://b.example/p/\nledger = l\n[chain]\nrpc_url = http://x/\n"
 			  "chain_id = 1\n[bridge]\nkeystore = k\npassword_file = p\n");
 	CU_ASSERT_EQUAL(ssp_bridge_cfg_load(path, &c, &em), SSP_ERR_CONFIG);
 	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "minter"));
 	path = write_file("badaddr.conf",
-			  "[project]\nmaster_url = u/\nledger = l\n[chain]\nrpc_url = http://x/\n"
+			  "[project]\nmaster_url = https://b.example/p/\nledger = l\n[chain]\nrpc_url = http://x/\n"
 			  "chain_id = 1\nminter = 0xE7f1725e7734ce288f8367e1bb143e90bb3f0512\n"
 			  "[bridge]\nkeystore = k\npassword_file = p\n");
 	CU_ASSERT_EQUAL(ssp_bridge_cfg_load(path, &c, &em), SSP_ERR_CONFIG);
 	path = write_file("badfee.conf",
-			  "[project]\nmaster_url = u/\nledger = l\n[chain]\nrpc_url = http://x/\n"
+			  "[project]\nmaster_url = https://b.example/p/\nledger = l\n[chain]\nrpc_url = http://x/\n"
 			  "chain_id = 1\nminter = 0xe7f1725e7734ce288f8367e1bb143e90bb3f0512\n"
 			  "[bridge]\nkeystore = k\npassword_file = p\nmax_fee_per_gas_gwei = lots\n");
 	CU_ASSERT_EQUAL(ssp_bridge_cfg_load(path, &c, &em), SSP_ERR_CONFIG);
 	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "max_fee_per_gas_gwei"));
 	path = write_file("nochain.conf",
-			  "[project]\nmaster_url = u/\nledger = l\n[chain]\nrpc_url = http://x/\n"
+			  "[project]\nmaster_url = https://b.example/p/\nledger = l\n[chain]\nrpc_url = http://x/\n"
 			  "minter = 0xe7f1725e7734ce288f8367e1bb143e90bb3f0512\n"
 			  "[bridge]\nkeystore = k\npassword_file = p\n");
 	CU_ASSERT_EQUAL(ssp_bridge_cfg_load(path, &c, &em), SSP_ERR_CONFIG);
