@@ -2,6 +2,7 @@
 # ssp_bridge mints sealed batches: balances = credit × rate, every batch FINAL after the
 # confirmations, one transaction per batch; it refuses the validator's key, a wrong chain and
 # a second bridge on the same ledger; SIGTERM stops it cleanly.
+set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/bridge.sh"
 bridge_init bridge-mint
 bridge_deploy
@@ -35,8 +36,9 @@ assert_eq "$(bstat FINAL)" 5 "all batches FINAL under the daemon"
 kill -TERM "$pid"
 for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$pid" 2>/dev/null && ssp_fail "the daemon ignored SIGTERM"
-wait "$pid"
-assert_eq "$?" 0 "exit status after SIGTERM"
+rc=0
+wait "$pid" || rc=$?
+assert_eq "$rc" 0 "exit status after SIGTERM"
 assert_contains "$(cat "$T/daemon.log")" "stopping on a signal" "SIGTERM logged"
 bridge_verify 30 4 1 5
 ssp_ok "5 batches minted once each, balances = credit x rate"

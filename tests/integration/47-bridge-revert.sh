@@ -3,6 +3,7 @@
 # and arguments (decoded from the revert data), without sending anything and without retrying;
 # a paused minter makes the bridge wait, not fail. The bridge's error table covers every error
 # the contracts' ABI declares.
+set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/bridge.sh"
 bridge_init bridge-revert
 bridge_deploy --guardian "$A0"
