@@ -6,6 +6,7 @@
 #include "crypto/ssp_key.h"
 #include "core/ssp_log.h"
 #include "crypto/ssp_sha256.h"
+#include "core/ssp_u64map.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -21,7 +22,6 @@
 
 /* What we know about a user's payout binding. */
 typedef struct bind_entry {
-	uint64_t user_id;          /* 0: empty slot */
 	uint8_t prefs_digest[32];  /* of the project_prefs this was decided on */
 	int ok;                    /* a valid binding to addr */
 	uint8_t addr[20];
@@ -41,8 +41,7 @@ struct ssp_vengine {
 	ssp_vengine_stats st;
 	int64_t last_claim_round;
 	uint64_t cb_first_seq, cb_last_seq; /* seqs signed by the current claim call */
-	bind_entry *bind;          /* open addressing, power-of-two size */
-	size_t nbind, capbind;
+	ssp_u64map *bind;          /* user id -> bind_entry, made at first use */
 	struct worker *workers;    /* c.threads of them; workers[0] uses db */
 	ssp_boincdb *ldb;          /* the ledger side's connection: outbox and preferences */
 	/* the ledger thread, running steps 1, 3 and 4 while the workers write work units */
@@ -175,7 +174,7 @@ void ssp_vengine_free(ssp_vengine *e)
 		pthread_cond_destroy(&e->cv);
 	}
 	free(e->workers);
-	free(e->bind);
+	ssp_u64map_free(e->bind);
 	free(e);
 }
 
@@ -471,35 +470,15 @@ out:
 
 static bind_entry *bind_slot(ssp_vengine *e, uint64_t user_id)
 {
-	size_t mask, i;
+	bind_entry *b;
+	int created;
 
-	if (e->nbind * 2 >= e->capbind) {
-		size_t ncap = e->capbind ? 2 * e->capbind : 256;
-		bind_entry *nb = calloc(ncap, sizeof(*nb));
-
-		if (!nb)
-			return NULL;
-		for (size_t k = 0; k < e->capbind; k++) {
-			if (!e->bind[k].user_id)
-				continue;
-			for (i = (size_t)(e->bind[k].user_id * 0x9E3779B97F4A7C15ULL) & (ncap - 1);
-			     nb[i].user_id; i = (i + 1) & (ncap - 1))
-				;
-			nb[i] = e->bind[k];
-		}
-		free(e->bind);
-		e->bind = nb;
-		e->capbind = ncap;
-	}
-	mask = e->capbind - 1;
-	for (i = (size_t)(user_id * 0x9E3779B97F4A7C15ULL) & mask; e->bind[i].user_id;
-	     i = (i + 1) & mask)
-		if (e->bind[i].user_id == user_id)
-			return &e->bind[i];
-	e->bind[i].user_id = user_id;
-	e->bind[i].checked_at = -1;
-	e->nbind++;
-	return &e->bind[i];
+	if (e->bind == NULL && ssp_u64map_new(sizeof(bind_entry), &e->bind) != 0)
+		return NULL;
+	b = ssp_u64map_upsert(e->bind, user_id, &created);
+	if (b && created)
+		b->checked_at = -1;
+	return b;
 }
 
 /* Decides whether user_id has a valid binding: *ok and addr. Logs once per prefs version. */

@@ -33,6 +33,7 @@ enum ssp_err {
 	SSP_ERR_INTERNAL = -24,    /* a bug: an invariant does not hold */
 	SSP_ERR_CHILD = -25,       /* a child process failed */
 	SSP_ERR_REVERTED = -26,    /* a contract call or transaction reverted */
+	SSP_ERR_FILE_TYPE = -27,   /* not a regular file: a symlink, FIFO, device or directory */
 };
 
 /* A message naming what was wrong with external input (the field, the line).

@@ -9,6 +9,9 @@
  * which must hold 2*len + 3 bytes. Returns out. */
 char *ssp_hex_encode(const uint8_t *data, size_t len, char *out, int prefix);
 
+/* The value 0..15 of one hex digit (either case), or -1 when c is not one. */
+int ssp_hex_digit(char c);
+
 /* Decodes hex text (optional "0x"/"0X", even digit count, either case) into out.
  * Returns 0 and sets *outlen; SSP_ERR_PARSE on a non-hex digit or odd length;
  * SSP_ERR_TOO_BIG when the decoded length exceeds cap. */
