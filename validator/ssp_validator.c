@@ -363,7 +363,10 @@ int main(int argc, char **argv)
 			ssp_log_crit("cannot load the validator key: %s (%s)", em.msg, ssp_strerror(rc));
 			goto out;
 		}
-		ssp_key_address(seckey, signer);
+		if (ssp_key_address(seckey, signer) != 0) {
+			ssp_log_crit("the validator key is not a valid secp256k1 key");
+			goto out;
+		}
 		ssp_log_info("claims and batches are signed by %s for chain %" PRIu64 ", minter %s",
 			     ssp_address_format(signer, addr), domain.chain_id, minter);
 		/* validators started together (--mod) may race to create the ledger: while

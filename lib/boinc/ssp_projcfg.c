@@ -249,7 +249,7 @@ int ssp_projcfg_load(const char *path, ssp_projcfg **out, ssp_errmsg *em)
 	else if (slash)
 		*slash = '\0';
 	else
-		strcpy(dir, ".");
+		memcpy(dir, ".", 2); /* dir holds at least 2 bytes: the path is not empty */
 	rc = ssp_projcfg_parse(text, len, dir, out, em);
 out:
 	free(dir);

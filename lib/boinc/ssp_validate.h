@@ -50,7 +50,7 @@ void ssp_credit_update_average(double now, double work_start_time, double work,
 
 /* Micro-cobblestones of a credit (DESIGN §3: llround(credit·1e6)). SSP_ERR_RANGE for
  * a negative, non-finite or too large value. */
-int ssp_credit_to_micro(double credit, uint64_t *micro);
+SSP_MUST_CHECK int ssp_credit_to_micro(double credit, uint64_t *micro);
 
 /* ---- comparators ---- */
 
@@ -64,7 +64,7 @@ enum ssp_cmp_kind {
  * when both parse completely as finite numbers (strtod) a and b with
  * |a-b| <= tol·max(1, |a|, |b|). Returns 0 when every token agrees,
  * SSP_ERR_MISMATCH otherwise, SSP_ERR_INVAL for a negative or NaN tol. */
-int ssp_compare_numeric(const char *a, size_t alen, const char *b, size_t blen, double tol);
+SSP_MUST_CHECK int ssp_compare_numeric(const char *a, size_t alen, const char *b, size_t blen, double tol);
 
 /* ---- one result's files ---- */
 
@@ -83,7 +83,7 @@ typedef struct ssp_outref {
  * result.xml_doc_in, in document order. *refs is caller-freed with
  * ssp_outrefs_free. SSP_ERR_PARSE for malformed XML or a file_ref lacking a name
  * or with a name containing '/', SSP_ERR_TOO_BIG over the caps; em says which. */
-int ssp_xmldoc_outrefs(const char *xml, size_t len, ssp_outref **refs, size_t *n, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_xmldoc_outrefs(const char *xml, size_t len, ssp_outref **refs, size_t *n, ssp_errmsg *em);
 void ssp_outrefs_free(ssp_outref *refs, size_t n);
 
 /* ---- one work unit ---- */
@@ -169,7 +169,7 @@ typedef int (*ssp_vcmp_fn)(void *ctx, const ssp_vres *a, const ssp_vres *b);
  * same list of compared outputs (logical names, in order); bitwise compares their
  * digests, numeric compares the file contents with ssp_compare_numeric (equal
  * digests agree without reading). */
-int ssp_vres_compare(void *ctx, const ssp_vres *a, const ssp_vres *b);
+SSP_MUST_CHECK int ssp_vres_compare(void *ctx, const ssp_vres *a, const ssp_vres *b);
 
 /* Decides one work unit as BOINC's validator does (DESIGN §7), given results whose
  * check field is set for every viable result (server_state OVER, outcome SUCCESS,
@@ -178,7 +178,7 @@ int ssp_vres_compare(void *ctx, const ssp_vres *a, const ssp_vres *b);
  * results (itself included) becomes canonical. Fills the new_* fields of wu and of
  * every result, sets changed/credited, wu->credit and wu->note. Returns 0, or a
  * negative code when cmp failed (then nothing is decided and wu->retry is set). */
-int ssp_validate_wu(ssp_vwu *wu, ssp_vres *r, size_t n, const ssp_vopts *o,
+SSP_MUST_CHECK int ssp_validate_wu(ssp_vwu *wu, ssp_vres *r, size_t n, const ssp_vopts *o,
 		    ssp_vcmp_fn cmp, void *cmp_ctx, int64_t now);
 
 /* Where and how ssp_vres_check finds and judges a result's files. */
@@ -203,11 +203,11 @@ typedef struct ssp_vcheck_opts {
  *    cpu_time is the receipt's total and result_digest is SHA-256 of the outputs'
  *    SHA-256 digests concatenated in the receipt's order.
  * Returns 0 (the outcome is in r) or SSP_ERR_NOMEM / SSP_ERR_INVAL. */
-int ssp_vres_check(ssp_vres *r, const char *wu_name, const char *xml_doc_in, size_t len,
+SSP_MUST_CHECK int ssp_vres_check(ssp_vres *r, const char *wu_name, const char *xml_doc_in, size_t len,
 		   const ssp_vcheck_opts *o);
 
 /* True when result r must be checked before ssp_validate_wu is called. */
-int ssp_vres_needs_check(const ssp_vwu *wu, const ssp_vres *r);
+SSP_MUST_CHECK int ssp_vres_needs_check(const ssp_vwu *wu, const ssp_vres *r);
 
 /* Frees what ssp_vres_check stored in r (files); keeps the DB fields. */
 void ssp_vres_clear(ssp_vres *r);

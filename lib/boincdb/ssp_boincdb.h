@@ -82,19 +82,19 @@ typedef struct ssp_bdb_credit {
  * in one round trip (array binding) when the server is MariaDB, row by row otherwise (or
  * when the environment variable SSP_BOINCDB_NO_BULK is set, for tests). *out is freed
  * with ssp_boincdb_close. SSP_ERR_DB (em has the server's message) or SSP_ERR_NOMEM. */
-int ssp_boincdb_open(const ssp_projcfg *cfg, int readonly, ssp_boincdb **out, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_boincdb_open(const ssp_projcfg *cfg, int readonly, ssp_boincdb **out, ssp_errmsg *em);
 void ssp_boincdb_close(ssp_boincdb *db);
 
 /* The last database error text (never NULL). */
 const char *ssp_boincdb_errmsg(const ssp_boincdb *db);
 
 /* The id of the app named name: SSP_ERR_NOT_FOUND when there is none. */
-int ssp_boincdb_app_id(ssp_boincdb *db, const char *name, uint64_t *appid);
+SSP_MUST_CHECK int ssp_boincdb_app_id(ssp_boincdb *db, const char *name, uint64_t *appid);
 
 /* Up to limit work units of appid with need_validate > 0 and id > after_id (and
  * id mod mod_n == mod_i when mod_n > 0), ascending by id, each with all its
  * results. *wus is freed with ssp_bdb_wus_free (NULL and 0 when none). */
-int ssp_boincdb_fetch(ssp_boincdb *db, uint64_t appid, unsigned mod_n, unsigned mod_i,
+SSP_MUST_CHECK int ssp_boincdb_fetch(ssp_boincdb *db, uint64_t appid, unsigned mod_n, unsigned mod_i,
 		      uint64_t after_id, unsigned limit, ssp_bdb_wu **wus, size_t *nwus);
 void ssp_bdb_wus_free(ssp_bdb_wu *wus, size_t n);
 
@@ -105,20 +105,20 @@ void ssp_bdb_wus_free(ssp_bdb_wu *wus, size_t n);
  * the outbox rows (of credits above zero), and the work unit. Retries a deadlock up to 5 times.
  * Returns 0; SSP_ERR_STATE when a guarded row changed meanwhile (nothing written);
  * SSP_ERR_DB on a database error (rolled back). */
-int ssp_boincdb_commit_wu(ssp_boincdb *db, const ssp_bdb_wu_update *wu,
+SSP_MUST_CHECK int ssp_boincdb_commit_wu(ssp_boincdb *db, const ssp_bdb_wu_update *wu,
 			  const ssp_bdb_result_update *ru, size_t nru,
 			  const ssp_bdb_credit *cr, size_t ncr, double now);
 
 /* Up to limit outbox rows (of work units with id mod mod_n == mod_i when mod_n > 0),
  * ascending by result id. *out is caller-freed. sent_time is not stored (0). */
-int ssp_boincdb_outbox_fetch(ssp_boincdb *db, unsigned mod_n, unsigned mod_i, unsigned limit,
+SSP_MUST_CHECK int ssp_boincdb_outbox_fetch(ssp_boincdb *db, unsigned mod_n, unsigned mod_i, unsigned limit,
 			     ssp_bdb_credit **out, size_t *n);
 /* Deletes the outbox rows of these results, in one transaction. */
-int ssp_boincdb_outbox_delete(ssp_boincdb *db, const uint64_t *result_ids, size_t n);
+SSP_MUST_CHECK int ssp_boincdb_outbox_delete(ssp_boincdb *db, const uint64_t *result_ids, size_t n);
 
 /* user.project_prefs of user id: *prefs is a caller-freed NUL-terminated copy
  * ("" when NULL). SSP_ERR_NOT_FOUND for no such user, SSP_ERR_TOO_BIG over
  * SSP_BDB_BLOB_MAX. */
-int ssp_boincdb_user_prefs(ssp_boincdb *db, uint64_t userid, char **prefs, size_t *len);
+SSP_MUST_CHECK int ssp_boincdb_user_prefs(ssp_boincdb *db, uint64_t userid, char **prefs, size_t *len);
 
 #endif

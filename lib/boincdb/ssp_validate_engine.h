@@ -21,6 +21,8 @@
 #ifndef SSP_VALIDATE_ENGINE_H
 #define SSP_VALIDATE_ENGINE_H
 
+#include "core/ssp_err.h"
+
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -70,7 +72,7 @@ typedef struct ssp_vengine_stats {
  * connections to the project database, and one for the ledger side unless dry_run.
  * em names a problem.
  * Returns 0, SSP_ERR_INVAL, SSP_ERR_NOMEM or SSP_ERR_DB. */
-int ssp_vengine_new(const ssp_vengine_conf *c, const ssp_projcfg *pc, ssp_boincdb *db,
+SSP_MUST_CHECK int ssp_vengine_new(const ssp_vengine_conf *c, const ssp_projcfg *pc, ssp_boincdb *db,
 		    ssp_ledger *ledger, const ssp_domain *domain, const uint8_t seckey[32],
 		    ssp_vengine **out, ssp_errmsg *em);
 void ssp_vengine_free(ssp_vengine *e);
@@ -79,7 +81,7 @@ void ssp_vengine_free(ssp_vengine *e);
  * one work unit was examined. Returns 0, or a negative code on a database or ledger
  * failure the daemon should stop for (SSP_ERR_DB, SSP_ERR_NOMEM...); a busy ledger
  * (SSP_ERR_BUSY) is logged and retried in the next pass. */
-int ssp_vengine_pass(ssp_vengine *e, int *found);
+SSP_MUST_CHECK int ssp_vengine_pass(ssp_vengine *e, int *found);
 
 /* Counters since ssp_vengine_new. */
 void ssp_vengine_get_stats(const ssp_vengine *e, ssp_vengine_stats *s);

@@ -430,8 +430,8 @@ static int bump_tx(ssp_bridge *b, const ssp_ledger_batch *bt, const ssp_ledger_t
 	ssp_bridge_bump(&old->max_priority_fee, &min_tip);
 	ssp_bridge_bump(&old->max_fee, &min_fee);
 	umax(&tip, &tip, &min_tip);
-	ssp_u256_add(&two_base, &base, &base);
-	ssp_u256_add(&want_fee, &two_base, &tip);
+	if (ssp_u256_add(&two_base, &base, &base) != 0 || ssp_u256_add(&want_fee, &two_base, &tip) != 0)
+		return SSP_ERR_RANGE; /* a base fee near 2^255 wei: no bid can follow it */
 	umax(&fee, &want_fee, &min_fee);
 	if (ssp_u256_cmp(&min_tip, &b->cfg.max_tip_cap) > 0 || ssp_u256_cmp(&min_fee, &b->cfg.max_fee_cap) > 0) {
 		ssp_log_crit("batch %lld: tx nonce %llu is stuck (base fee %s wei) and its fees cannot "

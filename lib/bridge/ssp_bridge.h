@@ -62,11 +62,11 @@ void ssp_bridge_cfg_defaults(ssp_bridge_cfg *cfg);
  * (read from the keystore's plain "address" member, no password needed) when it is readable.
  * Relative paths are taken from the current directory. SSP_ERR_CONFIG (em names the key) or
  * the errors of ssp_conf_load. */
-int ssp_bridge_cfg_load(const char *path, ssp_bridge_cfg *cfg, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_bridge_cfg_load(const char *path, ssp_bridge_cfg *cfg, ssp_errmsg *em);
 
 /* Parses a decimal gwei amount ("50", "0.5", "1.000000001"; at most 9 fraction digits) into
  * wei. SSP_ERR_PARSE when malformed, SSP_ERR_RANGE when too large. */
-int ssp_bridge_parse_gwei(const char *text, ssp_u256 *wei);
+SSP_MUST_CHECK int ssp_bridge_parse_gwei(const char *text, ssp_u256 *wei);
 
 /* The custom errors of ShareMinter and SSPToken (and the OpenZeppelin errors they can raise)
  * as Solidity signatures, for ssp_abi_describe_revert. */
@@ -79,7 +79,7 @@ typedef struct ssp_bridge ssp_bridge;
  * wiped on free), refuses (SSP_ERR_CONFIG) a key whose address is the validator's signer,
  * and checks eth_chainId against cfg->chain_id (SSP_ERR_MISMATCH). *out freed with
  * ssp_bridge_free. */
-int ssp_bridge_new(const ssp_bridge_cfg *cfg, const uint8_t seckey[32], ssp_bridge **out,
+SSP_MUST_CHECK int ssp_bridge_new(const ssp_bridge_cfg *cfg, const uint8_t seckey[32], ssp_bridge **out,
 		   ssp_errmsg *em);
 void ssp_bridge_free(ssp_bridge *b);
 /* The bridge's account address. */
@@ -96,7 +96,7 @@ typedef struct ssp_bridge_stats {
  * is set. Returns 0 when the pass ran (problems with single batches are logged and retried
  * next pass), or an error that stopped it: SSP_ERR_NET/TIMEOUT/PARSE/RPC (the node),
  * SSP_ERR_BUSY/DB (the ledger). stats may be NULL. */
-int ssp_bridge_pass(ssp_bridge *b, volatile sig_atomic_t *stop, ssp_bridge_stats *stats);
+SSP_MUST_CHECK int ssp_bridge_pass(ssp_bridge *b, volatile sig_atomic_t *stop, ssp_bridge_stats *stats);
 
 /* A test hook called at named points inside a step, where a crash is most delicate:
  * "tx-stored" (signed tx stored, batch not yet SUBMITTED), "batch-submitted" (not yet
@@ -135,7 +135,7 @@ typedef struct ssp_deploy_result {
  * token's MINTER_ROLE to the minter; waits for each receipt (status 1 required).
  * Returns 0, SSP_ERR_INVAL for bad parameters, SSP_ERR_NOT_FOUND for missing bytecode,
  * SSP_ERR_REVERTED (em holds the decoded error), SSP_ERR_TIMEOUT, or the RPC errors. */
-int ssp_bridge_deploy(const ssp_deploy_params *p, const uint8_t seckey[32],
+SSP_MUST_CHECK int ssp_bridge_deploy(const ssp_deploy_params *p, const uint8_t seckey[32],
 		      ssp_deploy_result *out, ssp_errmsg *em);
 
 #endif

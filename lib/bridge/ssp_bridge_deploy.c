@@ -205,8 +205,8 @@ int ssp_bridge_deploy(const ssp_deploy_params *p, const uint8_t seckey[32],
 	ssp_abi_address(&targs[0], out->deployer);
 	if ((rc = init_code(tbin, tlen, targs, 1, &code, &clen)) != 0)
 		goto out;
-	ssp_tx_create_address(s.from, s.nonce, expect);
-	if ((rc = send_and_wait(&s, NULL, code, clen, "SSPToken deployment", &rc_token,
+	if ((rc = ssp_tx_create_address(s.from, s.nonce, expect)) != 0 ||
+	    (rc = send_and_wait(&s, NULL, code, clen, "SSPToken deployment", &rc_token,
 				out->token_tx, em)) != 0)
 		goto out;
 	if (!rc_token.has_contract || memcmp(rc_token.contract, expect, SSP_ADDR_LEN) != 0) {
@@ -229,8 +229,8 @@ int ssp_bridge_deploy(const ssp_deploy_params *p, const uint8_t seckey[32],
 	ssp_abi_u64(&margs[6], p->max_batch_credit);
 	if ((rc = init_code(mbin, mlen, margs, 7, &code, &clen)) != 0)
 		goto out;
-	ssp_tx_create_address(s.from, s.nonce, expect);
-	if ((rc = send_and_wait(&s, NULL, code, clen, "ShareMinter deployment", &rc_minter,
+	if ((rc = ssp_tx_create_address(s.from, s.nonce, expect)) != 0 ||
+	    (rc = send_and_wait(&s, NULL, code, clen, "ShareMinter deployment", &rc_minter,
 				out->minter_tx, em)) != 0)
 		goto out;
 	if (!rc_minter.has_contract || memcmp(rc_minter.contract, expect, SSP_ADDR_LEN) != 0) {

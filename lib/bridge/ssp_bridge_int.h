@@ -2,6 +2,8 @@
 #ifndef SSP_BRIDGE_INT_H
 #define SSP_BRIDGE_INT_H
 
+#include "core/ssp_err.h"
+
 #include "bridge/ssp_bridge.h"
 #include "eth/ssp_rpc.h"
 
@@ -14,7 +16,7 @@
 /* Fees for a new transaction: *base = the next block's base fee, *tip = the median recent
  * tip (at least SSP_BRIDGE_MIN_TIP) capped by tip_cap, *max_fee = 2 * base + tip capped by
  * fee_cap (caps may be NULL), and tip ≤ max_fee. */
-int ssp_bridge_fees(ssp_rpc *rpc, const ssp_u256 *fee_cap, const ssp_u256 *tip_cap,
+SSP_MUST_CHECK int ssp_bridge_fees(ssp_rpc *rpc, const ssp_u256 *fee_cap, const ssp_u256 *tip_cap,
 		    ssp_u256 *base, ssp_u256 *tip, ssp_u256 *max_fee, ssp_errmsg *em);
 
 /* v + ceil(v / 8): the smallest fee a replacement must offer (12.5 % more). */

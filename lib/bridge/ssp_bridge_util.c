@@ -34,12 +34,13 @@ void ssp_bridge_bump(const ssp_u256 *v, ssp_u256 *out)
 	ssp_u256 q;
 	uint64_t rem;
 
-	ssp_u256_divmod_u64(&q, v, 8, &rem);
+	/* by 8: cannot fail; q + 1 <= v / 8 + 1 cannot overflow */
+	(void)!ssp_u256_divmod_u64(&q, v, 8, &rem);
 	if (rem != 0) {
 		ssp_u256 one;
 
 		ssp_u256_from_u64(&one, 1);
-		ssp_u256_add(&q, &q, &one);
+		(void)!ssp_u256_add(&q, &q, &one);
 	}
 	if (ssp_u256_add(out, v, &q) != 0)
 		memset(out, 0xff, sizeof *out);
@@ -52,7 +53,8 @@ void ssp_bridge_revert_reason(ssp_rpc *rpc, char *out, size_t cap)
 	size_t len = 0;
 
 	if (ssp_rpc_error_data(rpc, &data, &len) == 0) {
-		ssp_abi_describe_revert(data, len, ssp_bridge_error_sigs, ssp_bridge_nerror_sigs, out, cap);
+		if (ssp_abi_describe_revert(data, len, ssp_bridge_error_sigs, ssp_bridge_nerror_sigs, out, cap) != 0)
+			snprintf(out, cap, "revert data that cannot be described (%zu bytes)", len);
 		free(data);
 		return;
 	}

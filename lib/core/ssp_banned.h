@@ -7,12 +7,17 @@
  *   strtok                            -> strtok_r or strcspn/strspn
  *   gmtime, localtime, ctime, asctime -> gmtime_r, localtime_r, strftime
  *   tmpnam, tempnam, mktemp           -> mkstemp, mkdtemp
- * Every .c file of lib/ and of the programs includes it after its other includes (the system
- * headers that declare these functions come first); scripts/check-layers.sh checks that it
- * does. A call then fails to compile, naming the function. */
+ * The build includes it in front of every C file (`-include` in AM_CPPFLAGS: lib/, the
+ * programs, the tests and the benchmarks alike), after config.h (so that _GNU_SOURCE from
+ * AC_USE_SYSTEM_EXTENSIONS comes before any system header) and after the system headers that
+ * declare these functions. A call then fails to compile, naming the function.
+ * tests/integration/02-layers.sh shows that it does. */
 #ifndef SSP_BANNED_H
 #define SSP_BANNED_H
 
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -68,18 +68,18 @@ typedef struct ssp_cfg ssp_cfg;
 const ssp_cfg_def *ssp_cfg_def_of(ssp_cfg_id id);
 
 /* The id of section.key: 0 and *id set, or SSP_ERR_NOT_FOUND when the table does not declare it. */
-int ssp_cfg_find(const char *section, const char *key, ssp_cfg_id *id);
+SSP_MUST_CHECK int ssp_cfg_find(const char *section, const char *key, ssp_cfg_id *id);
 
 /* Reads the ssp.conf at path into a new *out (free with ssp_cfg_free); *out = NULL first.
  * Returns 0; the errors of ssp_conf_load; SSP_ERR_CONFIG, with em naming "path:line: what",
  * for a key the table does not declare or a value that is not of its type or range. */
-int ssp_cfg_load(const char *path, ssp_cfg **out, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_cfg_load(const char *path, ssp_cfg **out, ssp_errmsg *em);
 
 /* As ssp_cfg_load from text[0..len); name stands for the path in messages. */
-int ssp_cfg_parse(const char *text, size_t len, const char *name, ssp_cfg **out, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_cfg_parse(const char *text, size_t len, const char *name, ssp_cfg **out, ssp_errmsg *em);
 
 /* A configuration with every key at its default, as when the file is empty. */
-int ssp_cfg_defaults(ssp_cfg **out);
+SSP_MUST_CHECK int ssp_cfg_defaults(ssp_cfg **out);
 
 /* Frees c; NULL is allowed. */
 void ssp_cfg_free(ssp_cfg *c);
@@ -88,7 +88,7 @@ void ssp_cfg_free(ssp_cfg *c);
 const char *ssp_cfg_path(const ssp_cfg *c);
 
 /* 1 when the file sets id, 0 when id has its default (or none). */
-int ssp_cfg_is_set(const ssp_cfg *c, ssp_cfg_id id);
+SSP_MUST_CHECK int ssp_cfg_is_set(const ssp_cfg *c, ssp_cfg_id id);
 
 /* The effective text of id: the file's value, else the default, else NULL. */
 const char *ssp_cfg_str(const ssp_cfg *c, ssp_cfg_id id);
@@ -96,20 +96,20 @@ const char *ssp_cfg_str(const ssp_cfg *c, ssp_cfg_id id);
 /* The effective value of a U64 / DOUBLE / BOOL key (0 when it has neither value nor default). */
 uint64_t ssp_cfg_u64(const ssp_cfg *c, ssp_cfg_id id);
 double ssp_cfg_double(const ssp_cfg *c, ssp_cfg_id id);
-int ssp_cfg_bool(const ssp_cfg *c, ssp_cfg_id id);
+SSP_MUST_CHECK int ssp_cfg_bool(const ssp_cfg *c, ssp_cfg_id id);
 
 /* 0 when id has a value (file or default); SSP_ERR_CONFIG with "path: [section] key is
  * required (doc)" in em otherwise. */
-int ssp_cfg_require(const ssp_cfg *c, ssp_cfg_id id, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_cfg_require(const ssp_cfg *c, ssp_cfg_id id, ssp_errmsg *em);
 
 /* Writes the effective settings to f, one "[section]" block each, "key = value" lines with
  * "; default" or "; not set" where the file does not set them. Returns 0 or SSP_ERR_IO. */
-int ssp_cfg_print(const ssp_cfg *c, FILE *f);
+SSP_MUST_CHECK int ssp_cfg_print(const ssp_cfg *c, FILE *f);
 
 /* Writes docs/ssp.conf.example (every key, its documentation, its example value) to f. */
-int ssp_cfg_write_example(FILE *f);
+SSP_MUST_CHECK int ssp_cfg_write_example(FILE *f);
 
 /* Writes the ssp.conf(5) man page to f; version goes in its footer. */
-int ssp_cfg_write_man(FILE *f, const char *version);
+SSP_MUST_CHECK int ssp_cfg_write_man(FILE *f, const char *version);
 
 #endif

@@ -29,11 +29,11 @@ typedef struct ssp_conf ssp_conf;
  * first. Returns 0; SSP_ERR_NOT_FOUND / SSP_ERR_IO for the file; SSP_ERR_TOO_BIG over
  * SSP_CONF_MAX_FILE; SSP_ERR_PARSE for a syntax error, a duplicate key, an over-long line or
  * binary data, with em naming "path:line: what"; SSP_ERR_NOMEM. */
-int ssp_conf_load(const char *path, ssp_conf **out, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_conf_load(const char *path, ssp_conf **out, ssp_errmsg *em);
 
 /* As ssp_conf_load, from text[0..len) (at most SSP_CONF_MAX_FILE bytes); name is used in
  * messages in place of the path. */
-int ssp_conf_parse(const char *text, size_t len, const char *name, ssp_conf **out, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_conf_parse(const char *text, size_t len, const char *name, ssp_conf **out, ssp_errmsg *em);
 
 /* Frees c; NULL is allowed. */
 void ssp_conf_free(ssp_conf *c);
@@ -44,22 +44,22 @@ const char *ssp_conf_get(const ssp_conf *c, const char *section, const char *key
 
 /* A string value: *out = the value, or def when the key is absent. def == NULL makes the key
  * required: absent or empty is SSP_ERR_CONFIG ("missing section.key in path"). */
-int ssp_conf_get_str(const ssp_conf *c, const char *section, const char *key, const char *def,
+SSP_MUST_CHECK int ssp_conf_get_str(const ssp_conf *c, const char *section, const char *key, const char *def,
 		     const char **out, ssp_errmsg *em);
 
 /* A strict decimal uint64 (digits only, no sign, no spaces, no overflow): *out = the value,
  * or def when absent. SSP_ERR_CONFIG otherwise, em naming "path:line: section.key". */
-int ssp_conf_get_u64(const ssp_conf *c, const char *section, const char *key, uint64_t def,
+SSP_MUST_CHECK int ssp_conf_get_u64(const ssp_conf *c, const char *section, const char *key, uint64_t def,
 		     uint64_t *out, ssp_errmsg *em);
 
 /* A finite decimal number ([+-]digits[.digits][e[+-]digits], no hex, inf or nan): *out = the
  * value, or def when absent. SSP_ERR_CONFIG otherwise, em naming the key. */
-int ssp_conf_get_double(const ssp_conf *c, const char *section, const char *key, double def,
+SSP_MUST_CHECK int ssp_conf_get_double(const ssp_conf *c, const char *section, const char *key, double def,
 			double *out, ssp_errmsg *em);
 
 /* A boolean: true/yes/1 → 1, false/no/0 → 0 (case-insensitive); *out = def when absent.
  * SSP_ERR_CONFIG otherwise, em naming the key. */
-int ssp_conf_get_bool(const ssp_conf *c, const char *section, const char *key, int def, int *out,
+SSP_MUST_CHECK int ssp_conf_get_bool(const ssp_conf *c, const char *section, const char *key, int def, int *out,
 		      ssp_errmsg *em);
 
 /* Number of key = value entries in c, in file order. */
@@ -67,7 +67,7 @@ size_t ssp_conf_count(const ssp_conf *c);
 
 /* The i-th entry (file order): section, key, value (owned by c) and its line number; any
  * output pointer may be NULL. Returns 0, or SSP_ERR_NOT_FOUND when i ≥ ssp_conf_count(c). */
-int ssp_conf_entry(const ssp_conf *c, size_t i, const char **section, const char **key,
+SSP_MUST_CHECK int ssp_conf_entry(const ssp_conf *c, size_t i, const char **section, const char **key,
 		   const char **value, unsigned *line);
 
 /* Sets key = value in section of the file at path: replaces the key's line (keeping its
@@ -78,6 +78,6 @@ int ssp_conf_entry(const ssp_conf *c, size_t i, const char **section, const char
  * printable, no leading/trailing whitespace, no whitespace followed by ';', and the line must
  * fit the line limit. Returns 0; SSP_ERR_INVAL for a bad name or value; the errors of
  * ssp_conf_load when the existing file does not parse; SSP_ERR_IO / SSP_ERR_NOMEM. */
-int ssp_conf_set(const char *path, const char *section, const char *key, const char *value);
+SSP_MUST_CHECK int ssp_conf_set(const char *path, const char *section, const char *key, const char *value);
 
 #endif

@@ -36,6 +36,10 @@ enum ssp_err {
 	SSP_ERR_FILE_TYPE = -27,   /* not a regular file: a symlink, FIFO, device or directory */
 };
 
+/* On every int-returning ssp_ function: a caller that drops the status gets a warning (an
+ * error with --enable-werror). Where a result is truly not needed, say so: (void)!f(...). */
+#define SSP_MUST_CHECK __attribute__((warn_unused_result))
+
 /* A message naming what was wrong with external input (the field, the line).
  * Functions that parse outside input take an optional ssp_errmsg *; NULL is allowed. */
 typedef struct ssp_errmsg {

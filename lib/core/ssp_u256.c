@@ -163,7 +163,7 @@ char *ssp_u256_to_dec(const ssp_u256 *x, char *out)
 	do {
 		uint64_t chunk;
 
-		ssp_u256_divmod_u64(&t, &t, DEC_CHUNK, &chunk);
+		(void)!ssp_u256_divmod_u64(&t, &t, DEC_CHUNK, &chunk); /* a non-zero divisor: cannot fail */
 		/* Full 19-digit chunks except the most significant one. */
 		for (int i = 0; i < 19; i++) {
 			buf[--pos] = (char)('0' + chunk % 10);

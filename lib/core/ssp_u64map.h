@@ -5,6 +5,8 @@
 #ifndef SSP_U64MAP_H
 #define SSP_U64MAP_H
 
+#include "core/ssp_err.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,7 +14,7 @@ typedef struct ssp_u64map ssp_u64map;
 
 /* A new, empty map whose values are value_size bytes (0 makes it a set): *out, free with
  * ssp_u64map_free. Returns 0 or SSP_ERR_NOMEM. */
-int ssp_u64map_new(size_t value_size, ssp_u64map **out);
+SSP_MUST_CHECK int ssp_u64map_new(size_t value_size, ssp_u64map **out);
 
 /* Frees m; NULL is allowed. */
 void ssp_u64map_free(ssp_u64map *m);
@@ -30,6 +32,6 @@ size_t ssp_u64map_count(const ssp_u64map *m);
 
 /* Iterates in no particular order: start with *pos = 0; each call sets *key and *value
  * (either optional) of the next entry and returns 1, or returns 0 after the last. */
-int ssp_u64map_next(const ssp_u64map *m, size_t *pos, uint64_t *key, void **value);
+SSP_MUST_CHECK int ssp_u64map_next(const ssp_u64map *m, size_t *pos, uint64_t *key, void **value);
 
 #endif

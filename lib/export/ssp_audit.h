@@ -94,16 +94,16 @@ typedef struct ssp_audit_chain {
 #define SSP_EV_RATE_CHANGED_SIG "RateChanged(uint256,uint256)"
 
 /* A new, empty chain record for contract on chain_id (*out freed with ssp_audit_chain_free). */
-int ssp_audit_chain_new(uint64_t chain_id, const uint8_t contract[SSP_ADDR_LEN],
+SSP_MUST_CHECK int ssp_audit_chain_new(uint64_t chain_id, const uint8_t contract[SSP_ADDR_LEN],
 			ssp_audit_chain **out);
 void ssp_audit_chain_free(ssp_audit_chain *c);
 /* Appends ev (a copy). SSP_ERR_INVAL for an unknown kind, SSP_ERR_NOMEM. */
-int ssp_audit_chain_add(ssp_audit_chain *c, const ssp_chain_event *ev);
+SSP_MUST_CHECK int ssp_audit_chain_add(ssp_audit_chain *c, const ssp_chain_event *ev);
 /* Decodes one log and appends it when it is one of the five events above emitted by c's
  * contract; other logs (other contracts, RoleGranted, Paused, …) and removed logs are skipped
  * (*added = 0; added may be NULL). SSP_ERR_PARSE, em naming block and log index, when a known
  * event's topics or data are malformed. */
-int ssp_audit_chain_add_log(ssp_audit_chain *c, const ssp_rpc_log *log, int *added,
+SSP_MUST_CHECK int ssp_audit_chain_add_log(ssp_audit_chain *c, const ssp_rpc_log *log, int *added,
 			    ssp_errmsg *em);
 /* Sorts the events by (block_number, log_index). */
 void ssp_audit_chain_sort(ssp_audit_chain *c);
@@ -122,14 +122,14 @@ typedef struct ssp_audit_chain_opts {
  * the minter's signers(), threshold() and weiPerMicroCredit() at from_block - 1 when
  * from_block > 0, and totalMinted() at to_block. *out = NULL first; caller frees.
  * Returns 0 or the RPC errors (SSP_ERR_NET, SSP_ERR_RPC, …) with em saying which call. */
-int ssp_audit_chain_fetch(ssp_rpc *rpc, const uint8_t contract[SSP_ADDR_LEN],
+SSP_MUST_CHECK int ssp_audit_chain_fetch(ssp_rpc *rpc, const uint8_t contract[SSP_ADDR_LEN],
 			  const ssp_audit_chain_opts *o, ssp_audit_chain **out, ssp_errmsg *em);
 
 /* Looks for the BatchMinted event of project starting at first_seq emitted by contract in
  * blocks from..to (to = UINT64_MAX: the head), with eth_getLogs filtered on the event and the
  * project, in chunks of `chunk` blocks (0: 2000; halved when refused). 0 with the first such
  * event in *ev; SSP_ERR_NOT_FOUND when there is none; RPC errors with em. */
-int ssp_audit_find_mint(ssp_rpc *rpc, const uint8_t contract[SSP_ADDR_LEN],
+SSP_MUST_CHECK int ssp_audit_find_mint(ssp_rpc *rpc, const uint8_t contract[SSP_ADDR_LEN],
 			const uint8_t project[32], uint64_t first_seq, uint64_t from, uint64_t to,
 			uint64_t chunk, ssp_chain_event *ev, ssp_errmsg *em);
 
@@ -202,7 +202,7 @@ void ssp_audit_report_free(ssp_audit_report *r);
 /* The report as text (a summary, then every kept discrepancy, one per line) or as JSON
  * (json nonzero; {"clean":…,"summary":{…},"counts":{kind:n},"discrepancies":[…],
  * "omitted":n}) in *out, caller frees. */
-int ssp_audit_report_format(const ssp_audit_report *r, int json, char **out);
+SSP_MUST_CHECK int ssp_audit_report_format(const ssp_audit_report *r, int json, char **out);
 
 /* ---- running it ---- */
 
@@ -224,6 +224,6 @@ typedef struct ssp_audit_opts {
  * manifest cannot be read, SSP_ERR_NOT_FOUND when only_batch is not in the export,
  * SSP_ERR_INVAL when the stats are of another project, SSP_ERR_IO / SSP_ERR_NOMEM; em says
  * what. A corrupt or altered data file is a discrepancy, not an error. */
-int ssp_audit_run(const ssp_audit_opts *o, ssp_audit_report **out, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_audit_run(const ssp_audit_opts *o, ssp_audit_report **out, ssp_errmsg *em);
 
 #endif

@@ -61,14 +61,14 @@ typedef struct ssp_ndjson_writer ssp_ndjson_writer;
 /* Creates (or truncates) path, mode 0644, for gzip output at zlib level (1..9; 0 means 6),
  * refusing lines longer than max_line bytes. *out = NULL first; on success *out is
  * caller-owned (ssp_ndjson_writer_close or _abort). SSP_ERR_IO, SSP_ERR_NOMEM, SSP_ERR_INVAL. */
-int ssp_ndjson_writer_open(const char *path, int level, size_t max_line, ssp_ndjson_writer **out);
+SSP_MUST_CHECK int ssp_ndjson_writer_open(const char *path, int level, size_t max_line, ssp_ndjson_writer **out);
 /* Writes line[0..len) and a LF. SSP_ERR_INVAL when it holds a LF or NUL, SSP_ERR_TOO_BIG
  * past max_line, SSP_ERR_IO. After a failure the writer only accepts _abort. */
-int ssp_ndjson_write_line(ssp_ndjson_writer *w, const char *line, size_t len);
+SSP_MUST_CHECK int ssp_ndjson_write_line(ssp_ndjson_writer *w, const char *line, size_t len);
 /* Finishes the gzip stream, fsyncs and closes the file and frees w (also on failure).
  * sha256, bytes and lines (each may be NULL) receive the digest and size of the compressed
  * file and the number of lines. Returns 0 or SSP_ERR_IO (then the file is removed). */
-int ssp_ndjson_writer_close(ssp_ndjson_writer *w, uint8_t sha256[32], uint64_t *bytes,
+SSP_MUST_CHECK int ssp_ndjson_writer_close(ssp_ndjson_writer *w, uint8_t sha256[32], uint64_t *bytes,
 			    uint64_t *lines);
 /* Closes w and removes its file (NULL ok). */
 void ssp_ndjson_writer_abort(ssp_ndjson_writer *w);
@@ -77,20 +77,20 @@ typedef struct ssp_ndjson_reader ssp_ndjson_reader;
 
 /* Opens the gzip'd stream at path, lines capped at max_line bytes. *out = NULL first.
  * SSP_ERR_NOT_FOUND, SSP_ERR_IO, SSP_ERR_NOMEM. */
-int ssp_ndjson_reader_open(const char *path, size_t max_line, ssp_ndjson_reader **out);
+SSP_MUST_CHECK int ssp_ndjson_reader_open(const char *path, size_t max_line, ssp_ndjson_reader **out);
 /* The next line, without its LF, NUL-terminated, in *line (owned by r, valid until the next
  * call) and its length in *len. Returns 1 for a line, 0 at the end, or: SSP_ERR_TOO_BIG for a
  * line over the cap, SSP_ERR_PARSE for a NUL byte, corrupt or truncated gzip data or a last
  * line without LF, SSP_ERR_IO; em names the line number (1-based). After an error, further
  * calls return the same error. */
-int ssp_ndjson_read_line(ssp_ndjson_reader *r, const char **line, size_t *len, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_ndjson_read_line(ssp_ndjson_reader *r, const char **line, size_t *len, ssp_errmsg *em);
 /* Lines returned so far. */
 uint64_t ssp_ndjson_reader_lines(const ssp_ndjson_reader *r);
 /* Compressed bytes consumed so far (for progress). */
 uint64_t ssp_ndjson_reader_offset(const ssp_ndjson_reader *r);
 /* Reads whatever remains of the file (without decompressing) and gives the SHA-256 and the
  * size of the whole compressed file. Returns 0 or SSP_ERR_IO. Call once, when done reading. */
-int ssp_ndjson_reader_digest(ssp_ndjson_reader *r, uint8_t sha256[32], uint64_t *bytes);
+SSP_MUST_CHECK int ssp_ndjson_reader_digest(ssp_ndjson_reader *r, uint8_t sha256[32], uint64_t *bytes);
 /* Closes r (NULL ok). */
 void ssp_ndjson_reader_close(ssp_ndjson_reader *r);
 
@@ -106,15 +106,15 @@ typedef struct ssp_export_claim {
 /* A claims line for ec (compact, no LF) in *out (caller frees), its length in *len.
  * SSP_ERR_RANGE for a field above INT64_MAX, SSP_ERR_INVAL for a negative batch id,
  * SSP_ERR_NOMEM. *out = NULL on failure. */
-int ssp_export_claim_format(const ssp_export_claim *ec, char **out, size_t *len);
+SSP_MUST_CHECK int ssp_export_claim_format(const ssp_export_claim *ec, char **out, size_t *len);
 /* Parses a claims line text[0..len) into *ec (written only on success). SSP_ERR_TOO_BIG over
  * SSP_EXPORT_MAX_CLAIM_LINE; SSP_ERR_PARSE with em naming the member. */
-int ssp_export_claim_parse(const char *text, size_t len, ssp_export_claim *ec, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_export_claim_parse(const char *text, size_t len, ssp_export_claim *ec, ssp_errmsg *em);
 /* Quick look at a claims line written by ssp_export_claim_format (or any line where the
  * member name is spelt plainly): the decimal value of member "name" (e.g. "seq",
  * "resultId") into *v. 0, or SSP_ERR_NOT_FOUND when it is not there plainly (then parse
  * the line fully). Never a substitute for ssp_export_claim_parse: only a filter. */
-int ssp_export_line_peek_u64(const char *line, size_t len, const char *name, uint64_t *v);
+SSP_MUST_CHECK int ssp_export_line_peek_u64(const char *line, size_t len, const char *name, uint64_t *v);
 
 typedef struct ssp_export_sig {
 	uint8_t signer[SSP_ADDR_LEN];
@@ -153,11 +153,11 @@ typedef struct ssp_export_batch {
 void ssp_export_batch_clear(ssp_export_batch *b);
 /* A batches line (compact, no LF) in *out (caller frees), its length in *len.
  * SSP_ERR_RANGE / SSP_ERR_INVAL / SSP_ERR_TOO_BIG (over the line cap) / SSP_ERR_NOMEM. */
-int ssp_export_batch_format(const ssp_export_batch *b, char **out, size_t *len);
+SSP_MUST_CHECK int ssp_export_batch_format(const ssp_export_batch *b, char **out, size_t *len);
 /* Parses a batches line into *b (zeroed first; on failure left cleared). SSP_ERR_TOO_BIG
  * over the cap or past SSP_EXPORT_MAX_BATCH_CLAIMS payouts / SSP_EXPORT_MAX_SIGS signatures;
  * SSP_ERR_PARSE with em naming the member; SSP_ERR_NOMEM. */
-int ssp_export_batch_parse(const char *text, size_t len, ssp_export_batch *b, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_export_batch_parse(const char *text, size_t len, ssp_export_batch *b, ssp_errmsg *em);
 
 /* ---- manifest ---- */
 
@@ -183,17 +183,17 @@ typedef struct ssp_export_manifest {
 
 /* Manifest JSON (pretty-printed, ends with LF) in *out, caller frees. SSP_ERR_RANGE /
  * SSP_ERR_INVAL / SSP_ERR_NOMEM. */
-int ssp_export_manifest_format(const ssp_export_manifest *m, char **out);
+SSP_MUST_CHECK int ssp_export_manifest_format(const ssp_export_manifest *m, char **out);
 /* Parses manifest text[0..len) into *m. SSP_ERR_TOO_BIG over SSP_EXPORT_MAX_MANIFEST;
  * SSP_ERR_UNSUPPORTED for another format or version; SSP_ERR_PARSE naming the member (also
  * when project.id is not keccak256(masterUrl) or the claims counts disagree). */
-int ssp_export_manifest_parse(const char *text, size_t len, ssp_export_manifest *m,
+SSP_MUST_CHECK int ssp_export_manifest_parse(const char *text, size_t len, ssp_export_manifest *m,
 			      ssp_errmsg *em);
 /* Reads DIR/manifest.json (ssp_file_read, capped) and parses it; em names the file. */
-int ssp_export_manifest_read(const char *dir, ssp_export_manifest *m, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_export_manifest_read(const char *dir, ssp_export_manifest *m, ssp_errmsg *em);
 
 /* "DIR/name" into buf (cap bytes). SSP_ERR_TOO_BIG when it does not fit. */
-int ssp_export_path(const char *dir, const char *name, char *buf, size_t cap);
+SSP_MUST_CHECK int ssp_export_path(const char *dir, const char *name, char *buf, size_t cap);
 
 /* ---- writing an export from the ledger ---- */
 
@@ -221,12 +221,12 @@ typedef struct ssp_export_opts {
  * the batches' seq ranges, never the claims. *m (may be NULL) receives the manifest.
  * Returns 0, the ledger's errors, SSP_ERR_IO, SSP_ERR_TOO_BIG (a batch over the line cap),
  * SSP_ERR_INVAL; em says what failed. On failure no export file is left changed. */
-int ssp_export_from_ledger(struct ssp_ledger *l, const char *dir, const ssp_export_opts *o,
+SSP_MUST_CHECK int ssp_export_from_ledger(struct ssp_ledger *l, const char *dir, const ssp_export_opts *o,
 			   ssp_export_manifest *m, ssp_errmsg *em);
 
 /* Finds batch id in DIR/batches.ndjson.gz into *b (release with ssp_export_batch_clear).
  * SSP_ERR_NOT_FOUND when it is not there; parse and I/O errors with em naming the line. */
-int ssp_export_find_batch(const char *dir, int64_t id, ssp_export_batch *b, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_export_find_batch(const char *dir, int64_t id, ssp_export_batch *b, ssp_errmsg *em);
 
 /* ---- a volunteer's proof that a claim is in a batch ---- */
 
@@ -256,19 +256,19 @@ typedef struct ssp_claim_proof {
  * SSP_ERR_NOT_FOUND when no claim has that result; SSP_ERR_STATE when the claim is in no
  * batch yet; SSP_ERR_MISMATCH when the export's batch does not hash to its root (the export
  * is inconsistent: audit it); parse and I/O errors with em naming file and line. */
-int ssp_claim_proof_build(const char *dir, uint64_t result_id, ssp_claim_proof *p,
+SSP_MUST_CHECK int ssp_claim_proof_build(const char *dir, uint64_t result_id, ssp_claim_proof *p,
 			  ssp_errmsg *em);
 /* The proof as JSON (pretty, LF-terminated) in *out, caller frees:
  * {"chainId":…,"minter":…,"claim":{…},"signature":…,"batchId":…,"batch":{header},
  *  "state":…,"tx":{…}|null,"index":…,"leaf":…,"proof":["0x…",…]}. */
-int ssp_claim_proof_format(const ssp_claim_proof *p, char **out);
+SSP_MUST_CHECK int ssp_claim_proof_format(const ssp_claim_proof *p, char **out);
 /* Parses a proof JSON (capped at SSP_PROOF_MAX_JSON). SSP_ERR_PARSE naming the member. */
-int ssp_claim_proof_parse(const char *text, size_t len, ssp_claim_proof *p, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_claim_proof_parse(const char *text, size_t len, ssp_claim_proof *p, ssp_errmsg *em);
 /* Checks p on its own: the leaf is the claim's struct hash, the claim's project and seq are
  * the batch's (index = seq - firstSeq), and leaf + proof hash to the batch's claimsRoot.
  * *signer (may be NULL) receives the address the claim's signature recovers to (zeroes when
  * it does not recover). 0 when it holds, SSP_ERR_MISMATCH with em naming the failed check. */
-int ssp_claim_proof_verify(const ssp_claim_proof *p, uint8_t signer[SSP_ADDR_LEN],
+SSP_MUST_CHECK int ssp_claim_proof_verify(const ssp_claim_proof *p, uint8_t signer[SSP_ADDR_LEN],
 			   ssp_errmsg *em);
 
 /* ---- an auditor's co-signature of a sealed batch ---- */
@@ -286,11 +286,11 @@ typedef struct ssp_cosig {
 
 /* {"chainId":…,"minter":…,"batchId":…,"batch":{header},"digest":…,"signer":…,
  *  "signature":…} (pretty, LF-terminated) in *out, caller frees. */
-int ssp_cosig_format(const ssp_cosig *c, char **out);
+SSP_MUST_CHECK int ssp_cosig_format(const ssp_cosig *c, char **out);
 /* Parses a co-signature (capped at SSP_COSIG_MAX_JSON); the digest member must be the batch's
  * EIP-712 digest for (chainId, minter). SSP_ERR_PARSE naming the member. */
-int ssp_cosig_parse(const char *text, size_t len, ssp_cosig *c, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_cosig_parse(const char *text, size_t len, ssp_cosig *c, ssp_errmsg *em);
 /* 0 when c->sig over the batch digest recovers to c->signer, SSP_ERR_BAD_SIG otherwise. */
-int ssp_cosig_verify(const ssp_cosig *c);
+SSP_MUST_CHECK int ssp_cosig_verify(const ssp_cosig *c);
 
 #endif

@@ -223,7 +223,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--upload") && i + 1 < argc)
 			upload = argv[++i];
 		else if (!strcmp(argv[i], "--fanout") && i + 1 < argc)
-			fanout = atoi(argv[++i]);
+			fanout = (int)strtol(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--app") && i + 1 < argc)
 			app = argv[++i];
 		else if (!strcmp(argv[i], "--appid") && i + 1 < argc)
