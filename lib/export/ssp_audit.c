@@ -331,9 +331,10 @@ static int load_only(struct audit *a, ssp_errmsg *em)
 	a->only = calloc(1, sizeof *a->only);
 	if (a->only == NULL)
 		return SSP_ERR_NOMEM;
-	rc = ssp_ndjson_reader_open(a->bpath, SSP_EXPORT_MAX_BATCH_LINE, &r);
+	rc = ssp_ndjson_reader_open(a->bpath, SSP_EXPORT_MAX_BATCH_LINE, a->r->manifest.batches.bytes,
+				    &r, em);
 	if (rc != 0)
-		return ssp_errmsg_set(em, rc, "%s: %s", a->bpath, ssp_strerror(rc));
+		return rc;
 	while ((rc = ssp_ndjson_read_line(r, &line, &len, em)) == 1) {
 		uint64_t id;
 
@@ -434,17 +435,15 @@ int ssp_audit_run(const ssp_audit_opts *o, ssp_audit_report **out, ssp_errmsg *e
 		if (rc != 0)
 			goto out;
 	} else {
-		rc = ssp_ndjson_reader_open(a.bpath, SSP_EXPORT_MAX_BATCH_LINE, &a.br);
-		if (rc != 0) {
-			ssp_errmsg_set(em, rc, "%s: %s", a.bpath, ssp_strerror(rc));
+		rc = ssp_ndjson_reader_open(a.bpath, SSP_EXPORT_MAX_BATCH_LINE,
+					    r->manifest.batches.bytes, &a.br, em);
+		if (rc != 0)
 			goto out;
-		}
 	}
-	rc = ssp_ndjson_reader_open(a.cpath, SSP_EXPORT_MAX_CLAIM_LINE, &cr);
-	if (rc != 0) {
-		ssp_errmsg_set(em, rc, "%s: %s", a.cpath, ssp_strerror(rc));
+	rc = ssp_ndjson_reader_open(a.cpath, SSP_EXPORT_MAX_CLAIM_LINE, r->manifest.claims.bytes, &cr,
+				    em);
+	if (rc != 0)
 		goto out;
-	}
 	nthreads = o->threads;
 	if (nthreads == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);

@@ -383,9 +383,9 @@ int ssp_export_manifest_read(const char *dir, ssp_export_manifest *m, ssp_errmsg
 	rc = ssp_export_path(dir, SSP_EXPORT_MANIFEST_FILE, path, sizeof path);
 	if (rc != 0)
 		return ssp_errmsg_set(em, rc, "export directory name too long");
-	rc = ssp_file_read(path, SSP_EXPORT_MAX_MANIFEST, &text, &len);
+	rc = ssp_export_read_file(path, SSP_EXPORT_MAX_MANIFEST, &text, &len, em);
 	if (rc != 0)
-		return ssp_errmsg_set(em, rc, "%s: %s", path, ssp_strerror(rc));
+		return rc;
 	rc = ssp_export_manifest_parse(text, len, m, em);
 	if (rc != 0 && em != NULL) {
 		char inner[sizeof em->msg];

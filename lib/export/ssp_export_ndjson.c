@@ -223,24 +223,28 @@ struct ssp_ndjson_reader {
 	int err;             /* sticky error */
 	ssp_errmsg errmsg;
 	uint64_t lines, offset;
+	uint64_t max_bytes;  /* compressed bytes read at most */
 	unsigned char in[IOBUF];
 };
 
-int ssp_ndjson_reader_open(const char *path, size_t max_line, ssp_ndjson_reader **out)
+int ssp_ndjson_reader_open(const char *path, size_t max_line, uint64_t max_bytes,
+			   ssp_ndjson_reader **out, ssp_errmsg *em)
 {
 	ssp_ndjson_reader *r;
+	uint64_t size = 0;
 	int rc = SSP_ERR_NOMEM;
 
 	if (out == NULL)
 		return SSP_ERR_INVAL;
 	*out = NULL;
 	if (path == NULL || max_line == 0 || max_line > (1u << 30))
-		return SSP_ERR_INVAL;
+		return ssp_errmsg_set(em, SSP_ERR_INVAL, "no file or no line cap");
 	r = calloc(1, sizeof *r);
 	if (r == NULL)
-		return SSP_ERR_NOMEM;
+		return ssp_errmsg_set(em, SSP_ERR_NOMEM, "out of memory");
 	r->fd = -1;
 	r->max_line = max_line;
+	r->max_bytes = max_bytes;
 	r->alloc = max_line + 1 < 256 * 1024 ? max_line + 1 : 256 * 1024;
 	r->buf = malloc(r->alloc);
 	r->md = EVP_MD_CTX_new();
@@ -253,14 +257,14 @@ int ssp_ndjson_reader_open(const char *path, size_t max_line, ssp_ndjson_reader 
 	if (inflateInit2(&r->zs, 15 + 16) != Z_OK)
 		goto fail;
 	r->zinit = 1;
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (r->fd < 0) {
-		rc = errno == ENOENT ? SSP_ERR_NOT_FOUND : SSP_ERR_IO;
-		goto fail;
-	}
+	rc = ssp_export_open_file(path, &r->fd, &size, em);
+	if (rc != 0)
+		goto out;
 	*out = r;
 	return 0;
 fail:
+	ssp_errmsg_set(em, rc, "%s: %s", path, ssp_strerror(rc));
+out:
 	ssp_ndjson_reader_close(r);
 	return rc;
 }
@@ -288,15 +292,31 @@ uint64_t ssp_ndjson_reader_offset(const ssp_ndjson_reader *r)
 	return r ? r->offset : 0;
 }
 
-/* Reads more compressed input when none is pending. 0, or SSP_ERR_IO. */
+/* Reads more compressed input when none is pending, never past max_bytes. 0; SSP_ERR_TOO_BIG
+ * when the file goes on past max_bytes; SSP_ERR_IO. */
 static int reader_fill(ssp_ndjson_reader *r)
 {
 	ssize_t n;
+	size_t want = sizeof r->in;
 
 	if (r->zs.avail_in > 0 || r->in_eof)
 		return 0;
+	if (r->max_bytes - r->offset < want)
+		want = (size_t)(r->max_bytes - r->offset);
+	if (want == 0) {
+		/* At the cap: the file must end here. */
+		do
+			n = read(r->fd, r->in, 1);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			return SSP_ERR_IO;
+		if (n > 0)
+			return SSP_ERR_TOO_BIG;
+		r->in_eof = 1;
+		return 0;
+	}
 	do
-		n = read(r->fd, r->in, sizeof r->in);
+		n = read(r->fd, r->in, want);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return SSP_ERR_IO;
@@ -430,6 +450,13 @@ int ssp_ndjson_read_line(ssp_ndjson_reader *r, const char **line, size_t *len, s
 		if (rc == SSP_ERR_PARSE)
 			return reader_fail(r, rc, em, "corrupt or truncated gzip data",
 					   (unsigned long long)r->lines + 1);
+		if (rc == SSP_ERR_TOO_BIG) {
+			char what[96];
+
+			snprintf(what, sizeof what, "the file goes on past %llu bytes (refused)",
+				 (unsigned long long)r->max_bytes);
+			return reader_fail(r, rc, em, what, (unsigned long long)r->lines + 1);
+		}
 		if (rc < 0)
 			return reader_fail(r, rc, em, "read error",
 					   (unsigned long long)r->lines + 1);
@@ -454,4 +481,112 @@ int ssp_ndjson_reader_digest(ssp_ndjson_reader *r, uint8_t sha256[32], uint64_t 
 	if (bytes != NULL)
 		*bytes = r->offset;
 	return 0;
+}
+
+/* ------------------------------------------------------------------ files from outside */
+
+int ssp_export_open_file(const char *path, int *fd, uint64_t *size, ssp_errmsg *em)
+{
+	struct stat st;
+	const char *what;
+	int f;
+
+	if (fd == NULL)
+		return SSP_ERR_INVAL;
+	*fd = -1;
+	if (path == NULL)
+		return ssp_errmsg_set(em, SSP_ERR_INVAL, "no file");
+	/* O_NOFOLLOW: a symbolic link (to /dev/zero, to a local file) fails with ELOOP instead of
+	 * being followed; O_NONBLOCK: opening a FIFO returns at once instead of waiting for a
+	 * writer. Neither reads a byte. */
+	f = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	if (f < 0) {
+		int e = errno;
+
+		if (e == ENOENT)
+			return ssp_errmsg_set(em, SSP_ERR_NOT_FOUND, "%.200s: no such file", path);
+		if (e == ELOOP)
+			return ssp_errmsg_set(em, SSP_ERR_PERM,
+					      "%.200s: a symbolic link (refused: export files must be regular files)",
+					      path);
+		return ssp_errmsg_set(em, SSP_ERR_IO, "%.200s: %s", path, strerror(e));
+	}
+	if (fstat(f, &st) != 0) {
+		int e = errno;
+
+		close(f);
+		return ssp_errmsg_set(em, SSP_ERR_IO, "%.200s: %s", path, strerror(e));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(f);
+		what = S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISDIR(st.st_mode) ? "a directory" :
+		       S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" :
+		       S_ISSOCK(st.st_mode) ? "a socket" : "not a regular file";
+		return ssp_errmsg_set(em, SSP_ERR_PERM,
+				      "%.200s: %s (refused: export files must be regular files)", path,
+				      what);
+	}
+	/* A regular file: blocking reads from here on (O_NONBLOCK means nothing for it). */
+	if (fcntl(f, F_SETFL, 0) != 0) {
+		close(f);
+		return ssp_errmsg_set(em, SSP_ERR_IO, "%.200s: fcntl: %s", path, strerror(errno));
+	}
+	*fd = f;
+	if (size != NULL)
+		*size = (uint64_t)st.st_size;
+	return 0;
+}
+
+int ssp_export_read_file(const char *path, size_t cap, char **out, size_t *len, ssp_errmsg *em)
+{
+	uint64_t size = 0;
+	size_t used = 0;
+	char *buf = NULL;
+	int fd = -1, rc;
+
+	if (out == NULL || len == NULL)
+		return SSP_ERR_INVAL;
+	*out = NULL;
+	*len = 0;
+	rc = ssp_export_open_file(path, &fd, &size, em);
+	if (rc != 0)
+		return rc;
+	if (size > cap) {
+		rc = ssp_errmsg_set(em, SSP_ERR_TOO_BIG, "%.200s: %llu bytes, more than %zu (refused)",
+				    path, (unsigned long long)size, cap);
+		goto out;
+	}
+	buf = malloc(cap + 2);
+	if (buf == NULL) {
+		rc = ssp_errmsg_set(em, SSP_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	/* Read at most cap + 1 bytes: a file grown since fstat is refused, not read on. */
+	while (used <= cap) {
+		ssize_t n = read(fd, buf + used, cap + 1 - used);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = ssp_errmsg_set(em, SSP_ERR_IO, "%.200s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	if (used > cap) {
+		rc = ssp_errmsg_set(em, SSP_ERR_TOO_BIG, "%.200s: more than %zu bytes (refused)", path,
+				    cap);
+		goto out;
+	}
+	buf[used] = '\0';
+	*out = buf;
+	*len = used;
+	buf = NULL;
+	rc = 0;
+out:
+	free(buf);
+	close(fd);
+	return rc;
 }
