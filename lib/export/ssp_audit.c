@@ -119,9 +119,10 @@ static int consume(struct audit *a, const struct chunk *ch, const struct item *i
 			      ssp_aud_addr(it->signer, a1));
 	}
 
-	/* Per user, for BOINC's stats. */
-	if (a->o->stats != NULL) {
+	/* Per user (for BOINC's stats and the report) and per day granted. */
+	{
 		struct user *u = ssp_aud_usermap_get(&a->users, c->user_id);
+		struct user *d;
 
 		if (u == NULL)
 			return SSP_ERR_NOMEM;
@@ -129,6 +130,11 @@ static int consume(struct audit *a, const struct chunk *ch, const struct item *i
 			u->overflow = 1;
 		u->credit += c->credit;
 		u->claims++;
+		d = ssp_aud_usermap_get(&a->days, c->granted_at / 86400);
+		if (d == NULL)
+			return SSP_ERR_NOMEM;
+		d->credit += c->credit;
+		d->claims++;
 	}
 	return 0;
 }
@@ -270,25 +276,66 @@ static void check_digest(struct audit *a, ssp_ndjson_reader *r, const char *name
 		      ssp_hex_encode(f->sha256, 32, s2, 0), (unsigned long long)f->bytes);
 }
 
-static void check_stats(struct audit *a)
+static int cmp_user_row(const void *x, const void *y)
+{
+	const ssp_audit_user_row *a = x, *b = y;
+
+	return a->user_id < b->user_id ? -1 : a->user_id > b->user_id;
+}
+
+static int cmp_day_row(const void *x, const void *y)
+{
+	const ssp_audit_day_row *a = x, *b = y;
+
+	return a->day < b->day ? -1 : a->day > b->day;
+}
+
+/* The per-user and per-day rows of the report, and, with stats, each user's claimed credit
+ * against BOINC's total_credit. Users the stats leave out are counted apart. */
+static int check_users(struct audit *a)
 {
 	const ssp_stats *s = a->o->stats;
+	ssp_audit_report *r = a->r;
+	size_t n = 0;
 
+	r->user_rows = calloc(a->users.n ? a->users.n : 1, sizeof *r->user_rows);
+	r->day_rows = calloc(a->days.n ? a->days.n : 1, sizeof *r->day_rows);
+	if (r->user_rows == NULL || r->day_rows == NULL)
+		return SSP_ERR_NOMEM;
+	for (size_t i = 0; i < a->days.cap; i++)
+		if (a->days.slot[i].id1 != 0) {
+			ssp_audit_day_row *d = &r->day_rows[n++];
+
+			d->day = a->days.slot[i].id1 - 1;
+			d->claims = a->days.slot[i].claims;
+			d->credit = a->days.slot[i].credit;
+		}
+	r->nday_rows = n;
+	qsort(r->day_rows, n, sizeof *r->day_rows, cmp_day_row);
 	for (size_t i = 0; i < a->users.cap; i++) {
 		const struct user *u = &a->users.slot[i];
+		ssp_audit_user_row *row;
 		uint64_t id, total = 0, allow;
 
 		if (u->id1 == 0)
 			continue;
 		id = u->id1 - 1;
-		a->r->stats_users++;
+		row = &r->user_rows[r->nuser_rows++];
+		row->user_id = id;
+		row->claims = u->claims;
+		row->credit = u->credit;
+		if (s == NULL)
+			continue;
+		r->stats_users++;
 		if (ssp_stats_credit(s, id, &total) != 0) {
-			ssp_aud_issue(a, SSP_AK_STATS_MISSING, 0, 0,
-			      "user %llu has %llu claims (%llu micro-credits) but is not in BOINC's stats",
-			      (unsigned long long)id, (unsigned long long)u->claims,
-			      (unsigned long long)u->credit);
+			/* Not a discrepancy: BOINC leaves such users out of its statistics. */
+			r->stats_unlisted_users++;
+			r->stats_unlisted_claims += u->claims;
+			r->stats_unlisted_credit += u->credit;
 			continue;
 		}
+		row->in_stats = 1;
+		row->stats_credit = total;
 		/* Each claim's credit is llround(granted × 1e6): half a micro each, plus the stats'
 		 * own 6-decimal printing. */
 		allow = total + u->claims / 2 + 1;
@@ -301,6 +348,8 @@ static void check_stats(struct audit *a)
 			      (unsigned long long)(u->credit / 1000000), (unsigned long long)(u->credit % 1000000),
 			      (unsigned long long)(total / 1000000), (unsigned long long)(total % 1000000));
 	}
+	qsort(r->user_rows, r->nuser_rows, sizeof *r->user_rows, cmp_user_row);
+	return 0;
 }
 
 static void audit_free(struct audit *a)
@@ -313,6 +362,7 @@ static void audit_free(struct audit *a)
 	free(a->mints);
 	free(a->results.slot);
 	free(a->users.slot);
+	free(a->days.slot);
 	if (a->only != NULL) {
 		ssp_export_batch_clear(a->only);
 		free(a->only);
@@ -499,9 +549,11 @@ int ssp_audit_run(const ssp_audit_opts *o, ssp_audit_report **out, ssp_errmsg *e
 			      ev->first_seq > r->manifest.last_seq ? "(it is beyond the export's last claim: is the export older than the audited blocks?)"
 								   : "explains it");
 		}
-		if (o->stats != NULL) {
-			r->stats_checked = 1;
-			check_stats(&a);
+		r->stats_checked = o->stats != NULL;
+		rc = check_users(&a);
+		if (rc != 0) {
+			ssp_errmsg_set(em, rc, "out of memory");
+			goto out;
 		}
 	}
 	rc = 0;

@@ -256,6 +256,45 @@ void ssp_aud_cur_free(struct cur *c)
 	memset(c, 0, sizeof *c);
 }
 
+/* Appends the batch's row to the report (its mint m, NULL when none matched). */
+static int add_row(struct audit *a, const ssp_export_batch *b, const struct mint *m)
+{
+	ssp_audit_report *r = a->r;
+	ssp_audit_batch_row *row;
+
+	if (r->nbatch_rows == a->cap_batch_rows) {
+		size_t nc = a->cap_batch_rows ? a->cap_batch_rows * 2 : 64;
+		ssp_audit_batch_row *nr = realloc(r->batch_rows, nc * sizeof *nr);
+
+		if (nr == NULL)
+			return SSP_ERR_NOMEM;
+		r->batch_rows = nr;
+		a->cap_batch_rows = nc;
+	}
+	row = &r->batch_rows[r->nbatch_rows++];
+	memset(row, 0, sizeof *row);
+	row->id = b->id;
+	row->first_seq = b->header.first_seq;
+	row->last_seq = b->header.last_seq;
+	row->total_credit = b->header.total_credit;
+	row->sealed_at = b->sealed_at;
+	row->state = b->state;
+	row->nsigs = b->nsigs;
+	if (m != NULL) {
+		row->minted = 1;
+		row->block = m->ev->block_number;
+		row->amount = m->ev->amount;
+	} else if (a->chain == NULL &&
+		   (b->state == SSP_EXPORT_MINTED || b->state == SSP_EXPORT_FINAL)) {
+		row->minted = 1;
+		row->block = b->has_tx ? b->block_number : 0;
+		if (r->manifest.has_rate &&
+		    ssp_u256_mul_u64(&row->amount, &r->manifest.rate, b->header.total_credit) != 0)
+			ssp_u256_from_u64(&row->amount, 0);
+	}
+	return 0;
+}
+
 /* Checks the batch's header-level facts (signatures, its mint) and makes it current. */
 static int begin_batch(struct audit *a, ssp_export_batch *b)
 {
@@ -265,7 +304,7 @@ static int begin_batch(struct audit *a, ssp_export_batch *b)
 	uint8_t digest[32], signer[SSP_ADDR_LEN];
 	size_t accepted = 0;
 	struct mint *m = NULL;
-	int minted_after = 0;
+	int minted_after = 0, rc;
 
 	/* The batch moves into c (b is left empty). */
 	memset(c, 0, sizeof *c);
@@ -337,6 +376,9 @@ static int begin_batch(struct audit *a, ssp_export_batch *b)
 		else
 			a->r->batches_pending++;
 	}
+	rc = add_row(a, b, m);
+	if (rc != 0)
+		return rc;
 
 	/* Its signatures. */
 	ssp_eip712_batch_digest(&a->domain, h, digest);

@@ -131,6 +131,8 @@ struct audit {
 	uint64_t expect;
 	struct u64set results;
 	struct usermap users;
+	struct usermap days;               /* per grantedAt day: claims and credit */
+	size_t cap_batch_rows;
 	uint64_t filter_first, filter_last;
 	int filtered;
 	int fatal;                         /* an error (not a discrepancy) stops the audit */

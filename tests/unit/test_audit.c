@@ -889,14 +889,57 @@ static void test_stats_check(void)
 	CU_ASSERT_EQUAL(r->stats_checked, 1);
 	CU_ASSERT_EQUAL(r->stats_users, NUSERS);
 	CU_ASSERT_EQUAL(r->by_kind[SSP_AK_STATS_EXCEEDED], 1);
-	CU_ASSERT_EQUAL(r->by_kind[SSP_AK_STATS_MISSING], 1);
-	CU_ASSERT_EQUAL(r->nissues, 2);
+	/* User 7, left out of the stats (as BOINC leaves out users who did not consent to
+	 * statistics export), is counted apart, not a discrepancy. */
+	CU_ASSERT_EQUAL(r->by_kind[SSP_AK_STATS_MISSING], 0);
+	CU_ASSERT_EQUAL(r->nissues, 1);
+	CU_ASSERT_EQUAL(r->stats_unlisted_users, 1);
+	CU_ASSERT_EQUAL(r->stats_unlisted_claims, cnt[7]);
+	CU_ASSERT_EQUAL(r->stats_unlisted_credit, sum[7]);
+	CU_ASSERT_EQUAL(r->nuser_rows, NUSERS);
+	CU_ASSERT_EQUAL(r->user_rows[6].user_id, 7);
+	CU_ASSERT_EQUAL(r->user_rows[6].in_stats, 0);
+	CU_ASSERT_EQUAL(r->user_rows[2].in_stats, 1);
 	{
 		char *text = NULL;
 
 		CU_ASSERT_EQUAL(ssp_audit_report_format(r, 0, &text), 0);
 		CU_ASSERT_PTR_NOT_NULL(strstr(text, "user 3:"));
-		CU_ASSERT_PTR_NOT_NULL(strstr(text, "user 7 has"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, "unlisted  1 users"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, "consented to statistics export"));
+		free(text);
+	}
+	ssp_audit_report_free(r);
+	ssp_stats_free(s);
+	s = NULL;
+	/* The same stats with user 3 right and users 6 and 7 left out: clean, saying how much
+	 * could not be checked. */
+	x = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+	fputs("<users>\n", x);
+	for (uint64_t u = 1; u <= NUSERS - 2; u++)
+		fprintf(x, "<user><id>%llu</id><name>u</name><total_credit>%llu.%06llu</total_credit></user>\n",
+			(unsigned long long)u, (unsigned long long)(sum[u] / 1000000),
+			(unsigned long long)(sum[u] % 1000000));
+	fputs("</users>\n", x);
+	fclose(x);
+	CU_ASSERT_EQUAL_FATAL(ssp_stats_read(path, &s, &em), 0);
+	r = fx_audit(&f, 1, s, 2);
+	EXPECT_CLEAN(r);
+	CU_ASSERT_EQUAL(r->stats_unlisted_users, 2);
+	CU_ASSERT_EQUAL(r->stats_unlisted_credit, sum[6] + sum[7]);
+	{
+		char *text = NULL, want[200];
+
+		CU_ASSERT_EQUAL(ssp_audit_report_format(r, 0, &text), 0);
+		snprintf(want, sizeof want, "CLEAN: no discrepancies in what could be checked (%llu.%06llu of",
+			 (unsigned long long)((sum[6] + sum[7]) / 1000000),
+			 (unsigned long long)((sum[6] + sum[7]) % 1000000));
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, want));
+		free(text);
+		CU_ASSERT_EQUAL(ssp_audit_report_format(r, 1, &text), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"statsUnlisted\": {"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"clean\": true"));
 		free(text);
 	}
 	ssp_audit_report_free(r);
