@@ -79,9 +79,9 @@ static int add_cosig(const char *file, const char *conf_path, const char *ledger
 		ssp_cmd_fail("minter", rc, minter);
 		goto out;
 	}
-	rc = ssp_file_read(file, SSP_COSIG_MAX_JSON, &text, &len);
+	rc = ssp_export_read_file(file, SSP_COSIG_MAX_JSON, &text, &len, &em);
 	if (rc != 0) {
-		ssp_cmd_fail(file, rc, NULL);
+		ssp_cmd_fail("cosign --add", rc, em.msg);
 		goto out;
 	}
 	rc = ssp_cosig_parse(text, len, &cs, &em);

@@ -17,8 +17,11 @@
  *    minted twice; nothing is minted that no exported batch explains; an exported MINTED or
  *    FINAL batch has its event; the minter's totalMinted() equals the sum of all amounts;
  *  - with BOINC stats: no user's claimed credit exceeds the total_credit BOINC publishes for
- *    them (allowing half a micro-cobblestone of rounding per claim, plus one), and every
- *    user with claims is listed.
+ *    them (allowing half a micro-cobblestone of rounding per claim, plus one). A user with
+ *    claims whom the stats leave out is not a discrepancy: BOINC's db_dump (sched/db_dump.cpp)
+ *    lists only users with total_credit > 0 whose account is not deleted and, when the
+ *    project asks for consent (consent type STATSEXPORT), who consented to statistics
+ *    export. They are counted apart (users, claims, credit) as what could not be checked.
  *
  * Accepted signer. The contract's signer set and threshold are replayed from its events
  * (SignerAdded, SignerRemoved, ThresholdChanged, RateChanged; from the state read at the
@@ -164,7 +167,7 @@ enum ssp_audit_kind {
 	SSP_AK_SEQ_MINTED_TWICE,    /* two BatchMinted events cover one seq */
 	SSP_AK_TOTAL_MINTED,        /* totalMinted() ≠ the sum of BatchMinted amounts */
 	SSP_AK_STATS_EXCEEDED,      /* claimed credit above BOINC's published total_credit */
-	SSP_AK_STATS_MISSING,       /* a user with claims is not in BOINC's stats */
+	SSP_AK_STATS_MISSING,       /* no longer raised: such users are counted apart */
 	SSP_AK_COUNT
 };
 
@@ -180,6 +183,33 @@ typedef struct ssp_audit_issue {
 	char msg[256];
 } ssp_audit_issue;
 
+/* What the report keeps per batch, per user and per day (for tables and charts). */
+typedef struct ssp_audit_batch_row {
+	int64_t id;
+	uint64_t first_seq, last_seq, total_credit, sealed_at;
+	int state;                  /* enum ssp_export_state, as exported */
+	int minted;                 /* a BatchMinted event matched it (offline: as exported) */
+	uint64_t block;             /* the event's block (offline: the exported one), else 0 */
+	ssp_u256 amount;            /* the event's amount (offline: totalCredit x the manifest's rate) */
+	size_t nsigs;
+} ssp_audit_batch_row;
+
+typedef struct ssp_audit_user_row {
+	uint64_t user_id, claims, credit;
+	int in_stats;               /* with stats: listed there */
+	uint64_t stats_credit;      /* BOINC's total_credit in micro-cobblestones, when listed */
+} ssp_audit_user_row;
+
+typedef struct ssp_audit_day_row {
+	uint64_t day;               /* grantedAt / 86400 */
+	uint64_t claims, credit;
+} ssp_audit_day_row;
+
+/* Why BOINC's stats leave users out (reported with the count of such users). */
+#define SSP_AUDIT_UNLISTED_REASON                                                            \
+	"BOINC's statistics export (db_dump) lists only users who consented to statistics "  \
+	"export (when the project asks for consent), have credit and are not deleted"
+
 typedef struct ssp_audit_report {
 	ssp_export_manifest manifest;
 	int chain_checked, stats_checked;
@@ -191,6 +221,15 @@ typedef struct ssp_audit_report {
 	ssp_u256 amount_minted;     /* sum of the project's BatchMinted amounts */
 	uint64_t mint_events, mint_events_other;  /* the project's, and other projects' */
 	uint64_t stats_users;       /* users with claims, checked against the stats */
+	/* Users with claims that the stats leave out: their credit could not be checked. */
+	uint64_t stats_unlisted_users, stats_unlisted_claims, stats_unlisted_credit;
+	/* Per batch in seq order, per user in id order, per day in order (full audits). */
+	ssp_audit_batch_row *batch_rows;
+	size_t nbatch_rows;
+	ssp_audit_user_row *user_rows;
+	size_t nuser_rows;
+	ssp_audit_day_row *day_rows;
+	size_t nday_rows;
 	uint64_t nissues;           /* discrepancies found */
 	uint64_t by_kind[SSP_AK_COUNT];
 	ssp_audit_issue *issues;    /* the first nkept of them */
@@ -203,6 +242,11 @@ void ssp_audit_report_free(ssp_audit_report *r);
  * (json nonzero; {"clean":…,"summary":{…},"counts":{kind:n},"discrepancies":[…],
  * "omitted":n}) in *out, caller frees. */
 SSP_MUST_CHECK int ssp_audit_report_format(const ssp_audit_report *r, int json, char **out);
+/* The report as one self-contained HTML page (inline CSS and SVG, no script, no external
+ * resource, a Content-Security-Policy that forbids fetching any) in *out, caller frees:
+ * summary, charts of credit claimed and SSP minted over time and of credit per volunteer,
+ * per-batch and per-user tables, every discrepancy linked to its batch or claim row. */
+SSP_MUST_CHECK int ssp_audit_report_html(const ssp_audit_report *r, char **out);
 
 /* ---- running it ---- */
 

@@ -45,7 +45,8 @@ static const struct {
 				  "the minter's totalMinted() is not the sum of its BatchMinted amounts" },
 	[SSP_AK_STATS_EXCEEDED] = { "credit_above_boinc_total",
 				    "a user's claimed credit exceeds the total_credit BOINC publishes" },
-	[SSP_AK_STATS_MISSING] = { "user_missing_from_stats", "a user with claims is not in BOINC's stats" },
+	[SSP_AK_STATS_MISSING] = { "user_missing_from_stats",
+				   "(no longer raised: users BOINC's stats leave out are counted apart)" },
 };
 
 const char *ssp_audit_kind_name(int kind)
@@ -63,6 +64,9 @@ void ssp_audit_report_free(ssp_audit_report *r)
 	if (r == NULL)
 		return;
 	free(r->issues);
+	free(r->batch_rows);
+	free(r->user_rows);
+	free(r->day_rows);
 	free(r);
 }
 
@@ -123,12 +127,23 @@ static int format_text(const ssp_audit_report *r, FILE *f)
 		credit_s(r->credit_batched, c2), credit_s(r->credit_minted, c3));
 	if (r->chain_checked)
 		fprintf(f, "minted    %s SSP to the project's volunteers\n", ssp_s(&r->amount_minted, s1));
-	if (r->stats_checked)
+	if (r->stats_checked) {
 		fprintf(f, "stats     %llu users' claimed credit checked against BOINC's total_credit\n",
-			(unsigned long long)r->stats_users);
+			(unsigned long long)(r->stats_users - r->stats_unlisted_users));
+		if (r->stats_unlisted_users > 0)
+			fprintf(f, "unlisted  %llu users (%llu claims, %s cobblestones) not in BOINC's stats, so not checked:\n"
+				   "          %s\n",
+				(unsigned long long)r->stats_unlisted_users,
+				(unsigned long long)r->stats_unlisted_claims,
+				credit_s(r->stats_unlisted_credit, c1), SSP_AUDIT_UNLISTED_REASON);
+	}
 	fprintf(f, "time      %.2f s\n", r->seconds);
 	if (r->nissues == 0) {
-		fprintf(f, "result    CLEAN: no discrepancies\n");
+		if (r->stats_checked && r->stats_unlisted_users > 0)
+			fprintf(f, "result    CLEAN: no discrepancies in what could be checked (%s of %s cobblestones claimed not checkable against BOINC's stats)\n",
+				credit_s(r->stats_unlisted_credit, c1), credit_s(r->credit_claimed, c2));
+		else
+			fprintf(f, "result    CLEAN: no discrepancies\n");
 		return 0;
 	}
 	fprintf(f, "result    %llu DISCREPANC%s\n", (unsigned long long)r->nissues,
@@ -179,6 +194,17 @@ static int format_json(const ssp_audit_report *r, char **out)
 	ssp_exj_set(sum, "amountMintedWei", json_string(ssp_u256_to_dec(&r->amount_minted, dec)), &bad);
 	ssp_exj_set(sum, "statsChecked", json_boolean(r->stats_checked), &bad);
 	ssp_exj_set(sum, "statsUsers", ssp_exj_u64_new(r->stats_users), &bad);
+	if (r->stats_checked) {
+		json_t *u = json_object();
+
+		ssp_exj_set(u, "users", ssp_exj_u64_new(r->stats_unlisted_users), &bad);
+		ssp_exj_set(u, "claims", ssp_exj_u64_new(r->stats_unlisted_claims), &bad);
+		ssp_exj_set(u, "credit", ssp_exj_u64_new(r->stats_unlisted_credit), &bad);
+		ssp_exj_set(u, "reason", json_string(SSP_AUDIT_UNLISTED_REASON), &bad);
+		ssp_exj_set(sum, "statsUnlisted", u, &bad);
+	} else {
+		ssp_exj_set(sum, "statsUnlisted", json_null(), &bad);
+	}
 	ssp_exj_set(sum, "seconds", json_real(r->seconds), &bad);
 	ssp_exj_set(o, "summary", sum, &bad);
 	for (int k = 0; k < SSP_AK_COUNT; k++)

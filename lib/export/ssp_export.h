@@ -75,9 +75,12 @@ void ssp_ndjson_writer_abort(ssp_ndjson_writer *w);
 
 typedef struct ssp_ndjson_reader ssp_ndjson_reader;
 
-/* Opens the gzip'd stream at path, lines capped at max_line bytes. *out = NULL first.
- * SSP_ERR_NOT_FOUND, SSP_ERR_IO, SSP_ERR_NOMEM. */
-SSP_MUST_CHECK int ssp_ndjson_reader_open(const char *path, size_t max_line, ssp_ndjson_reader **out);
+/* Opens the gzip'd stream at path (as ssp_export_open_file: no symbolic link, FIFO or device),
+ * lines capped at max_line bytes, at most max_bytes compressed bytes read (UINT64_MAX: no
+ * cap; reading a file that goes on past it fails with SSP_ERR_TOO_BIG). *out = NULL first.
+ * SSP_ERR_NOT_FOUND, SSP_ERR_PERM, SSP_ERR_IO, SSP_ERR_NOMEM; em names the file. */
+SSP_MUST_CHECK int ssp_ndjson_reader_open(const char *path, size_t max_line, uint64_t max_bytes,
+			   ssp_ndjson_reader **out, ssp_errmsg *em);
 /* The next line, without its LF, NUL-terminated, in *line (owned by r, valid until the next
  * call) and its length in *len. Returns 1 for a line, 0 at the end, or: SSP_ERR_TOO_BIG for a
  * line over the cap, SSP_ERR_PARSE for a NUL byte, corrupt or truncated gzip data or a last
@@ -89,7 +92,8 @@ uint64_t ssp_ndjson_reader_lines(const ssp_ndjson_reader *r);
 /* Compressed bytes consumed so far (for progress). */
 uint64_t ssp_ndjson_reader_offset(const ssp_ndjson_reader *r);
 /* Reads whatever remains of the file (without decompressing) and gives the SHA-256 and the
- * size of the whole compressed file. Returns 0 or SSP_ERR_IO. Call once, when done reading. */
+ * size of the whole compressed file. Returns 0, SSP_ERR_TOO_BIG when it goes on past the
+ * reader's max_bytes, or SSP_ERR_IO. Call once, when done reading. */
 SSP_MUST_CHECK int ssp_ndjson_reader_digest(ssp_ndjson_reader *r, uint8_t sha256[32], uint64_t *bytes);
 /* Closes r (NULL ok). */
 void ssp_ndjson_reader_close(ssp_ndjson_reader *r);
@@ -189,8 +193,21 @@ SSP_MUST_CHECK int ssp_export_manifest_format(const ssp_export_manifest *m, char
  * when project.id is not keccak256(masterUrl) or the claims counts disagree). */
 SSP_MUST_CHECK int ssp_export_manifest_parse(const char *text, size_t len, ssp_export_manifest *m,
 			      ssp_errmsg *em);
-/* Reads DIR/manifest.json (ssp_file_read, capped) and parses it; em names the file. */
+/* Reads DIR/manifest.json (ssp_export_read_file, capped) and parses it; em names the file. */
 SSP_MUST_CHECK int ssp_export_manifest_read(const char *dir, ssp_export_manifest *m, ssp_errmsg *em);
+
+/* ---- files from outside (an export is a downloaded archive: it may hold symbolic links,
+ * FIFOs or devices in place of its files) ---- */
+
+/* Opens path read-only without following a symbolic link and without blocking
+ * (O_NOFOLLOW|O_NONBLOCK), a regular file only; nothing is read. *fd (caller closes; -1 on
+ * failure) and *size (may be NULL). SSP_ERR_NOT_FOUND; SSP_ERR_PERM for a symbolic link, a
+ * FIFO, a device, a directory or a socket; SSP_ERR_IO. em names the file and says why, never
+ * quoting its content. */
+SSP_MUST_CHECK int ssp_export_open_file(const char *path, int *fd, uint64_t *size, ssp_errmsg *em);
+/* Reads such a file whole into *out (NUL-terminated, caller frees; *len excludes the NUL).
+ * SSP_ERR_TOO_BIG over cap bytes (refused before reading), errors as ssp_export_open_file. */
+SSP_MUST_CHECK int ssp_export_read_file(const char *path, size_t cap, char **out, size_t *len, ssp_errmsg *em);
 
 /* "DIR/name" into buf (cap bytes). SSP_ERR_TOO_BIG when it does not fit. */
 SSP_MUST_CHECK int ssp_export_path(const char *dir, const char *name, char *buf, size_t cap);

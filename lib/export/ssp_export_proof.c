@@ -9,18 +9,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Opens DIR/name for reading with the cap, em naming the file on failure. */
+/* Opens DIR/name for reading with the line cap, at most the bytes the manifest states for it,
+ * em naming the file on failure. */
 static int open_stream(const char *dir, const char *name, size_t cap, ssp_ndjson_reader **r,
 		       char *path, size_t pathcap, ssp_errmsg *em)
 {
+	ssp_export_manifest m;
 	int rc = ssp_export_path(dir, name, path, pathcap);
 
 	if (rc != 0)
 		return ssp_errmsg_set(em, rc, "export directory name too long");
-	rc = ssp_ndjson_reader_open(path, cap, r);
+	rc = ssp_export_manifest_read(dir, &m, em);
 	if (rc != 0)
-		return ssp_errmsg_set(em, rc, "%s: %s", path, ssp_strerror(rc));
-	return 0;
+		return rc;
+	return ssp_ndjson_reader_open(path, cap,
+				      strcmp(name, SSP_EXPORT_CLAIMS_FILE) == 0 ? m.claims.bytes
+										: m.batches.bytes,
+				      r, em);
 }
 
 /* Prefixes em with "path: line N: ". */

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* anvil accounts 0, 1, 2 (`cast wallet address --private-key …`). */
 static const char K1_HEX[] = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -723,6 +725,129 @@ static void test_garbage_files(void)
 	fx_free(&f);
 }
 
+/* Runs the offline audit of dir in a child process under a one-second alarm (a FIFO or a
+ * symlink to /dev/zero would otherwise block it for ever). Returns the audit's return code
+ * (as ssp_audit_run's, negated into 0..255), or -1000 when the child was killed; the error
+ * message in em. */
+static int audit_in_child(const char *dir, ssp_errmsg *em)
+{
+	int fds[2], status = 0;
+	pid_t pid;
+	ssize_t n;
+
+	memset(em, 0, sizeof *em);
+	CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		ssp_audit_opts o;
+		ssp_audit_report *r = NULL;
+		ssp_errmsg cem = { { 0 } };
+		int rc;
+
+		close(fds[0]);
+		alarm(1);
+		memset(&o, 0, sizeof o);
+		o.export_dir = dir;
+		o.threads = 1;
+		rc = ssp_audit_run(&o, &r, &cem);
+		if (write(fds[1], cem.msg, sizeof cem.msg) < 0)
+			_exit(99);
+		ssp_audit_report_free(r);
+		_exit(-rc);
+	}
+	close(fds[1]);
+	n = read(fds[0], em->msg, sizeof em->msg);
+	(void)n;
+	em->msg[sizeof em->msg - 1] = '\0';
+	close(fds[0]);
+	CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status))
+		return -1000;
+	return -WEXITSTATUS(status);
+}
+
+/* Rewrites f's export from scratch (removing whatever stands in its files' place). */
+static void fresh(struct fx *f)
+{
+	char cmd[PATH_MAX + 64];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	fx_write(f, 0);
+}
+
+static void test_hostile_files(void)
+{
+	struct fx f;
+	ssp_audit_report *r;
+	ssp_errmsg em;
+	char cmd[3 * PATH_MAX], secret[PATH_MAX + 32];
+	FILE *x;
+
+	fx_build(&f, "hostile", 30, 10, 30, 3);
+	snprintf(secret, sizeof secret, "%s/secret.txt", ssp_cu_tmpdir());
+	x = fopen(secret, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+	fputs("TOPSECRET-PASSWORD-LINE\n", x);
+	fclose(x);
+	/* A FIFO in place of the claims file: refused at once, named, nothing blocks. */
+	fresh(&f);
+	snprintf(cmd, sizeof cmd, "cd '%s' && rm claims.ndjson.gz && mkfifo claims.ndjson.gz", f.dir);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	CU_ASSERT_EQUAL(audit_in_child(f.dir, &em), SSP_ERR_PERM);
+	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "claims.ndjson.gz: a FIFO"));
+	/* A symbolic link to /dev/zero as the batches file. */
+	fresh(&f);
+	snprintf(cmd, sizeof cmd, "cd '%s' && ln -sf /dev/zero batches.ndjson.gz", f.dir);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	CU_ASSERT_EQUAL(audit_in_child(f.dir, &em), SSP_ERR_PERM);
+	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "batches.ndjson.gz: a symbolic link"));
+	/* The manifest a symbolic link to a local file: refused, none of its bytes in the message. */
+	fresh(&f);
+	snprintf(cmd, sizeof cmd, "cd '%s' && ln -sf '%s' manifest.json", f.dir, secret);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	CU_ASSERT_EQUAL(audit_in_child(f.dir, &em), SSP_ERR_PERM);
+	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "manifest.json: a symbolic link"));
+	CU_ASSERT_PTR_NULL(strstr(em.msg, "TOPSECRET"));
+	/* The same for a data file. */
+	fresh(&f);
+	snprintf(cmd, sizeof cmd, "cd '%s' && ln -sf '%s' claims.ndjson.gz", f.dir, secret);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	CU_ASSERT_EQUAL(audit_in_child(f.dir, &em), SSP_ERR_PERM);
+	CU_ASSERT_PTR_NULL(strstr(em.msg, "TOPSECRET"));
+	/* A directory, and a manifest over its cap. */
+	fresh(&f);
+	snprintf(cmd, sizeof cmd, "cd '%s' && rm claims.ndjson.gz && mkdir claims.ndjson.gz", f.dir);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	CU_ASSERT_EQUAL(audit_in_child(f.dir, &em), SSP_ERR_PERM);
+	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "a directory"));
+	fresh(&f);
+	snprintf(cmd, sizeof cmd, "cd '%s' && truncate -s 2M manifest.json", f.dir);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	CU_ASSERT_EQUAL(audit_in_child(f.dir, &em), SSP_ERR_TOO_BIG);
+	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "manifest.json"));
+	/* A data file larger than the manifest says (64 MiB of zeros appended, sparse): read only
+	 * up to the stated size, reported, within the alarm. */
+	fresh(&f);
+	snprintf(cmd, sizeof cmd, "cd '%s' && truncate -s +64M claims.ndjson.gz", f.dir);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	CU_ASSERT_EQUAL(audit_in_child(f.dir, &em), 0);
+	r = fx_audit(&f, 0, NULL, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	EXPECT(r, SSP_AK_EXPORT_FILE, 0, 0);
+	{
+		char *text = NULL;
+
+		CU_ASSERT_EQUAL(ssp_audit_report_format(r, 0, &text), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, "claims.ndjson.gz: line 31: the file goes on past"));
+		free(text);
+	}
+	ssp_audit_report_free(r);
+	unlink(secret);
+	fx_free(&f);
+}
+
 static void test_stats_check(void)
 {
 	struct fx f;
@@ -764,14 +889,57 @@ static void test_stats_check(void)
 	CU_ASSERT_EQUAL(r->stats_checked, 1);
 	CU_ASSERT_EQUAL(r->stats_users, NUSERS);
 	CU_ASSERT_EQUAL(r->by_kind[SSP_AK_STATS_EXCEEDED], 1);
-	CU_ASSERT_EQUAL(r->by_kind[SSP_AK_STATS_MISSING], 1);
-	CU_ASSERT_EQUAL(r->nissues, 2);
+	/* User 7, left out of the stats (as BOINC leaves out users who did not consent to
+	 * statistics export), is counted apart, not a discrepancy. */
+	CU_ASSERT_EQUAL(r->by_kind[SSP_AK_STATS_MISSING], 0);
+	CU_ASSERT_EQUAL(r->nissues, 1);
+	CU_ASSERT_EQUAL(r->stats_unlisted_users, 1);
+	CU_ASSERT_EQUAL(r->stats_unlisted_claims, cnt[7]);
+	CU_ASSERT_EQUAL(r->stats_unlisted_credit, sum[7]);
+	CU_ASSERT_EQUAL(r->nuser_rows, NUSERS);
+	CU_ASSERT_EQUAL(r->user_rows[6].user_id, 7);
+	CU_ASSERT_EQUAL(r->user_rows[6].in_stats, 0);
+	CU_ASSERT_EQUAL(r->user_rows[2].in_stats, 1);
 	{
 		char *text = NULL;
 
 		CU_ASSERT_EQUAL(ssp_audit_report_format(r, 0, &text), 0);
 		CU_ASSERT_PTR_NOT_NULL(strstr(text, "user 3:"));
-		CU_ASSERT_PTR_NOT_NULL(strstr(text, "user 7 has"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, "unlisted  1 users"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, "consented to statistics export"));
+		free(text);
+	}
+	ssp_audit_report_free(r);
+	ssp_stats_free(s);
+	s = NULL;
+	/* The same stats with user 3 right and users 6 and 7 left out: clean, saying how much
+	 * could not be checked. */
+	x = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+	fputs("<users>\n", x);
+	for (uint64_t u = 1; u <= NUSERS - 2; u++)
+		fprintf(x, "<user><id>%llu</id><name>u</name><total_credit>%llu.%06llu</total_credit></user>\n",
+			(unsigned long long)u, (unsigned long long)(sum[u] / 1000000),
+			(unsigned long long)(sum[u] % 1000000));
+	fputs("</users>\n", x);
+	fclose(x);
+	CU_ASSERT_EQUAL_FATAL(ssp_stats_read(path, &s, &em), 0);
+	r = fx_audit(&f, 1, s, 2);
+	EXPECT_CLEAN(r);
+	CU_ASSERT_EQUAL(r->stats_unlisted_users, 2);
+	CU_ASSERT_EQUAL(r->stats_unlisted_credit, sum[6] + sum[7]);
+	{
+		char *text = NULL, want[200];
+
+		CU_ASSERT_EQUAL(ssp_audit_report_format(r, 0, &text), 0);
+		snprintf(want, sizeof want, "CLEAN: no discrepancies in what could be checked (%llu.%06llu of",
+			 (unsigned long long)((sum[6] + sum[7]) / 1000000),
+			 (unsigned long long)((sum[6] + sum[7]) % 1000000));
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, want));
+		free(text);
+		CU_ASSERT_EQUAL(ssp_audit_report_format(r, 1, &text), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"statsUnlisted\": {"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"clean\": true"));
 		free(text);
 	}
 	ssp_audit_report_free(r);
@@ -976,6 +1144,7 @@ static CU_TestInfo tests[] = {
 	{ "signer set and threshold over time", test_signer_timeline },
 	{ "duplicates, batch ids", test_duplicates_and_order },
 	{ "corrupt and garbage files", test_garbage_files },
+	{ "hostile files: FIFO, symlinks, oversized", test_hostile_files },
 	{ "credit above BOINC's total", test_stats_check },
 	{ "one batch only (co-signing)", test_only_batch },
 	{ "threads agree", test_many_threads },

@@ -93,7 +93,7 @@ static void test_stream_roundtrip(void)
 	snprintf(cmd, sizeof cmd, "stat -c %%s '%s'", path);
 	CU_ASSERT_EQUAL((uint64_t)atoll(run(cmd)), bytes);
 
-	CU_ASSERT_EQUAL_FATAL(ssp_ndjson_reader_open(path, 100, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(ssp_ndjson_reader_open(path, 100, UINT64_MAX, &r, NULL), 0);
 	for (i = 0; i < 5000; i++) {
 		rc = ssp_ndjson_read_line(r, &line, &len, NULL);
 		CU_ASSERT_EQUAL_FATAL(rc, 1);
@@ -112,7 +112,7 @@ static void test_stream_roundtrip(void)
 	ssp_ndjson_reader_close(r);
 
 	/* Stopping early still digests the whole file. */
-	CU_ASSERT_EQUAL_FATAL(ssp_ndjson_reader_open(path, 100, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(ssp_ndjson_reader_open(path, 100, UINT64_MAX, &r, NULL), 0);
 	CU_ASSERT_EQUAL(ssp_ndjson_read_line(r, &line, &len, NULL), 1);
 	CU_ASSERT_EQUAL(ssp_ndjson_reader_digest(r, sha2, &bytes2), 0);
 	CU_ASSERT_EQUAL(memcmp(sha, sha2, 32), 0);
@@ -123,7 +123,7 @@ static void test_stream_roundtrip(void)
 	CU_ASSERT_EQUAL_FATAL(ssp_ndjson_writer_open(tpath("s-abort.gz"), 6, 10, &w), 0);
 	ssp_ndjson_writer_abort(w);
 	CU_ASSERT_NOT_EQUAL(access(tpath("s-abort.gz"), F_OK), 0);
-	CU_ASSERT_EQUAL(ssp_ndjson_reader_open(tpath("s-abort.gz"), 10, &r), SSP_ERR_NOT_FOUND);
+	CU_ASSERT_EQUAL(ssp_ndjson_reader_open(tpath("s-abort.gz"), 10, UINT64_MAX, &r, NULL), SSP_ERR_NOT_FOUND);
 	CU_ASSERT_PTR_NULL(r);
 }
 
@@ -135,7 +135,7 @@ static int read_all(const char *path, size_t cap, uint64_t *n, ssp_errmsg *em)
 	size_t len;
 	int rc;
 
-	rc = ssp_ndjson_reader_open(path, cap, &r);
+	rc = ssp_ndjson_reader_open(path, cap, UINT64_MAX, &r, NULL);
 	if (rc != 0)
 		return rc;
 	while ((rc = ssp_ndjson_read_line(r, &line, &len, em)) == 1)
@@ -199,7 +199,7 @@ static void test_stream_garbage(void)
 		const char *line;
 		size_t len;
 
-		CU_ASSERT_EQUAL_FATAL(ssp_ndjson_reader_open(tpath("cap.gz"), 65536, &r), 0);
+		CU_ASSERT_EQUAL_FATAL(ssp_ndjson_reader_open(tpath("cap.gz"), 65536, UINT64_MAX, &r, NULL), 0);
 		CU_ASSERT_EQUAL(ssp_ndjson_read_line(r, &line, &len, NULL), 1);
 		CU_ASSERT_EQUAL(len, 65536);
 		CU_ASSERT_EQUAL(ssp_ndjson_read_line(r, &line, &len, NULL), SSP_ERR_TOO_BIG);
@@ -770,7 +770,7 @@ static void test_export_ledger(void)
 
 	/* Every claim as the ledger has it, in seq order, with its batch. */
 	snprintf(path, sizeof path, "%s/claims.ndjson.gz", dir);
-	CU_ASSERT_EQUAL_FATAL(ssp_ndjson_reader_open(path, SSP_EXPORT_MAX_CLAIM_LINE, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(ssp_ndjson_reader_open(path, SSP_EXPORT_MAX_CLAIM_LINE, UINT64_MAX, &r, NULL), 0);
 	while ((rc = ssp_ndjson_read_line(r, &line, &len, &em)) == 1) {
 		ssp_export_claim ec;
 		ssp_claim lc;
@@ -796,7 +796,7 @@ static void test_export_ledger(void)
 
 	/* Batches: the minted one with its tx, the sealed one without. */
 	snprintf(path, sizeof path, "%s/batches.ndjson.gz", dir);
-	CU_ASSERT_EQUAL_FATAL(ssp_ndjson_reader_open(path, SSP_EXPORT_MAX_BATCH_LINE, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(ssp_ndjson_reader_open(path, SSP_EXPORT_MAX_BATCH_LINE, UINT64_MAX, &r, NULL), 0);
 	for (int i = 0; i < 2; i++) {
 		ssp_ledger_batch lb;
 
