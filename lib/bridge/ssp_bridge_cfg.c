@@ -1,5 +1,5 @@
 /* ssp_bridge configuration from ssp.conf, gwei amounts, and the revert-error table. */
-#include "bridge/ssp_bridge.h"
+#include "bridge/ssp_bridge_int.h"
 #include "core/ssp_conf.h"
 #include "crypto/ssp_eip712.h"
 #include "core/ssp_file.h"
@@ -73,6 +73,8 @@ void ssp_bridge_cfg_defaults(ssp_bridge_cfg *cfg)
 	cfg->poll_interval = 5.0;
 	cfg->stuck_after = 180;
 	cfg->max_chain_failures = 3;
+	cfg->retry_delay = 60.0;
+	cfg->low_balance_batches = 20;
 	/* 100 gwei and 2 gwei unless ssp.conf says otherwise. */
 	ssp_u256_from_u64(&cfg->max_fee_cap, 100000000000ULL);
 	ssp_u256_from_u64(&cfg->max_tip_cap, 2000000000ULL);
@@ -117,7 +119,7 @@ static int copy_str(char *dst, const char *src, const char *key, ssp_errmsg *em)
 }
 
 /* The plain "address" member of a keystore file, without decrypting it. */
-static int keystore_address(const char *path, uint8_t addr[SSP_ADDR_LEN])
+int ssp_bridge_keystore_address(const char *path, uint8_t addr[SSP_ADDR_LEN])
 {
 	char *text = NULL, hex[64];
 	json_t *root = NULL, *a;
@@ -212,8 +214,22 @@ int ssp_bridge_cfg_load(const char *path, ssp_bridge_cfg *cfg, ssp_errmsg *em)
 		goto out;
 	}
 	cfg->poll_interval = d;
+	if ((rc = ssp_conf_get_double(c, "bridge", "retry_delay", cfg->retry_delay, &d, em)) != 0)
+		goto out;
+	if (d < 0 || d > 86400) {
+		rc = ssp_errmsg_set(em, SSP_ERR_CONFIG, "bridge.retry_delay must be 0..86400 seconds");
+		goto out;
+	}
+	cfg->retry_delay = d;
+	if ((rc = ssp_conf_get_u64(c, "bridge", "low_balance_batches", cfg->low_balance_batches,
+				   &cfg->low_balance_batches, em)) != 0)
+		goto out;
+	if (cfg->low_balance_batches > 1000000) {
+		rc = ssp_errmsg_set(em, SSP_ERR_CONFIG, "bridge.low_balance_batches above 1000000");
+		goto out;
+	}
 	s = ssp_conf_get(c, "validator", "keystore");
-	if (s != NULL && keystore_address(s, cfg->validator_signer) == 0)
+	if (s != NULL && ssp_bridge_keystore_address(s, cfg->validator_signer) == 0)
 		cfg->has_validator_signer = 1;
 	rc = 0;
 out:

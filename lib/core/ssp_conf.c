@@ -456,6 +456,7 @@ int ssp_conf_is_known(const char *section, const char *key)
 		{ "bridge", "confirmations" }, { "bridge", "max_fee_per_gas_gwei" },
 		{ "bridge", "max_priority_fee_per_gas_gwei" }, { "bridge", "gas_headroom_percent" },
 		{ "bridge", "rpc_timeout" }, { "bridge", "poll_interval" },
+		{ "bridge", "retry_delay" }, { "bridge", "low_balance_batches" }, { "chain", "deploy_block" },
 	};
 
 	if (section == NULL || key == NULL)

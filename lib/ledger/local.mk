@@ -7,6 +7,7 @@ lib_libssp_a_SOURCES += \
 	lib/ledger/ssp_ledger_claim.c \
 	lib/ledger/ssp_ledger_credit.c \
 	lib/ledger/ssp_ledger_int.h \
+	lib/ledger/ssp_ledger_summary.c \
 	lib/ledger/ssp_ledger_tx.c
 
 UNIT_TESTS += tests/unit/test_ledger
