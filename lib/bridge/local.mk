@@ -6,6 +6,7 @@ lib_libssp_a_SOURCES += \
 	lib/bridge/ssp_bridge_cfg.c \
 	lib/bridge/ssp_bridge_deploy.c \
 	lib/bridge/ssp_bridge_int.h \
+	lib/bridge/ssp_bridge_record.c \
 	lib/bridge/ssp_bridge_status.c \
 	lib/bridge/ssp_bridge_util.c
 

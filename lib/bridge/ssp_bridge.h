@@ -182,14 +182,39 @@ typedef struct ssp_deploy_result {
 	uint8_t token[SSP_ADDR_LEN];
 	uint8_t minter[SSP_ADDR_LEN];
 	uint8_t token_tx[32], minter_tx[32], grant_tx[32];
+	uint64_t token_block, minter_block, grant_block;
+	uint8_t token_block_hash[32], minter_block_hash[32], grant_block_hash[32];
+	uint8_t *token_args, *minter_args;   /* ABI-encoded constructor arguments (owned) */
+	size_t token_args_len, minter_args_len;
 } ssp_deploy_result;
+
+/* Frees the constructor arguments of r and zeroes it (NULL ok). */
+void ssp_deploy_result_clear(ssp_deploy_result *r);
 
 /* Deploys SSPToken(deployer) and ShareMinter(token, deployer, guardian, signers, threshold,
  * rate, max_batch_credit) with EIP-1559 transactions signed by seckey, then grants the
- * token's MINTER_ROLE to the minter; waits for each receipt (status 1 required).
+ * token's MINTER_ROLE to the minter; waits for each receipt (status 1 required). *out is
+ * filled as far as the deployment got (release with ssp_deploy_result_clear, also on error).
  * Returns 0, SSP_ERR_INVAL for bad parameters, SSP_ERR_NOT_FOUND for missing bytecode,
  * SSP_ERR_REVERTED (em holds the decoded error), SSP_ERR_TIMEOUT, or the RPC errors. */
 int ssp_bridge_deploy(const ssp_deploy_params *p, const uint8_t seckey[32],
 		      ssp_deploy_result *out, ssp_errmsg *em);
+
+/* Writes the deployment record of a successful ssp_bridge_deploy into directory dir, which
+ * must not exist (it is created, mode 0755; nothing is ever overwritten):
+ *   dir/deployment.json   {"version":1, "chainId", "deployer", "deployedAt" (unix s),
+ *     "deployBlock" (the minter's block: where an audit starts), "compiler": {"version",
+ *     "settings"} (from contracts_dir/combined.json), "contracts": {"SSPToken"|"ShareMinter":
+ *     {"contractName" (source:name), "address", "transactionHash", "blockNumber", "blockHash",
+ *     "constructorArguments" (0x ABI encoding, as explorers ask for it), "constructorArgs"
+ *     (the values by name), "creationBytecodeKeccak256", "standardJsonInput" (file name),
+ *     "standardJsonInputSha256"}}, "minterRoleGrant": {"transactionHash", "blockNumber",
+ *     "blockHash"}}
+ *   dir/SSPToken.input.json, dir/ShareMinter.input.json   the standard-JSON compiler inputs,
+ *     copied from contracts_dir byte for byte.
+ * SSP_ERR_EXISTS when dir exists, SSP_ERR_NOT_FOUND/PARSE for missing or malformed build
+ * outputs (em names the file), SSP_ERR_IO. */
+int ssp_deploy_record_write(const char *dir, const ssp_deploy_params *p,
+			    const ssp_deploy_result *r, ssp_errmsg *em);
 
 #endif

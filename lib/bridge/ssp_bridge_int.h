@@ -31,6 +31,11 @@ int ssp_bridge_balance(ssp_rpc *rpc, const uint8_t addr[SSP_ADDR_LEN], ssp_u256 
  * SSP_ERR_NOT_FOUND when it has none, or the errors of reading the file. */
 int ssp_bridge_keystore_address(const char *path, uint8_t addr[SSP_ADDR_LEN]);
 
+/* Reads dir/name (hex bytecode text, optional 0x, surrounding whitespace; at most 1 MiB)
+ * into new bytes *out. SSP_ERR_NOT_FOUND/IO/TOO_BIG/PARSE, em names the file. */
+int ssp_bridge_read_bin(const char *dir, const char *name, uint8_t **out, size_t *len,
+			ssp_errmsg *em);
+
 /* gas * (100 + pct) / 100, saturating. */
 uint64_t ssp_bridge_headroom(uint64_t gas, uint64_t pct);
 
