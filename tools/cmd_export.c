@@ -25,7 +25,7 @@ static const char export_help[] =
 	"'ssp audit' on it.\n\n"
 	"  --out DIR           the export directory\n"
 	"  --conf FILE         ssp.conf: [project] master_url, ledger; [chain] chain_id, minter,\n"
-	"                      rpc_url (options below override it)\n"
+	"                      rpc_url, deploy_block (options below override it)\n"
 	"  --ledger PATH       the SQLite ledger\n"
 	"  --master-url URL    the BOINC master URL (project id = keccak256 of it)\n"
 	"  --chain-id N        the chain id of the EIP-712 domain\n"
@@ -33,6 +33,9 @@ static const char export_help[] =
 	"  --rate WEI          weiPerMicroCredit to record (default: read from the minter over\n"
 	"                      --rpc / [chain] rpc_url; null when no endpoint is configured)\n"
 	"  --rpc URL           Ethereum JSON-RPC endpoint for reading the rate\n"
+	"  --deploy-block N    the minter's deployment block, recorded as the manifest's\n"
+	"                      chain.deployBlock where audits start (default [chain]\n"
+	"                      deploy_block, written by 'ssp deploy --conf'; null when unknown)\n"
 	"  --level N           gzip level 1..9 (default 6)\n"
 	"  -q, --quiet         no progress on a terminal\n"
 	"  -h, --help          this help\n";
@@ -84,12 +87,13 @@ int ssp_cmd_export(int argc, char **argv)
 		{ "rate", required_argument, NULL, 'r' },
 		{ "rpc", required_argument, NULL, 'R' },
 		{ "level", required_argument, NULL, 'L' },
+		{ "deploy-block", required_argument, NULL, 'B' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out = NULL, *conf_path = NULL, *ledger = NULL, *url = NULL, *chain = NULL;
-	const char *minter = NULL, *rate = NULL, *rpc = NULL, *level = NULL;
+	const char *minter = NULL, *rate = NULL, *rpc = NULL, *level = NULL, *dblock = NULL;
 	ssp_cfg *conf = NULL;
 	ssp_ledger *l = NULL;
 	ssp_export_opts o;
@@ -110,6 +114,7 @@ int ssp_cmd_export(int argc, char **argv)
 		case 'r': rate = optarg; break;
 		case 'R': rpc = optarg; break;
 		case 'L': level = optarg; break;
+		case 'B': dblock = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'h': fputs(export_help, stdout); return SSP_EXIT_OK;
 		default: return ssp_cmd_usage_error("export", "export: bad option");
@@ -133,6 +138,8 @@ int ssp_cmd_export(int argc, char **argv)
 			minter = ssp_cfg_str(conf, SSP_CFG_CHAIN_MINTER);
 		if (rpc == NULL)
 			rpc = ssp_cfg_str(conf, SSP_CFG_CHAIN_RPC_URL);
+		if (dblock == NULL)
+			dblock = ssp_cfg_str(conf, SSP_CFG_CHAIN_DEPLOY_BLOCK);
 	}
 	memset(&o, 0, sizeof o);
 	if (ledger == NULL || url == NULL || chain == NULL || minter == NULL) {
@@ -155,6 +162,14 @@ int ssp_cmd_export(int argc, char **argv)
 		goto out;
 	}
 	o.level = (int)lv;
+	if (dblock != NULL) {
+		if (ssp_cmd_parse_u64(dblock, &o.deploy_block) != 0) {
+			ssp_cmd_usage_error("export", "export: the deploy block must be a decimal number");
+			goto out;
+		}
+		/* 0 is "unknown" in ssp.conf.example: a minter is never in the genesis block. */
+		o.has_deploy_block = o.deploy_block > 0;
+	}
 	if (rate != NULL) {
 		if (ssp_u256_from_dec(&o.rate, rate) != 0) {
 			ssp_cmd_usage_error("export", "export: --rate must be a decimal number of wei");

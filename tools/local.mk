@@ -4,7 +4,7 @@ bin_PROGRAMS += tools/ssp
 tools_ssp_SOURCES = tools/ssp.c tools/ssp_cmd.h tools/cmd_util.c \
 	tools/cmd_key.c tools/cmd_bind.c tools/cmd_claim.c \
 	tools/cmd_export.c tools/cmd_audit.c tools/cmd_cosign.c \
-	tools/cmd_deploy.c tools/cmd_config.c
+	tools/cmd_deploy.c tools/cmd_config.c tools/cmd_status.c tools/cmd_requeue.c
 tools_ssp_LDADD = $(SSP_LIBS)
 
 # ssp.conf(5) and docs/ssp.conf.example are generated from the settings table

@@ -1,5 +1,5 @@
 /* ssp_bridge configuration from ssp.conf, gwei amounts, and the revert-error table. */
-#include "bridge/ssp_bridge.h"
+#include "bridge/ssp_bridge_int.h"
 #include "core/ssp_cfg.h"
 #include "crypto/ssp_eip712.h"
 #include "core/ssp_file.h"
@@ -102,7 +102,7 @@ static int copy_str(char *dst, const char *src, const char *key, ssp_errmsg *em)
 }
 
 /* The plain "address" member of a keystore file, without decrypting it. */
-static int keystore_address(const char *path, uint8_t addr[SSP_ADDR_LEN])
+int ssp_bridge_keystore_address(const char *path, uint8_t addr[SSP_ADDR_LEN])
 {
 	char *text = NULL, hex[64];
 	json_t *root = NULL, *a;
@@ -137,6 +137,8 @@ static int apply_numbers(ssp_bridge_cfg *cfg, const ssp_cfg *c)
 		cfg->max_tip_cap = cfg->max_fee_cap;
 	cfg->rpc_timeout_ms = (long)(ssp_cfg_double(c, SSP_CFG_BRIDGE_RPC_TIMEOUT) * 1000);
 	cfg->poll_interval = ssp_cfg_double(c, SSP_CFG_BRIDGE_POLL_INTERVAL);
+	cfg->retry_delay = ssp_cfg_double(c, SSP_CFG_BRIDGE_RETRY_DELAY);
+	cfg->low_balance_batches = ssp_cfg_u64(c, SSP_CFG_BRIDGE_LOW_BALANCE_BATCHES);
 	return 0;
 }
 
@@ -197,7 +199,7 @@ int ssp_bridge_cfg_load(const char *path, ssp_bridge_cfg *cfg, ssp_errmsg *em)
 		goto out;
 	}
 	s = ssp_cfg_str(c, SSP_CFG_VALIDATOR_KEYSTORE);
-	if (s != NULL && keystore_address(s, cfg->validator_signer) == 0)
+	if (s != NULL && ssp_bridge_keystore_address(s, cfg->validator_signer) == 0)
 		cfg->has_validator_signer = 1;
 	rc = 0;
 out:

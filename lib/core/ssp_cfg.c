@@ -28,6 +28,10 @@ static const ssp_cfg_def table[SSP_CFG_COUNT] = {
 	[SSP_CFG_CHAIN_TOKEN] = { "chain", "token", SSP_CFG_ADDRESS, NULL, 0, 0,
 		"0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", "ssp",
 		"The SSPToken contract." },
+	[SSP_CFG_CHAIN_DEPLOY_BLOCK] = { "chain", "deploy_block", SSP_CFG_U64, "0", 0, 4503599627370495.0,
+		"0", "ssp",
+		"The block the minter was deployed in (written by `ssp deploy --conf`); the export's "
+		"manifest carries it and auditors start their scan of the chain there. 0: unknown." },
 	[SSP_CFG_VALIDATOR_KEYSTORE] = { "validator", "keystore", SSP_CFG_PATH, NULL, 0, 0,
 		"/etc/ssp/validator.keystore.json", "ssp_validator, ssp_bridge",
 		"Claim-signing key: a keystore v3 file." },
@@ -40,6 +44,11 @@ static const ssp_cfg_def table[SSP_CFG_COUNT] = {
 	[SSP_CFG_VALIDATOR_BATCH_WINDOW] = { "validator", "batch_window", SSP_CFG_U64, "600", 1, 31536000,
 		"600", "ssp_validator",
 		"... or when its oldest claim is this many seconds old, whichever comes first." },
+	[SSP_CFG_VALIDATOR_BINDING_DELAY] = { "validator", "binding_delay", SSP_CFG_U64, "172800", 0,
+		31536000, "172800", "ssp_validator, web/ssp_bind.php",
+		"Seconds a payout binding that replaces another address waits before it receives claims "
+		"(credit keeps waiting meanwhile); the first binding takes effect at once. The binding "
+		"page tells the volunteer." },
 	[SSP_CFG_BRIDGE_KEYSTORE] = { "bridge", "keystore", SSP_CFG_PATH, NULL, 0, 0,
 		"/etc/ssp/bridge.keystore.json", "ssp_bridge",
 		"Transaction-paying key (needs ETH for gas; need not be a batch signer): a keystore v3 file." },
@@ -64,6 +73,24 @@ static const ssp_cfg_def table[SSP_CFG_COUNT] = {
 	[SSP_CFG_BRIDGE_POLL_INTERVAL] = { "bridge", "poll_interval", SSP_CFG_DOUBLE, "5", 0, 86400,
 		"5", "ssp_bridge",
 		"Seconds between polls of the chain (0..86400)." },
+	[SSP_CFG_BRIDGE_RETRY_DELAY] = { "bridge", "retry_delay", SSP_CFG_DOUBLE, "60", 0, 86400,
+		"60", "ssp_bridge",
+		"Seconds a batch waits before it is tried again after a revert that can succeed later "
+		"(minting paused, the minter's MINTER_ROLE missing, an undecoded revert)." },
+	[SSP_CFG_BRIDGE_LOW_BALANCE_BATCHES] = { "bridge", "low_balance_batches", SSP_CFG_U64, "20", 0,
+		1000000, "20", "ssp_bridge",
+		"Warn when the bridge account's balance pays for fewer than this many mints at the "
+		"current fees (gas limit x max fee per gas of the next one)." },
+	[SSP_CFG_WEB_SSP] = { "web", "ssp", SSP_CFG_PATH, NULL, 0, 0, "/usr/bin/ssp", "web/ssp_bind.php",
+		"The ssp program the binding page runs for `ssp bind verify` and `ssp bind text` "
+		"(unset: ssp on PATH, else /usr/bin/ssp)." },
+	[SSP_CFG_WEB_EXPORT_DIR] = { "web", "export_dir", SSP_CFG_PATH, NULL, 0, 0, "/var/www/ssp-export",
+		"web/ssp_bind.php",
+		"The published export (ssp export --out), for the claims and SSP minted the binding page shows." },
+	[SSP_CFG_WEB_NOTICE_FROM_USER] = { "web", "notice_from_user", SSP_CFG_U64, "0", 0,
+		4503599627370495.0, "0", "web/ssp_bind.php",
+		"Id of the BOINC account that sends the private message (a notice in BOINC Manager) telling "
+		"a volunteer their payout address is being replaced; 0: no message." },
 };
 
 struct ssp_cfg {

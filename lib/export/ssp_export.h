@@ -179,6 +179,8 @@ typedef struct ssp_export_manifest {
 	uint8_t minter[SSP_ADDR_LEN];
 	int has_rate;                /* weiPerMicroCredit when the export knew it */
 	ssp_u256 rate;
+	int has_deploy_block;        /* chain.deployBlock: the minter's deployment block, where */
+	uint64_t deploy_block;       /* an audit starts its scan (null when unknown) */
 	uint64_t nclaims;            /* claims exported: seqs first_seq..last_seq */
 	uint64_t first_seq, last_seq; /* 1 and 0 when there are none */
 	uint64_t nbatches;
@@ -222,6 +224,8 @@ typedef struct ssp_export_opts {
 	uint8_t minter[SSP_ADDR_LEN];
 	int has_rate;                /* weiPerMicroCredit to record, when known */
 	ssp_u256 rate;
+	int has_deploy_block;        /* the minter's deployment block, when known */
+	uint64_t deploy_block;
 	int level;                   /* zlib level 1..9, 0: 6 */
 	uint64_t now;                /* createdAt; 0: time(NULL) */
 	/* Called now and then with the claims written so far and the claims to write. */

@@ -177,6 +177,25 @@ SSP_MUST_CHECK int ssp_ledger_batch_set_state(ssp_ledger *l, int64_t id, int sta
 SSP_MUST_CHECK int ssp_ledger_batch_add_signature(ssp_ledger *l, int64_t id, const uint8_t signer[20],
 				   const uint8_t sig[65]);
 
+/* ---- summary (monitoring) ---- */
+
+/* What `ssp status` shows of one project, from one read snapshot. Credits in micro-cobblestones;
+ * times in unix seconds (0: none). */
+typedef struct ssp_ledger_counts {
+	int schema_version;
+	uint64_t credits, credit_total;                /* every credited result */
+	uint64_t credits_unclaimed, credit_unclaimed;  /* no claim yet (unbound users, …) */
+	uint64_t claims, last_seq;                     /* signed claims; the highest seq */
+	uint64_t claims_unbatched, oldest_unbatched_at;
+	uint64_t batches[6];                           /* by enum ssp_batch_state (1..5) */
+	uint64_t oldest_pending_sealed_at;             /* oldest SEALED/SUBMITTED/MINTED batch */
+	uint64_t credit_final, last_final_at, last_final_seq; /* FINAL batches */
+} ssp_ledger_counts;
+
+/* Fills *out for project (all zero but schema_version for a project the ledger has never
+ * seen). The usual ledger errors. */
+SSP_MUST_CHECK int ssp_ledger_summary(ssp_ledger *l, const uint8_t project[32], ssp_ledger_counts *out);
+
 /* ---- transactions (EIP-1559) submitting batches ---- */
 
 /* Tx states. SIGNED (stored before broadcast) → SENT → MINED (block) → FINAL.

@@ -10,3 +10,7 @@ tests_helpers_vfixture_LDADD = $(SSP_LIBS)
 # receipt_check: strict receipt parse and digest check.
 check_PROGRAMS += tests/helpers/receipt_check
 tests_helpers_receipt_check_LDADD = $(SSP_LIBS)
+
+# solc_verify.js: recompiles a standard-JSON input with solc-js and compares the runtime
+# bytecode with a deployed contract's (tests/integration/71-deploy-record.sh).
+EXTRA_DIST += tests/helpers/solc_verify.js

@@ -30,9 +30,13 @@ INTEGRATION_TESTS = \
 	tests/integration/46-bridge-faults.sh \
 	tests/integration/47-bridge-revert.sh \
 	tests/integration/48-bridge-foreign.sh \
+	tests/integration/49-bridge-recover.sh \
 	tests/integration/50-audit-clean.sh \
 	tests/integration/51-audit-tamper.sh \
-	tests/integration/60-demo.sh
+	tests/integration/60-demo.sh \
+	tests/integration/70-ops-status-requeue.sh \
+	tests/integration/71-deploy-record.sh \
+	tests/integration/72-configure-toolchain.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib tests/integration/rpcfault.py
 

@@ -202,6 +202,47 @@ static void test_error_table(void)
 	CU_ASSERT_STRING_EQUAL(out, "EnforcedPause()");
 }
 
+/* Which decoded reverts fail a batch for good, and which wait (docs/bridge.md). Every error
+ * of the table is classified on purpose: the final ones are listed here a second time. */
+static void test_revert_classes(void)
+{
+	static const char *const final[] = {
+		"InsufficientSignatures", "InvalidSignatureLength", "SignatureHighS", "InvalidSignature",
+		"NotSigner", "SignersNotAscending", "SeqGap", "SeqReplayed", "InvalidSeqRange",
+		"PayoutsHashMismatch", "PayoutsNotSorted", "TotalCreditMismatch",
+		"BatchCreditTooLarge", "MiningCapExceeded", "ERC20ExceededCap", "InvalidPayout",
+		"ERC20InvalidReceiver", "ECDSAInvalidSignature", "ECDSAInvalidSignatureLength",
+		"ECDSAInvalidSignatureS",
+	};
+	size_t nfinal = 0;
+
+	for (size_t i = 0; i < ssp_bridge_nerror_sigs; i++) {
+		const char *sig = ssp_bridge_error_sigs[i];
+		size_t len = strcspn(sig, "(");
+		int want = 0;
+
+		for (size_t j = 0; j < sizeof final / sizeof final[0]; j++)
+			want |= strlen(final[j]) == len && strncmp(final[j], sig, len) == 0;
+		nfinal += want;
+		CU_ASSERT_EQUAL(ssp_bridge_revert_is_final(sig), want);
+	}
+	CU_ASSERT_EQUAL(nfinal, sizeof final / sizeof final[0]);
+	CU_ASSERT_EQUAL(ssp_bridge_revert_is_final("EnforcedPause()"), 0);
+	CU_ASSERT_EQUAL(ssp_bridge_revert_is_final("AccessControlUnauthorizedAccount(0x01, 0x02)"), 0);
+	CU_ASSERT_EQUAL(ssp_bridge_revert_is_final("execution reverted"), 0);
+	CU_ASSERT_EQUAL(ssp_bridge_revert_is_final("0xdeadbeef"), 0);
+	CU_ASSERT_EQUAL(ssp_bridge_revert_is_final(""), 0);
+	CU_ASSERT_EQUAL(ssp_bridge_revert_is_final(NULL), 0);
+	/* A prefix of a final name is not that name. */
+	CU_ASSERT_EQUAL(ssp_bridge_revert_is_final("NotSignerX()"), 0);
+	CU_ASSERT_EQUAL(ssp_bridge_error_is_transient(SSP_ERR_NET), 1);
+	CU_ASSERT_EQUAL(ssp_bridge_error_is_transient(SSP_ERR_TIMEOUT), 1);
+	CU_ASSERT_EQUAL(ssp_bridge_error_is_transient(SSP_ERR_BUSY), 1);
+	CU_ASSERT_EQUAL(ssp_bridge_error_is_transient(SSP_ERR_MISMATCH), 0);
+	CU_ASSERT_EQUAL(ssp_bridge_error_is_transient(SSP_ERR_CONFIG), 0);
+	CU_ASSERT_EQUAL(ssp_bridge_error_is_transient(SSP_ERR_SCHEMA), 0);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -210,6 +251,7 @@ int main(void)
 		{ "gas headroom", test_headroom },
 		{ "ssp.conf loading", test_cfg },
 		{ "revert-error table", test_error_table },
+		{ "final and retryable reverts", test_revert_classes },
 		CU_TEST_INFO_NULL,
 	};
 
