@@ -31,7 +31,8 @@ INTEGRATION_TESTS = \
 	tests/integration/48-bridge-foreign.sh \
 	tests/integration/50-audit-clean.sh \
 	tests/integration/51-audit-tamper.sh \
-	tests/integration/60-demo.sh
+	tests/integration/60-demo.sh \
+	tests/integration/71-bind-cli-url.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib tests/integration/rpcfault.py
 
