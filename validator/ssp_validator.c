@@ -4,6 +4,7 @@
 
 #include "boincdb/ssp_boincdb.h"
 #include "core/ssp_conf.h"
+#include "crypto/ssp_binding_delay.h"
 #include "crypto/ssp_eip712.h"
 #include "core/ssp_hex.h"
 #include "crypto/ssp_key.h"
@@ -161,6 +162,7 @@ int main(int argc, char **argv)
 	ssp_vengine_conf vc;
 	const char *app = NULL, *project_dir = NULL, *conf_path_opt = NULL;
 	uint64_t v, sleep_interval = 5, batch_size = 0, batch_window = 0, level = 2;
+	uint64_t binding_delay = SSP_BINDING_DELAY_DEFAULT;
 	int one_pass = 0, opt, exit_code = EXIT_CONFIG, rc;
 	char cfg_path[PATH_MAX], conf_path[PATH_MAX], stop_path[PATH_MAX];
 	ssp_projcfg *pc = NULL;
@@ -348,6 +350,11 @@ int main(int argc, char **argv)
 			ssp_log_crit("%s", em.msg);
 			goto out;
 		}
+		if (ssp_conf_get_u64(conf, "validator", "binding_delay", SSP_BINDING_DELAY_DEFAULT,
+				     &binding_delay, &em)) {
+			ssp_log_crit("%s", em.msg);
+			goto out;
+		}
 		if (!batch_size || batch_size > SSP_LEDGER_MAX_BATCH_CLAIMS || !batch_window) {
 			ssp_log_crit("%s: batch_size must be 1..%d and batch_window above 0", conf_path,
 				     SSP_LEDGER_MAX_BATCH_CLAIMS);
@@ -356,6 +363,7 @@ int main(int argc, char **argv)
 	}
 	vc.batch_size = batch_size;
 	vc.batch_window = batch_window;
+	vc.binding_delay = binding_delay;
 
 	if (!vc.dry_run) {
 		const char *ledger_path, *keystore, *password_file, *minter;

@@ -3,6 +3,8 @@
 lib_libssp_a_SOURCES += \
 	lib/crypto/ssp_binding.c \
 	lib/crypto/ssp_binding.h \
+	lib/crypto/ssp_binding_delay.c \
+	lib/crypto/ssp_binding_delay.h \
 	lib/crypto/ssp_claim_json.c \
 	lib/crypto/ssp_claim_json.h \
 	lib/crypto/ssp_eip712.c \
@@ -19,6 +21,7 @@ lib_libssp_a_SOURCES += \
 UNIT_TESTS += tests/unit/test_keccak
 UNIT_TESTS += tests/unit/test_key
 UNIT_TESTS += tests/unit/test_binding
+UNIT_TESTS += tests/unit/test_binding_delay
 UNIT_TESTS += tests/unit/test_eip712
 UNIT_TESTS += tests/unit/test_claim_json
 UNIT_TESTS += tests/unit/test_keystore
