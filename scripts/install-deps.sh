@@ -13,7 +13,7 @@ DEBIAN_PACKAGES=(
 	libmariadb-dev libcunit1-dev libboinc-app-dev
 	boinc-client mariadb-server mariadb-client
 	nodejs npm python3 procps psmisc xxd jq bc
-	chromium php-cli
+	chromium php-cli php-xml php-mysql
 )
 
 SUDO=
@@ -45,6 +45,7 @@ fi
 
 if [ ! -x node_modules/.bin/anvil ] || [ ! -x node_modules/.bin/cast ] ||
    [ ! -d node_modules/@openzeppelin/contracts ] || [ ! -d node_modules/solc ] ||
+   [ ! -d node_modules/puppeteer-core ] || [ ! -d node_modules/ethers ] ||
    [ package-lock.json -nt node_modules/.package-lock.json ]; then
 	echo "install-deps: npm ci"
 	npm ci --no-audit --no-fund

@@ -17,12 +17,15 @@
 
 static const char bind_help[] =
 	"Usage: ssp bind sign --keystore FILE [--password-file P] --project URL --user ID\n"
-	"       ssp bind verify --project URL --user ID --address A --signature S\n\n"
+	"       ssp bind verify --project URL --user ID --address A --signature S\n"
+	"       ssp bind text --project URL --user ID --address A\n\n"
 	"sign    signs the payout binding text (EIP-191 personal_sign) with the key in\n"
 	"        FILE and prints the <project_specific> snippet to paste into the\n"
 	"        project preferences on the BOINC project's web site.\n"
 	"verify  checks that S is the binding of address A for user ID of project URL.\n"
-	"        Exit status: 0 valid, 1 invalid, 2 usage or other error.\n\n"
+	"        Exit status: 0 valid, 1 invalid, 2 usage or other error.\n"
+	"text    prints the exact binding text a wallet signs (personal_sign) for\n"
+	"        address A, user ID and project URL, without a trailing newline.\n\n"
 	"  --project URL         the project's master URL exactly as BOINC has it\n"
 	"                        (with its trailing slash); sign refuses a URL that is\n"
 	"                        not in BOINC's canonical form (http:// or https://,\n"
@@ -132,7 +135,7 @@ int ssp_cmd_bind(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const actions[] = { "sign", "verify", NULL };
+	static const char *const actions[] = { "sign", "verify", "text", NULL };
 	const char *keystore = NULL, *pwfile = NULL, *project = NULL, *user = NULL;
 	const char *address = NULL, *signature = NULL, *action;
 	uint8_t sk[32], addr[SSP_ADDR_LEN], sig[SSP_SIG_LEN];
@@ -161,6 +164,26 @@ int ssp_cmd_bind(int argc, char **argv)
 	if (ssp_cmd_parse_u64(user, &user_id) != 0)
 		return ssp_cmd_usage_error("bind", "bind: --user must be a decimal user id");
 
+	if (strcmp(action, "text") == 0) {
+		char *text = NULL;
+
+		if (address == NULL)
+			return ssp_cmd_usage_error("bind", "bind text: --address is required");
+		if (master_url_check(project, why, sizeof(why)) != 0) {
+			fprintf(stderr, "ssp: bind text: --project %s: not a BOINC master URL in canonical"
+				" form: %s\n", project, why);
+			return SSP_EXIT_ERROR;
+		}
+		rc = ssp_address_parse(address, addr);
+		if (rc != 0)
+			return ssp_cmd_fail("--address", rc, address);
+		rc = ssp_binding_text(project, user_id, addr, &text);
+		if (rc != 0)
+			return ssp_cmd_fail("bind text", rc, NULL);
+		fputs(text, stdout);
+		free(text);
+		return SSP_EXIT_OK;
+	}
 	if (strcmp(action, "verify") == 0) {
 		if (address == NULL || signature == NULL)
 			return ssp_cmd_usage_error("bind", "bind verify: --address and --signature are required");

@@ -38,3 +38,13 @@ assert_contains "$(cat wrong.out)" "wrong password" "wrong terminal password mes
 expect_status 2 "no terminal, no password file" setsid -w "$SSP" bind sign --keystore k.json --project "$good" --user 7
 assert_contains "$OUT" "give --password-file" "no terminal message"
 ssp_ok "password read from the terminal; cast verifies the binding"
+
+# bind text: the exact text a wallet signs, byte for byte (DESIGN §3), EIP-55 from any case.
+lower=$(echo "$addr" | tr A-F a-f)
+"$SSP" bind text --project "$good" --user 7 --address "$lower" >text.out
+printf 'SmartShare payout binding\nproject: %s\nuser: 7\naddress: %s' "$good" "$addr" >text.want
+cmp -s text.out text.want || ssp_fail "bind text differs: $(od -c text.out | head -3)"
+"$CAST" wallet verify --address "$addr" "$(cat text.out)" "$sig" >/dev/null || ssp_fail "cast: signature over bind text"
+expect_status 2 "bind text, URL without slash" "$SSP" bind text --project "${good%/}" --user 7 --address "$addr"
+assert_contains "$OUT" "did you mean $good ?" "bind text URL message"
+ssp_ok "bind text prints the exact binding text"
