@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs every Debian and npm dependency of the project: build tools, the
 # libraries of DESIGN §6, the real servers the tests and the demo run (MariaDB,
-# the BOINC client) and the npm packages (solc, OpenZeppelin, anvil, cast).
+# the BOINC client, chromium and php for the web hook) and the npm packages (solc,
+# OpenZeppelin, anvil, cast; puppeteer-core, which drives Debian's chromium and
+# downloads no browser, and ethers, the web test's wallet).
 # Idempotent; needs root (or sudo) for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -53,7 +53,6 @@ $h = function ($x) { return htmlspecialchars((string)$x, ENT_QUOTES); };
 $uid = (int)$user->id;
 $tnow = time();
 $ttok = md5((string)$tnow.$user->authenticator); // BOINC's form_tokens(), as data for the script
-$hours = round($s['delay'] / 3600, 1);
 
 page_head('SmartShare payout address');
 ?>
@@ -127,7 +126,7 @@ your BOINC account (its name, credit and computers, as BOINC's statistics show t
 on the chain cannot be deleted later.</p>
 <p>Your wallet only signs a text (shown below before it signs); this costs nothing and sends
 no transaction. Changing a bound address later takes effect only after
-<b><?= $h($hours) ?> hours</b>, and you are told<?= ssp_conf_get('web', 'notice_from_user', '0') !== '0' ? ' by a private message (a notice in BOINC Manager)' : ' on this page' ?>:
+<b><?= $h(ssp_duration($s['delay'])) ?></b>, and you are told<?= ssp_conf_get('web', 'notice_from_user', '0') !== '0' ? ' by a private message (a notice in BOINC Manager)' : ' on this page' ?>:
 this protects you if someone else gets your account key. Your first binding takes effect at once.</p>
 <label><input type="checkbox" id="ssp-agree"> I have read this and agree to it.</label>
 </div>

@@ -100,7 +100,9 @@ page=$(browser text ssp_bind.php --auth auth1)
 assert_contains "$page" "$ADDR_A signature verifies" "page: stored binding verifies"
 assert_contains "$page" "2 claims made for your results" "page: claims from the export"
 assert_contains "$page" "waiting to be claimed: 0.00" "page: no credit waiting"
-if [ -n "${SSP_WEB_SHOT:-}" ]; then browser shot ssp_bind.php --auth auth1 --out "$SSP_WEB_SHOT"; fi
+assert_contains "$page" "takes effect only after $DELAY seconds" "page: the delay of ssp.conf"
+# SSP_WEB_SHOT=FILE: the screenshot of docs/web.md (wallet connected, consent ticked)
+if [ -n "${SSP_WEB_SHOT:-}" ]; then browser shot ssp_bind.php --auth auth1 --key "$KEY_A" --out "$SSP_WEB_SHOT"; fi
 page2=$(browser text ssp_bind.php --auth auth2)
 assert_contains "$page2" "none: your credit is kept" "page of an unbound user"
 ssp_ok "the page shows the binding, whether it verifies, claims and waiting credit"

@@ -12,7 +12,8 @@
 //   paste --snippet XML   paste a snippet of `ssp bind sign` on the page; prints {ok, message}
 //   save-form --share N   save the preferences form (prefs_edit.php) with resource share N
 //   text PATH             prints the page's visible text
-//   shot PATH --out FILE  a PNG screenshot of the page
+//   shot PATH --out FILE [--key 0xSECRET]  a PNG screenshot of the page (with --key: the
+//        wallet connected and the consent box ticked)
 // Modules come from $SSP_WEB_NODE_MODULES (default $SSP_NODE_MODULES).
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -54,7 +55,7 @@ try {
     if (!r.url().startsWith(base) && !r.url().startsWith('data:')) failed.push('outside request: ' + r.url());
   });
 
-  if (cmd === 'bind') {
+  if (cmd === 'bind' || (cmd === 'shot' && arg('key'))) {
     const wallet = new Wallet(arg('key'));
     const signUrl = arg('sign-url');
     const signUser = arg('sign-user');
@@ -79,6 +80,9 @@ try {
         },
       };
     }, wallet.address.toLowerCase());
+  }
+  if (cmd === 'bind') {
+    const wallet = new Wallet(arg('key'));
     await page.goto(base + 'ssp_bind.php', { waitUntil: 'load' });
     await page.click('#ssp-connect');
     await page.waitForFunction(() => document.getElementById('ssp-text').textContent.startsWith('SmartShare'),
@@ -113,6 +117,12 @@ try {
     if (failed.length) console.log('FAILED: ' + failed.join('; '));
   } else if (cmd === 'shot') {
     await page.goto(base + process.argv[3], { waitUntil: 'load' });
+    if (arg('key')) { // connected wallet, consent ticked: the page as the volunteer sees it
+      await page.click('#ssp-connect');
+      await page.waitForFunction(() => document.getElementById('ssp-text').textContent.startsWith('SmartShare'),
+        { timeout: 15000 });
+      await page.click('#ssp-agree');
+    }
     await page.screenshot({ path: arg('out'), fullPage: true });
   } else {
     console.error('unknown command ' + cmd);
