@@ -453,6 +453,7 @@ int ssp_conf_is_known(const char *section, const char *key)
 		{ "validator", "keystore" }, { "validator", "password_file" },
 		{ "validator", "batch_size" }, { "validator", "batch_window" },
 		{ "validator", "binding_delay" },
+		{ "web", "ssp" }, { "web", "export_dir" }, { "web", "notice_from_user" },
 		{ "bridge", "keystore" }, { "bridge", "password_file" },
 		{ "bridge", "confirmations" }, { "bridge", "max_fee_per_gas_gwei" },
 		{ "bridge", "max_priority_fee_per_gas_gwei" }, { "bridge", "gas_headroom_percent" },

@@ -26,6 +26,8 @@
  *   password_file    its password file (mode 0600)
  *   batch_size       claims per sealed batch (default 256)
  *   batch_window     seconds before a partial batch is sealed (default 600)
+ *   binding_delay    seconds before a binding replacing another address is used
+ *                    (default 172800)
  *   [bridge]
  *   keystore         keystore v3 file of the transaction-paying key
  *   password_file    its password file (mode 0600)
@@ -35,6 +37,10 @@
  *   gas_headroom_percent            added to eth_estimateGas (default 25)
  *   rpc_timeout      seconds per JSON-RPC request (default 10)
  *   poll_interval    seconds between chain polls (default 5)
+ *   [web]            (read by the binding page, web/ssp_prefs.inc)
+ *   ssp              the ssp program
+ *   export_dir       the published export
+ *   notice_from_user BOINC user id sending replacement notices (0: none)
  */
 #ifndef SSP_CONF_H
 #define SSP_CONF_H
