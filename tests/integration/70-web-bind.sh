@@ -4,35 +4,23 @@
 # project_specific_prefs.inc on a stand-in of BOINC's web code (tests/web/boinc-standin),
 # with a real EIP-1193 wallet in the page (ethers Wallet, real secp256k1 key). The stored
 # preferences are checked by `ssp bind verify`, by cast (independent EIP-191) and by the
-# validator on MariaDB, which claims the waiting credit. Then: a save of the preferences
-# form keeps the binding; a signature for another project or another user is refused with
-# a message the volunteer understands; a replacement waits out its delay
-# ([validator] binding_delay), with a private message (BOINC notice) sent.
+# validator on MariaDB, which claims the waiting credit. Then: saves of the preferences
+# form keep the binding (drop-in hook, and a project's own hook with SmartShare merged in);
+# a signature for another project or another user is refused with a message the volunteer
+# understands. (The replacement delay: 73-web-bind-delay.sh.)
 set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/common.sh"
 . "$SSP_SRCDIR/tests/integration/lib/validator.sh"
-command -v chromium >/dev/null || ssp_fail "chromium missing (scripts/install-deps.sh)"
-command -v php >/dev/null || ssp_fail "php-cli missing (scripts/install-deps.sh)"
-export SSP_WEB_NODE_MODULES=${SSP_WEB_NODE_MODULES:-$SSP_NODE_MODULES}
-[ -d "$SSP_WEB_NODE_MODULES/puppeteer-core" ] && [ -d "$SSP_WEB_NODE_MODULES/ethers" ] ||
-	ssp_fail "puppeteer-core and ethers missing in $SSP_WEB_NODE_MODULES (npm ci)"
-vt_setup web-bind
-ssp_mariadb_load boinc "$SSP_SRCDIR/tests/web/boinc-standin/boinc_web_fixture.sql" || ssp_fail "web fixture"
+. "$SSP_SRCDIR/tests/integration/lib/web.sh"
+for f in "$SSP_SRCDIR"/web/*.php "$SSP_SRCDIR"/web/*.inc; do
+	php -l "$f" >/dev/null || ssp_fail "php -l $f"
+done
+web_setup web-bind
 
-DELAY=20
-cat >>"$P/ssp.conf" <<EOF
-binding_delay = $DELAY
-
-[web]
-ssp = $SSP
-export_dir = $T/export
-notice_from_user = 100
-EOF
-
-# Users: 1 the volunteer, 2 someone else, 100 the project's account sending notices.
+# Users: 1 the volunteer, 2 someone else.
 {
 	echo app
-	echo "user 1"; echo "user 2"; echo "user 100"
+	echo "user 1"; echo "user 2"
 	echo "host 11 1"
 	for k in 1 2; do
 		echo "wu w1_$k 1 1 $((432000000000 * k))"
@@ -42,27 +30,6 @@ EOF
 vt_sql "UPDATE user SET authenticator = CONCAT('auth', id), name = CONCAT('Volunteer ', id)"
 vt_run || ssp_fail "validator run: $(cat "$T/run.log")"
 assert_eq "$(vt_ledger "SELECT count(*) FROM credits WHERE user_id = 1 AND claimed = 0")" 2 "credit waits for a binding"
-
-# The site: BOINC's layout (html/inc, html/project, html/user) with the stand-in and web/.
-H="$P/html"
-mkdir -p "$H/project" "$H/user" "$H/inc"
-cp "$SSP_SRCDIR"/tests/web/boinc-standin/html/inc/* "$H/inc/"
-cp "$SSP_SRCDIR"/tests/web/boinc-standin/html/user/* "$H/user/"
-cp "$SSP_SRCDIR"/web/project_specific_prefs.inc "$SSP_SRCDIR"/web/ssp_prefs.inc "$H/project/"
-cp "$SSP_SRCDIR"/web/ssp_bind.php "$SSP_SRCDIR"/web/ssp_bind.js "$H/user/"
-PORT=$(free_port)
-(cd "$H/user" && exec php -S "127.0.0.1:$PORT" -t . >"$T/php.log" 2>&1) &
-PHP_PID=$!
-on_exit "kill $PHP_PID 2>/dev/null || true"
-for _ in $(seq 50); do
-	curl -s -o /dev/null "http://127.0.0.1:$PORT/prefs.php" && break
-	sleep 0.1
-done
-BASE="http://127.0.0.1:$PORT/"
-browser() { node "$SSP_SRCDIR/tests/web/bind_browser.mjs" "$@" --base "$BASE"; }
-prefs() { vt_sql "SELECT project_prefs FROM user WHERE id = $1"; }
-field() { sed -n "s:.*<$2>\([^<]*\)</$2>.*:\1:p" <<<"$1" | head -1; }
-json() { node -e 'const v = JSON.parse(process.argv[1])[process.argv[2]]; console.log(Array.isArray(v) ? v.join("; ") : v)' "$1" "$2"; }
 
 KEY_A=$(vt_key 1)
 KEY_B=$(vt_key 2)
@@ -100,9 +67,7 @@ page=$(browser text ssp_bind.php --auth auth1)
 assert_contains "$page" "$ADDR_A signature verifies" "page: stored binding verifies"
 assert_contains "$page" "2 claims made for your results" "page: claims from the export"
 assert_contains "$page" "waiting to be claimed: 0.00" "page: no credit waiting"
-assert_contains "$page" "takes effect only after $DELAY seconds" "page: the delay of ssp.conf"
-# SSP_WEB_SHOT=FILE: the screenshot of docs/web.md (wallet connected, consent ticked)
-if [ -n "${SSP_WEB_SHOT:-}" ]; then browser shot ssp_bind.php --auth auth1 --key "$KEY_A" --out "$SSP_WEB_SHOT"; fi
+assert_contains "$page" "takes effect only after 48 hours" "page: the delay of ssp.conf"
 page2=$(browser text ssp_bind.php --auth auth2)
 assert_contains "$page2" "none: your credit is kept" "page of an unbound user"
 ssp_ok "the page shows the binding, whether it verifies, claims and waiting credit"
@@ -138,48 +103,19 @@ assert_contains "$(json "$out" message)" "another user id" "pasted snippet messa
 assert_eq "$(prefs 1)" "$before" "nothing stored by the refused attempts"
 ssp_ok "wrong-project and wrong-user signatures refused with a clear message"
 
-# ---- a replacement waits out its delay ----
-{
-	for k in 3 4; do
-		echo "wu w1_$k 1 1 432000000000"
-		echo "result w1_$k 0 1 11 out_1_$k"
-	done
-} | vt_spec
-out=$(browser bind --auth auth1 --key "$KEY_B")
-assert_eq "$(json "$out" ok)" true "replacement stored"
-assert_contains "$(json "$out" message)" "Stored: $ADDR_B replaces $ADDR_A" "replacement message"
-assert_contains "$(json "$out" message)" "takes effect on" "replacement message names the time"
+# ---- a project's own hook with SmartShare merged in (docs/web.md) keeps both ----
+cp "$SSP_SRCDIR/tests/web/merged_project_specific_prefs.inc" "$H/project/project_specific_prefs.inc"
+keep=$(field "$(prefs 1)" ssp_binding)
+browser save-form --share 120 --color 'Desert Sands' --auth auth1 >/dev/null
 p1=$(prefs 1)
-assert_eq "$(field "$p1" ssp_address)" "$ADDR_B" "new address stored"
-assert_eq "$(field "$p1" ssp_prev_address)" "$ADDR_A" "replaced address recorded"
-t0=$(field "$p1" ssp_bound_at)
-vt_run || ssp_fail "validator run: $(cat "$T/run.log")"
-[ "$(date +%s)" -lt $((t0 + DELAY)) ] || ssp_fail "the test was too slow to see the delay (${DELAY}s)"
-assert_eq "$(vt_ledger "SELECT count(*) FROM credits WHERE user_id = 1 AND claimed = 0")" 2 "new credit waits during the delay"
-assert_contains "$(cat "$T/run.log")" "[USER#1] credit kept, no claim: the binding to $ADDR_B replaces another address" "validator log of the wait"
-assert_eq "$(vt_sql "SELECT senderid, subject FROM private_messages WHERE userid = 1" | tr '\t' ' ')" \
-	"100 Your SmartShare payout address is being changed" "private message to the volunteer"
-assert_eq "$(vt_sql "SELECT type FROM notify WHERE userid = 1")" 3 "BOINC notification of type NOTIFY_PM"
-assert_contains "$(browser text ssp_bind.php --auth auth1)" "takes effect on" "page shows the waiting change"
-# a form save during the delay keeps the replacement record
-browser save-form --share 100 --auth auth1 >/dev/null
-assert_eq "$(field "$(prefs 1)" ssp_prev_address)" "$ADDR_A" "form save keeps the replacement record"
-now=$(date +%s)
-[ "$now" -gt $((t0 + DELAY)) ] || sleep $((t0 + DELAY + 1 - now))
-vt_run || ssp_fail "validator run: $(cat "$T/run.log")"
-assert_eq "$(vt_ledger "SELECT count(*) FROM credits WHERE user_id = 1 AND claimed = 0")" 0 "claimed after the delay"
-assert_eq "$(vt_ledger "SELECT group_concat(lower(hex(c.beneficiary))) FROM claims c JOIN credits r USING (project_id, result_id) WHERE r.user_id = 1 AND r.result_id IN (SELECT result_id FROM credits WHERE user_id = 1 ORDER BY result_id DESC LIMIT 2)")" \
-	"$(echo "${ADDR_B#0x}" | tr A-F a-f),$(echo "${ADDR_B#0x}" | tr A-F a-f)" "claims after the delay go to the new address"
-vt_check_consistency
-ssp_ok "a replacement binding waits out its delay, then receives the waiting credit"
-
-# ---- a replacement cancelled by binding the address in effect again ----
-out=$(browser bind --auth auth1 --key "$KEY_A")
-assert_contains "$(json "$out" message)" "Stored: $ADDR_A replaces $ADDR_B" "another replacement waits"
-out=$(browser bind --auth auth1 --key "$KEY_B")
-assert_contains "$(json "$out" message)" "The replacement that was waiting is cancelled" "binding the address in effect cancels"
-assert_eq "$(field "$(prefs 1)" ssp_prev_address)" "" "no replacement record after cancelling"
-assert_eq "$(field "$(prefs 1)" ssp_address)" "$ADDR_B" "the address in effect stays"
-ssp_ok "binding the address in effect again cancels a waiting replacement at once"
+assert_contains "$p1" "<color_scheme>Desert Sands</color_scheme>" "the project's own field stored"
+assert_eq "$(field "$p1" ssp_binding)" "$keep" "binding kept by the merged hook"
+browser save-form --share 120 --color 'Tahiti Sunset' --auth auth1 >/dev/null
+assert_contains "$(prefs 1)" "<color_scheme>Tahiti Sunset</color_scheme>" "second save: own field"
+assert_eq "$(field "$(prefs 1)" ssp_binding)" "$keep" "second save: binding kept"
+page=$(browser text prefs.php --auth auth1)
+assert_contains "$page" "Color scheme	Tahiti Sunset" "merged hook shows its own field"
+assert_contains "$page" "SmartShare payout address	$ADDR_A" "merged hook shows the binding"
+ssp_ok "merged into a project's own hook: its fields and the binding both kept"
 [ ! -s "$T/php.log" ] || ! grep -qi "PHP \(Warning\|Fatal\|Notice\|Deprecated\)" "$T/php.log" ||
 	ssp_fail "PHP reported problems: $(grep -i "PHP " "$T/php.log" | head -5)"

@@ -9,17 +9,12 @@ set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/common.sh"
 . "$SSP_SRCDIR/tests/integration/lib/validator.sh"
 . "$SSP_SRCDIR/tests/integration/lib/anvil.sh"
-command -v chromium >/dev/null || ssp_fail "chromium missing (scripts/install-deps.sh)"
-command -v php >/dev/null || ssp_fail "php-cli missing (scripts/install-deps.sh)"
-export SSP_WEB_NODE_MODULES=${SSP_WEB_NODE_MODULES:-$SSP_NODE_MODULES}
-[ -d "$SSP_WEB_NODE_MODULES/puppeteer-core" ] && [ -d "$SSP_WEB_NODE_MODULES/ethers" ] ||
-	ssp_fail "puppeteer-core and ethers missing in $SSP_WEB_NODE_MODULES (npm ci)"
+. "$SSP_SRCDIR/tests/integration/lib/web.sh"
 TU=$SSP_BUILDDIR/tests/helpers/bridge_testutil
 BRIDGE=$SSP_BUILDDIR/bridge/ssp_bridge
 CONTRACTS=$SSP_BUILDDIR/contracts/build
 RATE=1000000000000
-vt_setup web-chain
-ssp_mariadb_load boinc "$SSP_SRCDIR/tests/web/boinc-standin/boinc_web_fixture.sql" || ssp_fail "web fixture"
+web_setup web-chain
 on_exit ssp_anvil_stop
 mkdir -p "$T/anvil"
 ssp_anvil_start "$T/anvil" || ssp_fail "anvil did not start"
@@ -42,10 +37,6 @@ keystore = $T/keys/a2.json
 password_file = $T/keys/apw
 confirmations = 1
 poll_interval = 0.2
-
-[web]
-ssp = $SSP
-export_dir = $T/export
 EOF
 
 {
@@ -58,22 +49,6 @@ EOF
 	done
 } | vt_spec
 vt_sql "UPDATE user SET authenticator = 'auth1', name = 'Volunteer 1' WHERE id = 1"
-
-H="$P/html"
-mkdir -p "$H/project" "$H/user" "$H/inc"
-cp "$SSP_SRCDIR"/tests/web/boinc-standin/html/inc/* "$H/inc/"
-cp "$SSP_SRCDIR"/tests/web/boinc-standin/html/user/* "$H/user/"
-cp "$SSP_SRCDIR"/web/project_specific_prefs.inc "$SSP_SRCDIR"/web/ssp_prefs.inc "$H/project/"
-cp "$SSP_SRCDIR"/web/ssp_bind.php "$SSP_SRCDIR"/web/ssp_bind.js "$H/user/"
-PORT=$(free_port)
-(cd "$H/user" && exec php -S "127.0.0.1:$PORT" -t . >"$T/php.log" 2>&1) &
-PHP_PID=$!
-on_exit "kill $PHP_PID 2>/dev/null || true"
-for _ in $(seq 50); do
-	curl -s -o /dev/null "http://127.0.0.1:$PORT/prefs.php" && break
-	sleep 0.1
-done
-browser() { node "$SSP_SRCDIR/tests/web/bind_browser.mjs" "$@" --base "http://127.0.0.1:$PORT/"; }
 
 KEY=$(vt_key 1)
 ADDR=$("$VCAST" wallet address --private-key "$KEY")

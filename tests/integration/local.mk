@@ -34,7 +34,8 @@ INTEGRATION_TESTS = \
 	tests/integration/60-demo.sh \
 	tests/integration/70-web-bind.sh \
 	tests/integration/71-bind-cli-url.sh \
-	tests/integration/72-web-feedback-chain.sh
+	tests/integration/72-web-feedback-chain.sh \
+	tests/integration/73-web-bind-delay.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib tests/integration/rpcfault.py
 

@@ -10,7 +10,8 @@
 //        the wallet sign a text naming another project URL or user id (a mistaken wallet or
 //        a snippet meant elsewhere): the server must refuse it.
 //   paste --snippet XML   paste a snippet of `ssp bind sign` on the page; prints {ok, message}
-//   save-form --share N   save the preferences form (prefs_edit.php) with resource share N
+//   save-form --share N [--color C]  save the preferences form (prefs_edit.php) with resource
+//        share N (and colour scheme C, when the project's hook has one)
 //   text PATH             prints the page's visible text
 //   shot PATH --out FILE [--key 0xSECRET]  a PNG screenshot of the page (with --key: the
 //        wallet connected and the consent box ticked)
@@ -109,6 +110,7 @@ try {
   } else if (cmd === 'save-form') {
     await page.goto(base + 'prefs_edit.php?subset=project', { waitUntil: 'load' });
     await page.$eval('#resource_share', (e, v) => { e.value = v; }, arg('share'));
+    if (arg('color')) await page.select('#color_scheme', arg('color'));
     await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#save')]);
     console.log(await page.evaluate(() => document.body.innerText));
   } else if (cmd === 'text') {
