@@ -335,6 +335,7 @@ int main(int argc, char **argv)
 	}
 	vc.batch_size = batch_size ? batch_size : ssp_cfg_u64(conf, SSP_CFG_VALIDATOR_BATCH_SIZE);
 	vc.batch_window = batch_window ? batch_window : ssp_cfg_u64(conf, SSP_CFG_VALIDATOR_BATCH_WINDOW);
+	vc.binding_delay = ssp_cfg_u64(conf, SSP_CFG_VALIDATOR_BINDING_DELAY);
 
 	if (!vc.dry_run) {
 		const char *ledger_path, *keystore, *password_file, *minter;

@@ -2,6 +2,7 @@
 #include "boincdb/ssp_validate_engine.h"
 
 #include "crypto/ssp_binding.h"
+#include "crypto/ssp_binding_delay.h"
 #include "core/ssp_hex.h"
 #include "crypto/ssp_key.h"
 #include "core/ssp_log.h"
@@ -26,6 +27,7 @@ typedef struct bind_entry {
 	int ok;                    /* a valid binding to addr */
 	uint8_t addr[20];
 	int64_t checked_at;
+	int64_t wait_until;        /* > 0: a replacement binding waiting for its delay */
 } bind_entry;
 
 struct ssp_vengine {
@@ -516,7 +518,8 @@ static int user_binding(ssp_vengine *e, uint64_t user_id, int *ok, uint8_t addr[
 		free(prefs);
 		return SSP_ERR_NOMEM;
 	}
-	if (b->checked_at >= 0 && !memcmp(digest, b->prefs_digest, 32)) {
+	if (b->checked_at >= 0 && !memcmp(digest, b->prefs_digest, 32) &&
+	    !(b->wait_until > 0 && now >= b->wait_until)) {
 		free(prefs);
 		b->checked_at = now;
 		*ok = b->ok;
@@ -526,13 +529,33 @@ static int user_binding(ssp_vengine *e, uint64_t user_id, int *ok, uint8_t addr[
 	memcpy(b->prefs_digest, digest, 32);
 	b->checked_at = now;
 	b->ok = 0;
+	b->wait_until = 0;
 	rc = ssp_binding_from_prefs(prefs, len, b->addr, sig, &em);
-	free(prefs);
 	if (rc == 0) {
 		rc = ssp_binding_verify(e->pc->master_url, user_id, b->addr, sig);
 		if (rc == 0) {
 			char a[SSP_ADDR_STRLEN];
+			int wait = 0;
 
+			/* a binding replacing another address waits its delay (DESIGN §9) */
+			rc = ssp_binding_delay_check(prefs, len, e->pc->master_url, user_id, b->addr, now,
+						     e->c.binding_delay, &wait, &b->wait_until, &em);
+			free(prefs);
+			if (rc == SSP_ERR_NOMEM)
+				return rc;
+			if (rc != 0 || wait) {
+				if (rc != 0)
+					ssp_log_info("[USER#%" PRIu64 "] credit kept, no claim: replacement"
+						     " record: %s", user_id, em.msg);
+				else
+					ssp_log_info("[USER#%" PRIu64 "] credit kept, no claim: the binding to %s"
+						     " replaces another address and takes effect at %" PRId64,
+						     user_id, ssp_address_format(b->addr, a), b->wait_until);
+				if (rc != 0 || b->wait_until == INT64_MAX)
+					b->wait_until = 0;
+				e->st.unbound_users++;
+				return 0;
+			}
 			b->ok = 1;
 			*ok = 1;
 			memcpy(addr, b->addr, 20);
@@ -540,19 +563,23 @@ static int user_binding(ssp_vengine *e, uint64_t user_id, int *ok, uint8_t addr[
 				     ssp_address_format(b->addr, a));
 			return 0;
 		}
-		if (rc == SSP_ERR_NOMEM)
+		if (rc == SSP_ERR_NOMEM) {
+			free(prefs);
 			return rc;
+		}
 		ssp_log_info("[USER#%" PRIu64 "] credit kept, no claim: the payout binding's signature"
 			     " is not this user's binding of its address (%s)", user_id, ssp_strerror(rc));
 	} else if (rc == SSP_ERR_NOT_FOUND) {
 		ssp_log_info("[USER#%" PRIu64 "] credit kept, no claim: no payout binding in"
 			     " project_prefs", user_id);
 	} else if (rc == SSP_ERR_NOMEM) {
+		free(prefs);
 		return rc;
 	} else {
 		ssp_log_info("[USER#%" PRIu64 "] credit kept, no claim: project_prefs: %s%s%s", user_id,
 			     ssp_strerror(rc), em.msg[0] ? ": " : "", em.msg);
 	}
+	free(prefs);
 	e->st.unbound_users++;
 	return 0;
 }

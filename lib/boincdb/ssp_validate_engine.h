@@ -51,6 +51,8 @@ typedef struct ssp_vengine_conf {
 				      as the ledger thread gets round, every 0.25 s at most) */
 	unsigned binding_recheck;  /* seconds before unchanged-looking prefs of an unbound user
 				      are read again; 0: 60 */
+	uint64_t binding_delay;    /* seconds before a binding that replaces another address
+				      is used (ssp_binding_delay_check); 0: at once */
 	const volatile sig_atomic_t *stop; /* when non-NULL and set, a pass ends after its
 					      current work unit */
 } ssp_vengine_conf;
