@@ -360,6 +360,8 @@ COUNT=1000000
 WU_NAMES=()
 WU_FPOPS=()
 {
+	# BOINC's full schema: the columns not named here take their implicit zero or ''
+	echo "SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION';"
 	printf "insert into app (id, create_time, name, user_friendly_name) values (1, %d, '%s', 'SmartShare example (Collatz)');\n" \
 		"$NOW" "$APP_NAME"
 	for i in 0 1; do

@@ -132,7 +132,8 @@ int main(int argc, char **argv)
 {
 	enum {
 		O_APP = 256, O_ONE_PASS, O_MOD, O_SLEEP, O_DRY, O_CR_WU, O_CR_RT, O_MAXCR, O_TOL,
-		O_BSIZE, O_BWIN, O_MAXOUT, O_PDIR, O_CONF, O_CHUNK, O_CLAIMINT, O_THREADS, O_VERSION, O_HELP
+		O_BSIZE, O_BWIN, O_MAXOUT, O_PDIR, O_CONF, O_CHUNK, O_CLAIMINT, O_THREADS, O_VERSION, O_HELP,
+		O_UCJ, O_TRUST1
 	};
 	static const struct option longopts[] = {
 		{ "app", required_argument, NULL, O_APP },
@@ -154,6 +155,8 @@ int main(int argc, char **argv)
 		{ "chunk", required_argument, NULL, O_CHUNK },
 		{ "claim_interval", required_argument, NULL, O_CLAIMINT },
 		{ "threads", required_argument, NULL, O_THREADS },
+		{ "update_credited_job", no_argument, NULL, O_UCJ },
+		{ "trust_one_host_runtime", no_argument, NULL, O_TRUST1 },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 },
@@ -218,6 +221,12 @@ int main(int argc, char **argv)
 			break;
 		case O_DRY:
 			vc.dry_run = 1;
+			break;
+		case O_UCJ:
+			vc.bdb.update_credited_job = 1;
+			break;
+		case O_TRUST1:
+			vc.vopts.runtime_unreplicated = 1;
 			break;
 		case O_CR_WU:
 			vc.vopts.credit_mode = SSP_CREDIT_FROM_WU;
@@ -406,7 +415,8 @@ int main(int argc, char **argv)
 		ssp_log_crit("%s", em.msg);
 		goto out;
 	}
-	rc = ssp_boincdb_app_id(db, app, &vc.appid);
+	rc = ssp_boincdb_app_id(db, app, &vc.appid, &vc.app_target_nresults);
+	vc.bdb.daily_result_quota = pc->daily_result_quota;
 	if (rc) {
 		ssp_log_crit("can't find app %s%s%s", app, rc == SSP_ERR_NOT_FOUND ? "" : ": ",
 			     rc == SSP_ERR_NOT_FOUND ? "" : ssp_boincdb_errmsg(db));
@@ -435,6 +445,11 @@ int main(int argc, char **argv)
 		     vc.mod_n ? ", --mod" : "", vc.dry_run ? ", dry run" : "");
 	if (vc.mod_n)
 		ssp_log_info("work units with id mod %u == %u", vc.mod_n, vc.mod_i);
+	if (!pc->one_result_per_user_per_wu)
+		ssp_log_info("warning: %s lets the scheduler send one user several replicas of a"
+			     " work unit (<one_result_per_user_per_wu> is not set); replicas of one"
+			     " user or host count once toward the quorum here, so such work units"
+			     " wait for another volunteer's result", cfg_path);
 	exit_code = 0;
 	while (!stop_requested) {
 		int found = 0;
@@ -459,10 +474,10 @@ int main(int argc, char **argv)
 
 		ssp_vengine_get_stats(eng, &s);
 		ssp_log_info("done: %" PRIu64 " work units written, %" PRIu64 " valid, %" PRIu64
-			     " invalid, %" PRIu64 " inconclusive, %" PRIu64 " left for later, %" PRIu64
-			     " credits, %" PRIu64 " claims, %" PRIu64 " batches",
-			     s.wus, s.valid, s.invalid, s.inconclusive, s.retried, s.credits, s.claims,
-			     s.batches);
+			     " invalid, %" PRIu64 " inconclusive, %" PRIu64 " duplicate, %" PRIu64
+			     " left for later, %" PRIu64 " credits, %" PRIu64 " claims, %" PRIu64
+			     " batches", s.wus, s.valid, s.invalid, s.inconclusive, s.duplicates,
+			     s.retried, s.credits, s.claims, s.batches);
 	}
 out:
 	ssp_wipe(seckey, sizeof(seckey));

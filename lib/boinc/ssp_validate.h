@@ -113,7 +113,9 @@ typedef struct ssp_vres {
 	int server_state, outcome, validate_state;
 	double granted_credit;
 	int64_t sent_time;
+	int64_t received_time; /* when the scheduler got the report (0: unknown) */
 	double host_p_fpops;
+	int host_ncpus;       /* host.p_ncpus (below 1: counted as 1) */
 	/* from the check (ssp_vres_check) */
 	int check;            /* enum ssp_check */
 	char reason[160];     /* why INVALID or RETRY */
@@ -126,12 +128,15 @@ typedef struct ssp_vres {
 	double new_granted_credit;
 	int changed;          /* the row must be written */
 	int credited;         /* newly VALID with new_granted_credit granted to host/user/team */
+	uint64_t dup_of;      /* agrees, but its user or host already has result dup_of counted in
+				 this work unit: VALID with no credit (see ssp_validate_wu) */
 } ssp_vres;
 
 enum ssp_credit_mode {
 	SSP_CREDIT_FPOPS_EST = 0,    /* rsc_fpops_est in cobblestones (default) */
 	SSP_CREDIT_FROM_WU = 1,      /* workunit.canonical_credit */
-	SSP_CREDIT_FROM_RUNTIME = 2, /* lowest claim in the quorum: receipt cpu_time × host p_fpops */
+	SSP_CREDIT_FROM_RUNTIME = 2, /* lowest claim in the quorum: receipt cpu_time, clamped to
+					(received_time - sent_time) × host p_ncpus, × host p_fpops */
 };
 
 typedef struct ssp_vopts {
@@ -140,6 +145,10 @@ typedef struct ssp_vopts {
 	int comparator;            /* enum ssp_cmp_kind */
 	double tolerance;          /* for SSP_CMP_NUMERIC */
 	uint64_t max_output_bytes; /* numeric comparison reads files up to this size */
+	int runtime_unreplicated;  /* SSP_CREDIT_FROM_RUNTIME also for a quorum of one volunteer
+				      (one host then sets its own credit); 0: such work units get
+				      the rsc_fpops_est credit instead */
+	int no_credit;             /* BOINC's --no_credit: valid results get no credit */
 } ssp_vopts;
 
 /* The work unit: DB fields in, decision out. */
@@ -175,7 +184,10 @@ int ssp_vres_compare(void *ctx, const ssp_vres *a, const ssp_vres *b);
  * check field is set for every viable result (server_state OVER, outcome SUCCESS,
  * validate_state not INVALID; and, with a canonical result, for the canonical
  * one). Results must be sorted by id: the first result with min_quorum agreeing
- * results (itself included) becomes canonical. Fills the new_* fields of wu and of
+ * results of distinct volunteers (itself included) becomes canonical. Two results are of
+ * the same volunteer when they share the user or the host: they count once toward the
+ * quorum, and the later one, when it agrees, is VALID with no credit (dup_of names the one
+ * counted); a late result of a volunteer already VALID in the work unit likewise. Fills the new_* fields of wu and of
  * every result, sets changed/credited, wu->credit and wu->note. Returns 0, or a
  * negative code when cmp failed (then nothing is decided and wu->retry is set). */
 int ssp_validate_wu(ssp_vwu *wu, ssp_vres *r, size_t n, const ssp_vopts *o,

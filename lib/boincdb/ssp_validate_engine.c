@@ -138,6 +138,7 @@ int ssp_vengine_new(const ssp_vengine_conf *c, const ssp_projcfg *pc, ssp_boincd
 	}
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_cond_init(&e->cv, NULL);
+	ssp_boincdb_set_opts(db, &c->bdb);
 	if (!c->dry_run) {
 		int rc = ssp_boincdb_open(pc, 0, &e->ldb, em);
 
@@ -159,6 +160,7 @@ int ssp_vengine_new(const ssp_vengine_conf *c, const ssp_projcfg *pc, ssp_boincd
 			ssp_vengine_free(e);
 			return rc;
 		}
+		ssp_boincdb_set_opts(e->workers[i].db, &c->bdb);
 	}
 	*out = e;
 	return 0;
@@ -188,6 +190,7 @@ static void add_stats(ssp_vengine_stats *to, const ssp_vengine_stats *from)
 	to->invalid += from->invalid;
 	to->inconclusive += from->inconclusive;
 	to->didnt_need += from->didnt_need;
+	to->duplicates += from->duplicates;
 	to->retried += from->retried;
 	to->conflicts += from->conflicts;
 	to->credits += from->credits;
@@ -310,8 +313,9 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 	ssp_vres *vr = NULL;
 	ssp_bdb_result_update *ru = NULL;
 	ssp_bdb_credit *cr = NULL;
+	ssp_bdb_judged *jd = NULL;
 	ssp_bdb_wu_update wu;
-	size_t n = w->nresults, nru = 0, ncr = 0;
+	size_t n = w->nresults, nru = 0, ncr = 0, njd = 0;
 	int64_t now = now_s();
 	int rc = 0;
 
@@ -332,7 +336,8 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 	vr = calloc(n ? n : 1, sizeof(*vr));
 	ru = calloc(n ? n : 1, sizeof(*ru));
 	cr = calloc(n ? n : 1, sizeof(*cr));
-	if (!vr || !ru || !cr) {
+	jd = calloc(n ? n : 1, sizeof(*jd));
+	if (!vr || !ru || !cr || !jd) {
 		rc = SSP_ERR_NOMEM;
 		goto out;
 	}
@@ -348,7 +353,9 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 		vr[i].validate_state = b->validate_state;
 		vr[i].granted_credit = b->granted_credit;
 		vr[i].sent_time = b->sent_time;
+		vr[i].received_time = b->received_time;
 		vr[i].host_p_fpops = b->host_p_fpops;
+		vr[i].host_ncpus = b->host_ncpus;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!ssp_vres_needs_check(&vw, &vr[i]))
@@ -379,6 +386,11 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 		if (x->new_outcome == SSP_RO_DIDNT_NEED && x->outcome != SSP_RO_DIDNT_NEED) {
 			ssp_log_debug("[RESULT#%" PRIu64 " %s] not needed any more", x->id, x->name);
 			wk->st.didnt_need++;
+		} else if (x->dup_of) {
+			ssp_log_info("[RESULT#%" PRIu64 " %s] agrees, but its user or host already has"
+				     " result %" PRIu64 " in this work unit: valid, no credit [HOST#%" PRIu64
+				     " USER#%" PRIu64 "]", x->id, x->name, x->dup_of, x->hostid, x->userid);
+			wk->st.duplicates++;
 		} else if (x->new_validate_state == SSP_VS_VALID) {
 			ssp_log_info("[RESULT#%" PRIu64 " %s] valid; granted %.6f credit [HOST#%" PRIu64
 				     " USER#%" PRIu64 "]", x->id, x->name, x->new_granted_credit,
@@ -406,6 +418,25 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 		ru[nru].validate_state = x->new_validate_state;
 		ru[nru].granted_credit = x->new_granted_credit;
 		nru++;
+		if ((x->new_validate_state == SSP_VS_VALID && x->validate_state != SSP_VS_VALID) ||
+		    (x->new_validate_state == SSP_VS_INVALID && x->validate_state != SSP_VS_INVALID)) {
+			const ssp_bdb_result *b = NULL;
+
+			for (size_t k = 0; k < n && !b; k++)
+				if (w->results[k].id == x->id)
+					b = &w->results[k];
+			jd[njd].host_id = x->hostid;
+			/* BOINC's generalized_app_version_id: anonymous platform versions are
+			 * negative and become appid × 1000000 - avid */
+			jd[njd].hav_avid = b->app_version_id < 0
+						   ? (int64_t)b->appid * 1000000 - b->app_version_id
+						   : b->app_version_id;
+			jd[njd].valid = x->new_validate_state == SSP_VS_VALID;
+			jd[njd].count_consecutive =
+				!(w->target_nresults == 1 && e->c.app_target_nresults > 1);
+			jd[njd].turnaround = (double)(b->received_time - b->sent_time);
+			njd++;
+		}
 		if (x->credited) {
 			uint64_t micro = 0;
 
@@ -414,14 +445,23 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 			cr[ncr].result_id = x->id;
 			cr[ncr].workunit_id = w->id;
 			cr[ncr].user_id = x->userid;
+			cr[ncr].cj_workunitid = (int64_t)w->opaque;
 			cr[ncr].host_id = x->hostid;
 			cr[ncr].credit_micro = micro;
 			memcpy(cr[ncr].result_digest, x->result_digest, 32);
 			cr[ncr].granted_at = (uint64_t)now;
 			cr[ncr].sent_time = x->sent_time;
-			for (size_t k = 0; k < n; k++)
-				if (w->results[k].id == x->id)
-					cr[ncr].team_hint = w->results[k].user_teamid != 0;
+			for (size_t k = 0; k < n; k++) {
+				const ssp_bdb_result *b = &w->results[k];
+
+				if (b->id != x->id)
+					continue;
+				/* BOINC credits the host's owner (grant_credit) */
+				if (b->host_userid)
+					cr[ncr].user_id = b->host_userid;
+				cr[ncr].team_hint = b->user_teamid != 0;
+				cr[ncr].app_version_id = b->app_version_id;
+			}
 			ncr++;
 			if (micro == 0)
 				ssp_log_info("[RESULT#%" PRIu64 " %s] valid with zero credit: nothing to claim",
@@ -443,7 +483,7 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 	wu.transition_time = vw.new_transition_time;
 	wu.target_nresults = vw.new_target_nresults;
 	wu.error_mask = vw.new_error_mask;
-	rc = ssp_boincdb_commit_wu(wk->db, &wu, ru, nru, cr, ncr, now_d());
+	rc = ssp_boincdb_commit_wu(wk->db, &wu, ru, nru, cr, ncr, jd, njd, now_d());
 	if (rc == SSP_ERR_STATE) {
 		ssp_log_info("[WU#%" PRIu64 " %s] not written: %s; it will be read again", w->id,
 			     w->name, ssp_boincdb_errmsg(wk->db));
@@ -466,6 +506,7 @@ out:
 	free(vr);
 	free(ru);
 	free(cr);
+	free(jd);
 	return rc;
 }
 

@@ -35,6 +35,9 @@ typedef struct ssp_vengine ssp_vengine;
 
 typedef struct ssp_vengine_conf {
 	uint64_t appid;            /* the app's id (ssp_boincdb_app_id) */
+	int app_target_nresults;   /* app.target_nresults: a work unit with target_nresults 1
+				      below an app's larger one is unreplicated (BOINC) */
+	ssp_bdb_opts bdb;          /* daily_result_quota, update_credited_job */
 	const char *app_name;      /* for log lines */
 	unsigned mod_n, mod_i;     /* --mod N I (mod_n 0: every work unit) */
 	int dry_run;               /* decide and log; write nothing anywhere */
@@ -56,6 +59,7 @@ typedef struct ssp_vengine_conf {
 typedef struct ssp_vengine_stats {
 	uint64_t wus;          /* work units decided and written */
 	uint64_t valid, invalid, inconclusive, didnt_need;
+	uint64_t duplicates;   /* second replicas of one user or host: valid, no credit */
 	uint64_t retried;      /* work units left for a later pass */
 	uint64_t conflicts;    /* work units changed by someone else meanwhile */
 	uint64_t credits;      /* credits written to the BOINC database (and outbox) */

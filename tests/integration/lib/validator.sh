@@ -2,7 +2,8 @@
 # Helpers for the validator's integration tests (tests/integration/1*-validator-*.sh),
 # the benchmark and the demo. Sourced after tests/integration/lib/common.sh.
 #
-#   vt_setup NAME        private dir $T, MariaDB (lib/mariadb.sh) with the BOINC fixture,
+#   vt_setup NAME        private dir $T, MariaDB (lib/mariadb.sh) with BOINC's full schema
+#                        (sql/boinc_fixture.sql),
 #                        a project dir $P (config.xml, upload/, ssp.conf), the validator's
 #                        keystore (its address in $VADDR), an empty ledger path $LEDGER
 #   vt_spec              reads a vfixture spec on stdin, makes the files, loads the rows
@@ -52,6 +53,7 @@ vt_setup() {
     <db_passwd>db pass</db_passwd>
     <upload_dir>$P/upload</upload_dir>
     <uldl_dir_fanout>1024</uldl_dir_fanout>
+    <daily_result_quota>5</daily_result_quota>
   </config>
   <daemons>
     <daemon><cmd>ssp_validator --app ssp -d 3</cmd></daemon>
@@ -83,7 +85,7 @@ EOF
 }
 
 vt_spec() {
-	"$VFIXTURE" --upload "$P/upload" --fanout 1024 --now "$(date +%s)" >"$T/spec.sql" ||
+	"$VFIXTURE" --upload "$P/upload" --fanout 1024 --quota 5 --now "$(date +%s)" >"$T/spec.sql" ||
 		ssp_fail "vfixture"
 	ssp_mariadb_sql boinc <"$T/spec.sql" || ssp_fail "loading the fixture rows"
 }
