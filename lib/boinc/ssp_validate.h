@@ -206,7 +206,10 @@ typedef struct ssp_vcheck_opts {
  * ssp_vres_clear first when r was checked before):
  *  - RETRY when the upload directory itself cannot be reached;
  *  - INVALID when xml_doc_in does not parse, the receipt (the output whose open_name is
- *    receipt_name) is missing, unreadable, over its cap or malformed, its wu_name,
+ *    receipt_name) is missing, unreadable, over its cap or malformed, or it or an output
+ *    is not a regular file (a symbolic link, in its fan-out directory or as the file, is
+ *    not followed; a FIFO, device or directory is refused without blocking; the reason
+ *    names which), its wu_name,
  *    result_name, userid or hostid differ from the result's, it lists a file that is
  *    not one of the result's other outputs (by physical name), an output is missing
  *    from it (unless optional and absent), or an output file is missing, larger than
@@ -220,6 +223,11 @@ int ssp_vres_check(ssp_vres *r, const char *wu_name, const char *xml_doc_in, siz
 
 /* True when result r must be checked before ssp_validate_wu is called. */
 int ssp_vres_needs_check(const ssp_vwu *wu, const ssp_vres *r);
+
+/* Reads a checked output's content (*out, NUL-terminated, caller-freed) as the check
+ * opened it: without following a symbolic link or blocking, a regular file only, at most
+ * cap bytes. SSP_ERR_TOO_BIG over cap, SSP_ERR_NOT_FOUND, SSP_ERR_IO, SSP_ERR_NOMEM. */
+int ssp_vfile_read(const ssp_vfile *f, uint64_t cap, char **out, size_t *len);
 
 /* Frees what ssp_vres_check stored in r (files); keeps the DB fields. */
 void ssp_vres_clear(ssp_vres *r);
