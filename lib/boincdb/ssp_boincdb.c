@@ -46,7 +46,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" r.granted_credit, r.cpu_time, r.sent_time, r.received_time, r.xml_doc_in, h.p_fpops,"
 		" u.teamid, h.p_ncpus, h.userid, r.app_version_id, r.appid, w.opaque"
 		" FROM (SELECT * FROM workunit WHERE appid = ? AND need_validate > 0 AND id > ?"
-		"  AND (? = 0 OR id MOD ? = ?) ORDER BY id LIMIT ?) w"
+		"  AND (? = 0 OR id MOD ? = ?) AND (? = 0 OR id <= ?) ORDER BY id LIMIT ?) w"
 		" LEFT JOIN result r ON r.workunitid = w.id"
 		" LEFT JOIN host h ON h.id = r.hostid"
 		" LEFT JOIN user u ON u.id = IF(h.id IS NULL, r.userid, h.userid)"
@@ -375,10 +375,11 @@ void ssp_bdb_wus_free(ssp_bdb_wu *wus, size_t n)
 }
 
 int ssp_boincdb_fetch(ssp_boincdb *db, uint64_t appid, unsigned mod_n, unsigned mod_i,
-		      uint64_t after_id, unsigned limit, ssp_bdb_wu **wus, size_t *nwus)
+		      uint64_t after_id, uint64_t max_id, unsigned limit, ssp_bdb_wu **wus,
+		      size_t *nwus)
 {
 	MYSQL_STMT *st = db->st[ST_FETCH];
-	MYSQL_BIND p[6], r[32];
+	MYSQL_BIND p[8], r[32];
 	my_bool nul[32], err[32];
 	unsigned long wname_len = 0, rname_len = 0, xml_len = 0;
 	ssp_bdb_wu w, *list = NULL;
@@ -396,7 +397,9 @@ int ssp_boincdb_fetch(ssp_boincdb *db, uint64_t appid, unsigned mod_n, unsigned 
 	b_uint(&p[2], &mod_n);
 	b_uint(&p[3], &mod_n);
 	b_uint(&p[4], &mod_i);
-	b_uint(&p[5], &limit);
+	b_u64(&p[5], &max_id);
+	b_u64(&p[6], &max_id);
+	b_uint(&p[7], &limit);
 	if ((rc = exec(db, ST_FETCH, p)))
 		return rc;
 	b_u64(&r[0], &w.id);

@@ -122,10 +122,11 @@ const char *ssp_boincdb_errmsg(const ssp_boincdb *db);
 int ssp_boincdb_app_id(ssp_boincdb *db, const char *name, uint64_t *appid, int *target_nresults);
 
 /* Up to limit work units of appid with need_validate > 0 and id > after_id (and
- * id mod mod_n == mod_i when mod_n > 0), ascending by id, each with all its
- * results. *wus is freed with ssp_bdb_wus_free (NULL and 0 when none). */
+ * id mod mod_n == mod_i when mod_n > 0, id <= max_id when max_id > 0), ascending by id,
+ * each with all its results. *wus is freed with ssp_bdb_wus_free (NULL and 0 when none). */
 int ssp_boincdb_fetch(ssp_boincdb *db, uint64_t appid, unsigned mod_n, unsigned mod_i,
-		      uint64_t after_id, unsigned limit, ssp_bdb_wu **wus, size_t *nwus);
+		      uint64_t after_id, uint64_t max_id, unsigned limit, ssp_bdb_wu **wus,
+		      size_t *nwus);
 void ssp_bdb_wus_free(ssp_bdb_wu *wus, size_t n);
 
 /* Writes one work unit's decision in one transaction at time now (unix seconds):

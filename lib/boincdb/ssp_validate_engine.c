@@ -861,7 +861,7 @@ static void *ledger_main(void *arg)
 
 int ssp_vengine_pass(ssp_vengine *e, int *found)
 {
-	uint64_t after = 0;
+	uint64_t after = e->c.min_wu_id ? e->c.min_wu_id - 1 : 0, left = e->c.max_wus;
 	pthread_t ledger_tid;
 	int rc, any = 0, ledger_running = 0;
 
@@ -880,8 +880,14 @@ int ssp_vengine_pass(ssp_vengine *e, int *found)
 		ssp_bdb_wu *wus = NULL;
 		size_t n = 0;
 
-		rc = ssp_boincdb_fetch(e->db, e->c.appid, e->c.mod_n, e->c.mod_i, after, e->c.chunk,
-				       &wus, &n);
+		unsigned limit = e->c.chunk;
+
+		if (e->c.max_wus && left < limit)
+			limit = (unsigned)left;
+		if (e->c.max_wus && !left)
+			break;
+		rc = ssp_boincdb_fetch(e->db, e->c.appid, e->c.mod_n, e->c.mod_i, after,
+				       e->c.max_wu_id, limit, &wus, &n);
 		if (rc) {
 			ssp_log_crit("reading work units: %s", ssp_boincdb_errmsg(e->db));
 			break;
@@ -892,7 +898,9 @@ int ssp_vengine_pass(ssp_vengine *e, int *found)
 		rc = run_chunk(e, wus, n);
 		after = wus[n - 1].id;
 		ssp_bdb_wus_free(wus, n);
-		if (rc || n < e->c.chunk)
+		if (e->c.max_wus)
+			left -= n < left ? n : left;
+		if (rc || n < limit)
 			break;
 		if (!ledger_running) {
 			int r2 = drain_outbox(e);

@@ -40,6 +40,9 @@ typedef struct ssp_vengine_conf {
 	ssp_bdb_opts bdb;          /* daily_result_quota, update_credited_job */
 	const char *app_name;      /* for log lines */
 	unsigned mod_n, mod_i;     /* --mod N I (mod_n 0: every work unit) */
+	uint64_t min_wu_id, max_wu_id; /* BOINC's --min_wu_id / --max_wu_id (0: no bound) */
+	uint64_t max_wus;          /* BOINC's --one_pass_N_WU: a pass decides at most this
+				      many work units (0: no limit) */
 	int dry_run;               /* decide and log; write nothing anywhere */
 	ssp_vopts vopts;           /* credit mode, cap, comparator, tolerance, output cap */
 	const char *receipt_name;  /* the receipt's open_name; NULL: ssp_receipt.json */
