@@ -13,6 +13,7 @@ INTEGRATION_TESTS = \
 	tests/integration/15-validator-volunteers.sh \
 	tests/integration/16-validator-hostile-files.sh \
 	tests/integration/17-validator-boinc-cmdline.sh \
+	tests/integration/18-validator-bookkeeping.sh \
 	tests/integration/20-wrapper-standalone.sh \
 	tests/integration/21-wrapper-client-run.sh \
 	tests/integration/22-wrapper-client-suspend.sh \
