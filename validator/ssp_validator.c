@@ -75,6 +75,7 @@ int main(int argc, char **argv)
 	ssp_boincdb *db = NULL;
 	ssp_ledger *ledger = NULL;
 	ssp_vengine *eng = NULL;
+	ssp_vplugin *plugin = NULL;
 	ssp_domain domain;
 	uint8_t seckey[32];
 	ssp_errmsg em = { { 0 } };
@@ -95,12 +96,6 @@ int main(int argc, char **argv)
 	if (cli.version) {
 		printf("ssp_validator %s\n", PACKAGE_VERSION);
 		return 0;
-	}
-	if (cli.nextra > 1) {
-		fprintf(stderr, "ssp_validator: unknown option %s (BOINC passes options it does not know"
-			" to the project's validator code; here that is a comparison plug-in, and none"
-			" is configured)\n", cli.extra[1]);
-		return EXIT_USAGE;
 	}
 	vc = cli.vc;
 	app = cli.app;
@@ -146,7 +141,8 @@ int main(int argc, char **argv)
 			const char *s, *k;
 			unsigned line;
 
-			if (!ssp_conf_entry(conf, i, &s, &k, NULL, &line) && !ssp_conf_is_known(s, k))
+			if (!ssp_conf_entry(conf, i, &s, &k, NULL, &line) && !ssp_conf_is_known(s, k) &&
+			    strcmp(s, "validator") | strcmp(k, "plugin")) /* read below */
 				ssp_log_info("%s:%u: unknown key %s.%s ignored", conf_path, line, s, k);
 		}
 		if (!batch_size && ssp_conf_get_u64(conf, "validator", "batch_size", 256, &batch_size, &em)) {
@@ -166,6 +162,33 @@ int main(int argc, char **argv)
 	}
 	vc.batch_size = batch_size;
 	vc.batch_window = batch_window;
+
+	/* a project's comparison plug-in; BOINC passes the options it does not know to the
+	 * project's validate_handler_init, so do we */
+	{
+		const char *so = conf ? ssp_conf_get(conf, "validator", "plugin") : NULL;
+
+		if (so && *so) {
+			if (vc.vopts.comparator == SSP_CMP_NUMERIC) {
+				ssp_log_crit("--tolerance and a comparison plug-in ([validator] plugin)"
+					     " exclude each other");
+				exit_code = EXIT_USAGE;
+				goto out;
+			}
+			if (ssp_vplugin_load(so, cli.nextra, cli.extra, &plugin, &em)) {
+				ssp_log_crit("%s", em.msg);
+				goto out;
+			}
+			vc.plugin = plugin;
+			ssp_log_info("comparing outputs with the plug-in %s", so);
+		} else if (cli.nextra > 1) {
+			ssp_log_crit("unknown option %s (BOINC passes options it does not know to the"
+				     " project's validator code; here that is a comparison plug-in, and"
+				     " none is configured)", cli.extra[1]);
+			exit_code = EXIT_USAGE;
+			goto out;
+		}
+	}
 
 	if (!vc.dry_run) {
 		const char *ledger_path, *keystore, *password_file, *minter;
@@ -283,6 +306,7 @@ int main(int argc, char **argv)
 out:
 	ssp_wipe(seckey, sizeof(seckey));
 	ssp_vengine_free(eng);
+	ssp_vplugin_free(plugin);
 	ssp_ledger_close(ledger);
 	ssp_boincdb_close(db);
 	ssp_conf_free(conf);

@@ -14,7 +14,8 @@ lib_libssp_a_SOURCES += \
 	lib/boinc/ssp_validate.c \
 	lib/boinc/ssp_validate.h \
 	lib/boinc/ssp_validate_cmp.c \
-	lib/boinc/ssp_validate_files.c
+	lib/boinc/ssp_validate_files.c \
+	lib/boinc/ssp_validate_plugin.c
 
 UNIT_TESTS += tests/unit/test_receipt
 UNIT_TESTS += tests/unit/test_jobxml
@@ -22,4 +23,5 @@ UNIT_TESTS += tests/unit/test_initdata
 UNIT_TESTS += tests/unit/test_projcfg
 UNIT_TESTS += tests/unit/test_validate
 UNIT_TESTS += tests/unit/test_validate_files
+UNIT_TESTS += tests/unit/test_validate_plugin
 UNIT_TESTS += tests/unit/test_stats

@@ -130,6 +130,7 @@ typedef struct ssp_vres {
 	int credited;         /* newly VALID with new_granted_credit granted to host/user/team */
 	uint64_t dup_of;      /* agrees, but its user or host already has result dup_of counted in
 				 this work unit: VALID with no credit (see ssp_validate_wu) */
+	void *plugin_state;   /* ssp_vplugin_init_results' per-result state; NULL when none */
 } ssp_vres;
 
 enum ssp_credit_mode {
@@ -228,6 +229,33 @@ int ssp_vres_needs_check(const ssp_vwu *wu, const ssp_vres *r);
  * opened it: without following a symbolic link or blocking, a regular file only, at most
  * cap bytes. SSP_ERR_TOO_BIG over cap, SSP_ERR_NOT_FOUND, SSP_ERR_IO, SSP_ERR_NOMEM. */
 int ssp_vfile_read(const ssp_vfile *f, uint64_t cap, char **out, size_t *len);
+
+/* ---- a project's comparison plug-in (ssp_validate_plugin.h) ---- */
+
+typedef struct ssp_vplugin ssp_vplugin;
+
+/* Loads the shared object at path with dlopen, checks its ssp_vplugin_abi and symbols,
+ * and calls its ssp_validate_handler_init(argc, argv) when it exports one. *out is freed
+ * with ssp_vplugin_free. SSP_ERR_CONFIG (em names the problem) or SSP_ERR_NOMEM. */
+int ssp_vplugin_load(const char *path, int argc, char **argv, ssp_vplugin **out,
+		     ssp_errmsg *em);
+void ssp_vplugin_free(ssp_vplugin *p);
+
+/* Calls the plug-in's init_result on every result of r[0..n) whose check is OK, with its
+ * compared outputs read by ssp_vfile_read (at most cap bytes each): a result it refuses
+ * becomes SSP_CHECK_INVALID (reason: the plug-in's code), a transient refusal or an
+ * unreadable file SSP_CHECK_RETRY. Returns 0 or SSP_ERR_NOMEM. */
+int ssp_vplugin_init_results(ssp_vplugin *p, ssp_vres *r, size_t n, uint64_t wu_id,
+			     const char *wu_name, uint64_t cap);
+
+/* The comparator for ssp_validate_wu (ctx: the ssp_vplugin) over results initialised by
+ * ssp_vplugin_init_results: 0 when the plug-in says they match, SSP_ERR_MISMATCH when not,
+ * SSP_ERR_IO when it failed. */
+int ssp_vplugin_compare(void *ctx, const ssp_vres *a, const ssp_vres *b);
+
+/* The plug-in's cleanup_result for every result ssp_vplugin_init_results initialised; frees
+ * what it kept in plugin_state. */
+void ssp_vplugin_cleanup_results(ssp_vplugin *p, ssp_vres *r, size_t n);
 
 /* Frees what ssp_vres_check stored in r (files); keeps the DB fields. */
 void ssp_vres_clear(ssp_vres *r);

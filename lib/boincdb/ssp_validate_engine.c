@@ -371,7 +371,20 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 			ssp_log_detail("[RESULT#%" PRIu64 " %s] files and receipt checked", vr[i].id,
 				       vr[i].name);
 	}
-	rc = ssp_validate_wu(&vw, vr, n, &e->c.vopts, ssp_vres_compare, &e->c.vopts, now);
+	if (e->c.plugin) {
+		/* BOINC's check_set: init_result on every result first */
+		rc = ssp_vplugin_init_results(e->c.plugin, vr, n, w->id, w->name,
+					      e->c.vopts.max_output_bytes);
+		if (rc)
+			goto out;
+		for (size_t i = 0; i < n; i++)
+			if (vr[i].check == SSP_CHECK_INVALID && !strncmp(vr[i].reason, "the plug-in", 11))
+				ssp_log_info("[RESULT#%" PRIu64 " %s] invalid output: %s", vr[i].id,
+					     vr[i].name, vr[i].reason);
+		rc = ssp_validate_wu(&vw, vr, n, &e->c.vopts, ssp_vplugin_compare, e->c.plugin, now);
+	} else {
+		rc = ssp_validate_wu(&vw, vr, n, &e->c.vopts, ssp_vres_compare, &e->c.vopts, now);
+	}
 	if (rc || vw.retry) {
 		ssp_log_info("[WU#%" PRIu64 " %s] left for a later pass: %s", w->id, w->name, vw.note);
 		wk->st.retried++;
@@ -501,6 +514,8 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 		if (cr[i].credit_micro)
 			wk->st.credits++;
 out:
+	if (e->c.plugin && vr)
+		ssp_vplugin_cleanup_results(e->c.plugin, vr, n);
 	for (size_t i = 0; vr && i < n; i++)
 		ssp_vres_clear(&vr[i]);
 	free(vr);

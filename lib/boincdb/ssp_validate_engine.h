@@ -38,6 +38,8 @@ typedef struct ssp_vengine_conf {
 	int app_target_nresults;   /* app.target_nresults: a work unit with target_nresults 1
 				      below an app's larger one is unreplicated (BOINC) */
 	ssp_bdb_opts bdb;          /* daily_result_quota, update_credited_job */
+	ssp_vplugin *plugin;       /* a project's comparison plug-in (borrowed); NULL: the
+				      built-in comparator of vopts */
 	const char *app_name;      /* for log lines */
 	unsigned mod_n, mod_i;     /* --mod N I (mod_n 0: every work unit) */
 	uint64_t min_wu_id, max_wu_id; /* BOINC's --min_wu_id / --max_wu_id (0: no bound) */

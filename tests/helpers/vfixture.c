@@ -16,7 +16,7 @@
  *   wu NAME QUORUM TARGET FPOPS_EST [CANONICAL_CREDIT]
  *   result WU INDEX USERID HOSTID TEXT [FLAG...]
  *        the result is named WU_INDEX, its output WU_INDEX_0 (open_name out.txt) holds TEXT
- *        with '_' read as ' ' and a newline, its receipt is WU_INDEX_1 (ssp_receipt.json).
+ *        with '_' read as ' ' and '~' as a newline, and a newline, its receipt is WU_INDEX_1 (ssp_receipt.json).
  *        FLAGS: inprogress, unsent (no files), error (client error, no files), noreceipt,
  *        cpu=SECONDS (receipt CPU time, default 100), user=ID / host=ID (what the receipt
  *        claims), valid (already VALID: a canonical one, with granted credit CANONICAL_CREDIT),
@@ -185,6 +185,8 @@ static void make_files(const char *wu, const char *result, const char *text, int
 	for (i = 0; content[i]; i++)
 		if (content[i] == '_')
 			content[i] = ' ';
+		else if (content[i] == '~')
+			content[i] = '\n';
 	path_of(out_name, path, sizeof(path));
 	write_file(path, content, strlen(content));
 	if (noreceipt)

@@ -14,6 +14,7 @@ INTEGRATION_TESTS = \
 	tests/integration/16-validator-hostile-files.sh \
 	tests/integration/17-validator-boinc-cmdline.sh \
 	tests/integration/18-validator-bookkeeping.sh \
+	tests/integration/19-validator-plugin.sh \
 	tests/integration/20-wrapper-standalone.sh \
 	tests/integration/21-wrapper-client-run.sh \
 	tests/integration/22-wrapper-client-suspend.sh \
