@@ -642,7 +642,7 @@ static void bind_avg(MYSQL_BIND *b, credit_row *r, int total)
 }
 
 typedef struct wu_scratch {
-	credit_row *host, *user, *team, *av;
+	credit_row *host, *user, *team;
 	cj_row *cj;
 	outbox_row *ob;
 	hav_row *hav;
@@ -691,7 +691,7 @@ static int judge_all(ssp_boincdb *db, const ssp_bdb_judged *jd, size_t njd, wu_s
 static int grant_all(ssp_boincdb *db, const ssp_bdb_credit *cr, size_t ncr, double now,
 		     wu_scratch *w)
 {
-	size_t nob = 0, nteam = 0, nav = 0, ncj = 0;
+	size_t nob = 0, nteam = 0, ncj = 0;
 	MYSQL_BIND b[17];
 	uint64_t aff;
 	int rc;
@@ -710,10 +710,6 @@ static int grant_all(ssp_boincdb *db, const ssp_bdb_credit *cr, size_t ncr, doub
 		if (c->team_hint) {
 			w->team[nteam] = r;
 			w->team[nteam++].id = c->user_id; /* the team is read from the user row */
-		}
-		if (c->app_version_id > 0 && c->credit_micro) {
-			w->av[nav] = r;
-			w->av[nav++].id = (uint64_t)c->app_version_id;
 		}
 		w->cj[ncj].userid = c->user_id;
 		w->cj[ncj++].workunitid = c->cj_workunitid;
@@ -738,9 +734,6 @@ static int grant_all(ssp_boincdb *db, const ssp_bdb_credit *cr, size_t ncr, doub
 		return rc;
 	bind_avg(b, &w->team[0], 1); /* by user id: the team of each user in a team */
 	if ((rc = exec_rows(db, ST_UPD_TEAM, b, 17, sizeof(credit_row), nteam, &aff)))
-		return rc;
-	bind_avg(b, &w->av[0], 0);
-	if ((rc = exec_rows(db, ST_UPD_AV, b, 16, sizeof(credit_row), nav, &aff)))
 		return rc;
 	if (db->opts.update_credited_job) {
 		b_u64(&b[0], &w->cj[0].userid);
@@ -826,12 +819,11 @@ int ssp_boincdb_commit_wu(ssp_boincdb *db, const ssp_bdb_wu_update *wu,
 	w.host = calloc(k, sizeof(*w.host));
 	w.user = calloc(k, sizeof(*w.user));
 	w.team = calloc(k, sizeof(*w.team));
-	w.av = calloc(k, sizeof(*w.av));
 	w.cj = calloc(k, sizeof(*w.cj));
 	w.ob = calloc(k, sizeof(*w.ob));
 	w.hav = calloc(kj, sizeof(*w.hav));
 	w.turn = calloc(kj, sizeof(*w.turn));
-	if (!w.host || !w.user || !w.team || !w.av || !w.cj || !w.ob || !w.hav || !w.turn) {
+	if (!w.host || !w.user || !w.team || !w.cj || !w.ob || !w.hav || !w.turn) {
 		rc = SSP_ERR_NOMEM;
 		goto out;
 	}
@@ -850,11 +842,45 @@ out:
 	free(w.host);
 	free(w.user);
 	free(w.team);
-	free(w.av);
 	free(w.cj);
 	free(w.ob);
 	free(w.hav);
 	free(w.turn);
+	return rc;
+}
+
+/* ---- app versions ---- */
+
+int ssp_boincdb_app_version_credit(ssp_boincdb *db, const ssp_bdb_av_sample *s, size_t n,
+				   double now)
+{
+	credit_row *rows;
+	MYSQL_BIND b[16];
+	uint64_t aff;
+	int rc;
+
+	if (!n)
+		return 0;
+	if (db->readonly)
+		return SSP_ERR_STATE;
+	rows = calloc(n, sizeof(*rows));
+	if (!rows)
+		return SSP_ERR_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		rows[i].now = now;
+		rows[i].half_life = SSP_CREDIT_HALF_LIFE;
+		rows[i].work = s[i].credit;
+		rows[i].start = s[i].sent_time;
+		rows[i].id = s[i].app_version_id;
+	}
+	/* autocommit is off: one transaction up to the commit */
+	bind_avg(b, &rows[0], 0);
+	rc = exec_rows(db, ST_UPD_AV, b, 16, sizeof(credit_row), n, &aff);
+	if (!rc && mysql_commit(db->conn))
+		rc = set_err(db, NULL, "commit");
+	if (rc)
+		mysql_rollback(db->conn);
+	free(rows);
 	return rc;
 }
 

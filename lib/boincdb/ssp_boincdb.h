@@ -80,8 +80,6 @@ typedef struct ssp_bdb_credit {
 	int64_t sent_time;           /* result.sent_time, for a first recent average */
 	int team_hint;               /* the user was in a team when read: credit the team the
 					user row names at commit time (not stored in the outbox) */
-	int64_t app_version_id;      /* the app version whose recent average credit grows (0:
-					none; not stored in the outbox) */
 	int64_t cj_workunitid;       /* credited_job.workunitid: (long) workunit.opaque, as
 					BOINC's --update_credited_job (not stored in the outbox) */
 } ssp_bdb_credit;
@@ -132,8 +130,7 @@ void ssp_bdb_wus_free(ssp_bdb_wu *wus, size_t n);
 /* Writes one work unit's decision in one transaction at time now (unix seconds):
  * the result rows, host/user/team total_credit and expavg (7-day half-life, as
  * BOINC's grant_credit, evaluated by the server on the locked rows; the team is the one
- * the user row names when team_hint is set), the app versions' recent average credit,
- * credited_job (user, cj_workunitid) when update_credited_job is set, the bookkeeping
+ * the user row names when team_hint is set), credited_job (user, cj_workunitid) when update_credited_job is set, the bookkeeping
  * of the judged results (host_app_version consecutive_valid and max_jobs_per_day,
  * host.avg_turnaround), the outbox rows (of credits above zero), and the work unit.
  * Retries a deadlock up to 5 times.
@@ -143,6 +140,19 @@ int ssp_boincdb_commit_wu(ssp_boincdb *db, const ssp_bdb_wu_update *wu,
 			  const ssp_bdb_result_update *ru, size_t nru,
 			  const ssp_bdb_credit *cr, size_t ncr, const ssp_bdb_judged *jd,
 			  size_t njd, double now);
+
+/* One credit granted to a result of an app version, for its recent average. */
+typedef struct ssp_bdb_av_sample {
+	uint64_t app_version_id;
+	double credit;               /* cobblestones */
+	double sent_time;            /* result.sent_time */
+} ssp_bdb_av_sample;
+
+/* Adds the samples to their app versions' expavg_credit / expavg_time at time now (BOINC's
+ * write_modified_app_versions: update_average per sample, 7-day half-life), in one
+ * transaction. SSP_ERR_DB, SSP_ERR_NOMEM, SSP_ERR_STATE when read-only. */
+int ssp_boincdb_app_version_credit(ssp_boincdb *db, const ssp_bdb_av_sample *s, size_t n,
+				   double now);
 
 /* Up to limit outbox rows (of work units with id mod mod_n == mod_i when mod_n > 0),
  * ascending by result id. *out is caller-freed. sent_time is not stored (0). */

@@ -44,6 +44,9 @@ struct ssp_vengine {
 	bind_entry *bind;          /* open addressing, power-of-two size */
 	size_t nbind, capbind;
 	struct worker *workers;    /* c.threads of them; workers[0] uses db */
+	pthread_mutex_t av_mu;     /* av: app version credit samples not yet written */
+	ssp_bdb_av_sample *av;
+	size_t nav, capav;
 	ssp_boincdb *ldb;          /* the ledger side's connection: outbox and preferences */
 	/* the ledger thread, running steps 1, 3 and 4 while the workers write work units */
 	pthread_mutex_t mu;
@@ -138,6 +141,7 @@ int ssp_vengine_new(const ssp_vengine_conf *c, const ssp_projcfg *pc, ssp_boincd
 	}
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_cond_init(&e->cv, NULL);
+	pthread_mutex_init(&e->av_mu, NULL);
 	ssp_boincdb_set_opts(db, &c->bdb);
 	if (!c->dry_run) {
 		int rc = ssp_boincdb_open(pc, 0, &e->ldb, em);
@@ -177,7 +181,9 @@ void ssp_vengine_free(ssp_vengine *e)
 	if (e->workers) {
 		pthread_mutex_destroy(&e->mu);
 		pthread_cond_destroy(&e->cv);
+		pthread_mutex_destroy(&e->av_mu);
 	}
+	free(e->av);
 	free(e->workers);
 	free(e->bind);
 	free(e);
@@ -290,6 +296,47 @@ static int drain_outbox(ssp_vengine *e)
 		if (done < n || n < OUTBOX_CHUNK)
 			return 0; /* kept rows would come back again */
 	}
+}
+
+/* ---- app version statistics, kept in memory and written after each pass as BOINC's
+ * validator does (write_modified_app_versions): one row per app version would otherwise
+ * be locked by every work unit's transaction ---- */
+
+static void av_sample(ssp_vengine *e, uint64_t av, double credit, double sent_time)
+{
+	pthread_mutex_lock(&e->av_mu);
+	if (e->nav == e->capav) {
+		size_t ncap = e->capav ? 2 * e->capav : 256;
+		ssp_bdb_av_sample *g = realloc(e->av, ncap * sizeof(*g));
+
+		if (!g) {
+			pthread_mutex_unlock(&e->av_mu);
+			return; /* statistics only: a sample lost to memory shortage */
+		}
+		e->av = g;
+		e->capav = ncap;
+	}
+	e->av[e->nav].app_version_id = av;
+	e->av[e->nav].credit = credit;
+	e->av[e->nav].sent_time = sent_time;
+	e->nav++;
+	pthread_mutex_unlock(&e->av_mu);
+}
+
+static int av_flush(ssp_vengine *e)
+{
+	int rc;
+
+	if (!e->nav || e->c.dry_run)
+		return 0;
+	rc = ssp_boincdb_app_version_credit(e->db, e->av, e->nav, now_d());
+	if (rc) {
+		ssp_log_crit("updating app version statistics: %s", ssp_boincdb_errmsg(e->db));
+		return rc;
+	}
+	ssp_log_debug("app version statistics: %zu credits added", e->nav);
+	e->nav = 0;
+	return 0;
 }
 
 /* ---- step 2: one work unit ---- */
@@ -473,7 +520,9 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 				if (b->host_userid)
 					cr[ncr].user_id = b->host_userid;
 				cr[ncr].team_hint = b->user_teamid != 0;
-				cr[ncr].app_version_id = b->app_version_id;
+				if (b->app_version_id > 0 && micro)
+					av_sample(e, (uint64_t)b->app_version_id, (double)micro / 1e6,
+						  (double)b->sent_time);
 			}
 			ncr++;
 			if (micro == 0)
@@ -937,6 +986,8 @@ int ssp_vengine_pass(ssp_vengine *e, int *found)
 	}
 	if (found)
 		*found = any;
+	if (!rc)
+		rc = av_flush(e);
 	if (rc || stopping(e) || e->c.dry_run)
 		return rc;
 	rc = drain_outbox(e);
