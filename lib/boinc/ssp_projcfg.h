@@ -22,6 +22,11 @@ typedef struct ssp_projcfg {
 	char *upload_dir;     /* required; made absolute against the config file's directory */
 	int uldl_dir_fanout;  /* 0 when absent (flat upload directory) */
 	char *master_url;     /* required, exactly as written (trailing slash included) */
+	/* scheduler settings the validator reads (BOINC's sched_config.cpp; absent: 0) */
+	int one_result_per_user_per_wu; /* <one_result_per_user_per_wu/> or 1 */
+	int one_result_per_host_per_wu; /* <one_result_per_host_per_wu/> or 1 */
+	int daily_result_quota;         /* <daily_result_quota>: the floor an invalid result
+					   lowers host_app_version.max_jobs_per_day towards */
 } ssp_projcfg;
 
 /* Parses config.xml text (len bytes): <boinc><config>…</config></boinc>. Relative

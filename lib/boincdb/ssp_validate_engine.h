@@ -37,8 +37,16 @@ typedef struct ssp_vengine ssp_vengine;
 
 typedef struct ssp_vengine_conf {
 	uint64_t appid;            /* the app's id (ssp_boincdb_app_id) */
+	int app_target_nresults;   /* app.target_nresults: a work unit with target_nresults 1
+				      below an app's larger one is unreplicated (BOINC) */
+	ssp_bdb_opts bdb;          /* daily_result_quota, update_credited_job */
+	ssp_vplugin *plugin;       /* a project's comparison plug-in (borrowed); NULL: the
+				      built-in comparator of vopts */
 	const char *app_name;      /* for log lines */
 	unsigned mod_n, mod_i;     /* --mod N I (mod_n 0: every work unit) */
+	uint64_t min_wu_id, max_wu_id; /* BOINC's --min_wu_id / --max_wu_id (0: no bound) */
+	uint64_t max_wus;          /* BOINC's --one_pass_N_WU: a pass decides at most this
+				      many work units (0: no limit) */
 	int dry_run;               /* decide and log; write nothing anywhere */
 	ssp_vopts vopts;           /* credit mode, cap, comparator, tolerance, output cap */
 	const char *receipt_name;  /* the receipt's open_name; NULL: ssp_receipt.json */
@@ -60,6 +68,7 @@ typedef struct ssp_vengine_conf {
 typedef struct ssp_vengine_stats {
 	uint64_t wus;          /* work units decided and written */
 	uint64_t valid, invalid, inconclusive, didnt_need;
+	uint64_t duplicates;   /* second replicas of one user or host: valid, no credit */
 	uint64_t retried;      /* work units left for a later pass */
 	uint64_t conflicts;    /* work units changed by someone else meanwhile */
 	uint64_t credits;      /* credits written to the BOINC database (and outbox) */

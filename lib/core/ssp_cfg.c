@@ -49,6 +49,11 @@ static const ssp_cfg_def table[SSP_CFG_COUNT] = {
 		"Seconds a payout binding that replaces another address waits before it receives claims "
 		"(credit keeps waiting meanwhile); the first binding takes effect at once. The binding "
 		"page tells the volunteer." },
+	[SSP_CFG_VALIDATOR_PLUGIN] = { "validator", "plugin", SSP_CFG_PATH, NULL, 0, 0,
+		"/usr/lib/smartshare/ssp_cmp_reltol.so", "ssp_validator",
+		"A project's own output comparison: a shared object with ssp_init_result, ssp_compare_results "
+		"and ssp_cleanup_result (docs/validator.md); options ssp_validator does not know go to its "
+		"ssp_validate_handler_init. Unset: bitwise comparison, or --tolerance." },
 	[SSP_CFG_BRIDGE_KEYSTORE] = { "bridge", "keystore", SSP_CFG_PATH, NULL, 0, 0,
 		"/etc/ssp/bridge.keystore.json", "ssp_bridge",
 		"Transaction-paying key (needs ETH for gas; need not be a batch signer): a keystore v3 file." },

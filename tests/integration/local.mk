@@ -11,6 +11,11 @@ INTEGRATION_TESTS = \
 	tests/integration/12-validator-claims.sh \
 	tests/integration/13-validator-mod.sh \
 	tests/integration/14-validator-crash.sh \
+	tests/integration/15-validator-volunteers.sh \
+	tests/integration/16-validator-hostile-files.sh \
+	tests/integration/17-validator-boinc-cmdline.sh \
+	tests/integration/18-validator-bookkeeping.sh \
+	tests/integration/19-validator-plugin.sh \
 	tests/integration/20-wrapper-standalone.sh \
 	tests/integration/21-wrapper-client-run.sh \
 	tests/integration/22-wrapper-client-suspend.sh \

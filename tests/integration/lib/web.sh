@@ -1,10 +1,10 @@
 # shellcheck shell=bash
-# Helpers for the web tests (tests/integration/7[023]-web-*.sh). Sourced after
+# Helpers for the web tests (tests/integration/8[023]-web-*.sh). Sourced after
 # tests/integration/lib/common.sh and validator.sh.
 #
 #   web_setup NAME [WEB_CONF_LINES]
-#       vt_setup NAME (MariaDB with the BOINC fixture, project dir $P, ssp.conf, ledger)
-#       plus the stand-in's tables (tests/web/boinc-standin/boinc_web_fixture.sql), the
+#       vt_setup NAME (MariaDB with BOINC's full schema, sql/boinc_fixture.sql, which has every
+#       table the web code uses; project dir $P, ssp.conf, ledger), the
 #       project's site in $H = $P/html laid out as BOINC's (html/inc: the stand-in,
 #       html/project: web/*.inc, html/user: web/ssp_bind.* and the stand-in's pages),
 #       `php -S` serving html/user on a free port (stopped on exit), and a [web] section in
@@ -26,8 +26,6 @@ web_setup() {
 	[ -d "$SSP_WEB_NODE_MODULES/puppeteer-core" ] && [ -d "$SSP_WEB_NODE_MODULES/ethers" ] ||
 		ssp_fail "puppeteer-core and ethers missing in $SSP_WEB_NODE_MODULES (npm ci)"
 	vt_setup "$name"
-	ssp_mariadb_load boinc "$SSP_SRCDIR/tests/web/boinc-standin/boinc_web_fixture.sql" ||
-		ssp_fail "loading the web fixture"
 	# vt_setup's ssp.conf ends in [validator]
 	if [ -n "${WEB_BINDING_DELAY:-}" ]; then echo "binding_delay = $WEB_BINDING_DELAY" >>"$P/ssp.conf"; fi
 	printf '\n[web]\nssp = %s\nexport_dir = %s\n%s\n' "$SSP" "$T/export" "$extra" >>"$P/ssp.conf"
