@@ -1,5 +1,6 @@
 /* A result's files in the upload tree and its share receipt (see ssp_validate.h). */
 #include "boinc/ssp_validate.h"
+#include "core/ssp_file.h"
 
 #include "boinc/ssp_projcfg.h"
 #include "boinc/ssp_receipt.h"
@@ -65,28 +66,28 @@ static int upload_open(const ssp_vcheck_opts *o, const char *name, char *path, s
 		}
 		return rc;
 	}
-	f = openat(dfd, slash + 1, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (f < 0) {
-		if (errno == ENOENT) {
-			rc = SSP_ERR_NOT_FOUND;
-			snprintf(why, whycap, "not found: missing from the upload tree");
-		} else if (errno == ELOOP) {
+	/* lib/core/ssp_file.h: no symbolic link followed, no wait on a FIFO, regular files only */
+	rc = ssp_file_openat_regular(dfd, slash + 1, UINT64_MAX, &f, NULL);
+	if (rc == SSP_ERR_NOT_FOUND) {
+		snprintf(why, whycap, "not found: missing from the upload tree");
+		goto out;
+	}
+	if (rc == SSP_ERR_FILE_TYPE) {
+		const char *type = ssp_file_type_name_at(dfd, slash + 1);
+
+		if (strcmp(type, "symbolic link") == 0)
 			snprintf(why, whycap, "a symbolic link, not followed");
-		} else {
-			snprintf(why, whycap, "cannot be opened: %s", strerror(errno));
-		}
+		else
+			snprintf(why, whycap, "not a regular file (a %s)", type);
+		rc = SSP_ERR_INVAL;
 		goto out;
 	}
-	if (fstat(f, st) != 0) {
-		snprintf(why, whycap, "cannot be examined: %s", strerror(errno));
+	if (rc != 0 || fstat(f, st) != 0) {
+		snprintf(why, whycap, "cannot be opened: %s", rc ? ssp_strerror(rc) : strerror(errno));
+		rc = SSP_ERR_INVAL;
 		goto out;
 	}
-	if (!S_ISREG(st->st_mode)) {
-		snprintf(why, whycap, "not a regular file (%s)",
-			 S_ISDIR(st->st_mode) ? "a directory" : S_ISFIFO(st->st_mode) ? "a FIFO"
-				: S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode) ? "a device" : "special");
-		goto out;
-	}
+	rc = SSP_ERR_INVAL;
 	*fd = f;
 	f = -1;
 	rc = 0;
@@ -95,52 +96,6 @@ out:
 		close(f);
 	close(dfd);
 	return rc;
-}
-
-/* Reads fd up to cap bytes into a new NUL-terminated buffer; SSP_ERR_TOO_BIG beyond. */
-static int read_fd(int fd, size_t cap, char **out, size_t *len)
-{
-	size_t used = 0, size = 0;
-	char *buf = NULL;
-
-	*out = NULL;
-	*len = 0;
-	for (;;) {
-		ssize_t n;
-
-		if (used + 1 >= size) {
-			size_t nsize = size ? 2 * size : 4096;
-			char *g;
-
-			if (nsize > cap + 2)
-				nsize = cap + 2;
-			g = realloc(buf, nsize);
-			if (!g) {
-				free(buf);
-				return SSP_ERR_NOMEM;
-			}
-			buf = g;
-			size = nsize;
-		}
-		n = read(fd, buf + used, size - used - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			free(buf);
-			return SSP_ERR_IO;
-		}
-		if (n == 0)
-			break;
-		used += (size_t)n;
-		if (used > cap) {
-			free(buf);
-			return SSP_ERR_TOO_BIG;
-		}
-	}
-	buf[used] = '\0';
-	*out = buf;
-	*len = used;
-	return 0;
 }
 
 /* SHA-256 and size of fd's content, reading at most cap + 1 bytes. */
@@ -184,22 +139,9 @@ out:
 
 int ssp_vfile_read(const ssp_vfile *f, uint64_t cap, char **out, size_t *len)
 {
-	struct stat st;
-	int fd, rc;
+	int rc = ssp_file_read_regular(f->path, cap > SIZE_MAX - 2 ? SIZE_MAX - 2 : (size_t)cap, out, len);
 
-	*out = NULL;
-	*len = 0;
-	fd = open(f->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? SSP_ERR_NOT_FOUND : SSP_ERR_IO;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-		rc = SSP_ERR_IO;
-	else if ((uint64_t)st.st_size > cap)
-		rc = SSP_ERR_TOO_BIG;
-	else
-		rc = read_fd(fd, (size_t)cap, out, len);
-	close(fd);
-	return rc;
+	return rc == SSP_ERR_FILE_TYPE ? SSP_ERR_IO : rc;
 }
 
 static int outcome(ssp_vres *r, int check, const char *fmt, ...)
@@ -276,7 +218,7 @@ int ssp_vres_check(ssp_vres *r, const char *wu_name, const char *xml_doc_in, siz
 			goto out;
 		}
 		rc = (uint64_t)st.st_size > SSP_RECEIPT_MAX_BYTES
-			     ? SSP_ERR_TOO_BIG : read_fd(fd, SSP_RECEIPT_MAX_BYTES, &text, &tlen);
+			     ? SSP_ERR_TOO_BIG : ssp_file_read_fd(fd, SSP_RECEIPT_MAX_BYTES, &text, &tlen);
 		close(fd);
 		if (rc == SSP_ERR_NOMEM)
 			goto out;

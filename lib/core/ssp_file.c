@@ -15,13 +15,18 @@
 
 int ssp_file_open_regular(const char *path, uint64_t cap, int *fd_out, uint64_t *size)
 {
+	return ssp_file_openat_regular(AT_FDCWD, path, cap, fd_out, size);
+}
+
+int ssp_file_openat_regular(int dirfd, const char *path, uint64_t cap, int *fd_out, uint64_t *size)
+{
 	struct stat st;
 	int fd, flags, rc = SSP_ERR_IO;
 
 	*fd_out = -1;
 	/* O_NOFOLLOW: a symlink fails with ELOOP; O_NONBLOCK: opening a FIFO does not wait for
 	 * a writer (and a device does not block); the type is then checked on what was opened. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return errno == ENOENT || errno == ENOTDIR ? SSP_ERR_NOT_FOUND :
 		       errno == ELOOP ? SSP_ERR_FILE_TYPE : SSP_ERR_IO;
@@ -49,9 +54,14 @@ out:
 
 const char *ssp_file_type_name(const char *path)
 {
+	return ssp_file_type_name_at(AT_FDCWD, path);
+}
+
+const char *ssp_file_type_name_at(int dirfd, const char *path)
+{
 	struct stat st;
 
-	if (lstat(path, &st) != 0)
+	if (fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0)
 		return "missing";
 	if (S_ISREG(st.st_mode))
 		return "regular file";
@@ -68,14 +78,14 @@ const char *ssp_file_type_name(const char *path)
 	return "special file";
 }
 
-/* Reads fd to its end into a new NUL-terminated buffer, at most cap bytes (the file may
- * grow while it is read: the cap holds for what is read, not only for what fstat said). */
-static int read_all(int fd, size_t cap, char **out, size_t *len)
+int ssp_file_read_fd(int fd, size_t cap, char **out, size_t *len)
 {
 	int rc = SSP_ERR_IO;
 	char *buf = NULL;
 	size_t used = 0, size = 0;
 
+	*out = NULL;
+	*len = 0;
 	for (;;) {
 		ssize_t n;
 
@@ -144,7 +154,7 @@ int ssp_file_read(const char *path, size_t cap, char **out, size_t *len)
 		rc = SSP_ERR_TOO_BIG;
 		goto out;
 	}
-	rc = read_all(fd, cap, out, len);
+	rc = ssp_file_read_fd(fd, cap, out, len);
 out:
 	close(fd);
 	return rc;
@@ -158,7 +168,7 @@ int ssp_file_read_regular(const char *path, size_t cap, char **out, size_t *len)
 	*len = 0;
 	if ((rc = ssp_file_open_regular(path, cap, &fd, NULL)) != 0)
 		return rc;
-	rc = read_all(fd, cap, out, len);
+	rc = ssp_file_read_fd(fd, cap, out, len);
 	close(fd);
 	return rc;
 }

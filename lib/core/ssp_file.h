@@ -20,6 +20,15 @@ SSP_MUST_CHECK int ssp_file_read(const char *path, size_t cap, char **out, size_
  * for a symlink, FIFO, device, socket or directory; SSP_ERR_TOO_BIG; SSP_ERR_IO. */
 SSP_MUST_CHECK int ssp_file_open_regular(const char *path, uint64_t cap, int *fd, uint64_t *size);
 
+/* As ssp_file_open_regular, path relative to the directory dirfd (or AT_FDCWD): with a
+ * directory opened O_NOFOLLOW itself, nothing below it is followed. */
+SSP_MUST_CHECK int ssp_file_openat_regular(int dirfd, const char *path, uint64_t cap, int *fd, uint64_t *size);
+
+/* Reads fd to its end into a new NUL-terminated buffer (*out, caller frees; *len excludes the
+ * NUL), at most cap bytes: SSP_ERR_TOO_BIG beyond (the cap holds for what is read, not only for
+ * what fstat said of a file that may grow), SSP_ERR_IO, SSP_ERR_NOMEM. */
+SSP_MUST_CHECK int ssp_file_read_fd(int fd, size_t cap, char **out, size_t *len);
+
 /* As ssp_file_read, with the protections of ssp_file_open_regular; the cap also holds for a
  * file that grows while it is read. */
 SSP_MUST_CHECK int ssp_file_read_regular(const char *path, size_t cap, char **out, size_t *len);
@@ -27,6 +36,8 @@ SSP_MUST_CHECK int ssp_file_read_regular(const char *path, size_t cap, char **ou
 /* What path is, for messages, without following a symlink: "regular file", "symbolic link",
  * "directory", "FIFO", "socket", "device", "special file" or "missing". */
 const char *ssp_file_type_name(const char *path);
+/* The same for path relative to the directory dirfd. */
+const char *ssp_file_type_name_at(int dirfd, const char *path);
 
 /* Writes all of data to fd, retrying short writes and EINTR. Returns 0 or SSP_ERR_IO. */
 SSP_MUST_CHECK int ssp_file_write_all(int fd, const void *data, size_t len);

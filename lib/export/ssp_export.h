@@ -78,7 +78,7 @@ typedef struct ssp_ndjson_reader ssp_ndjson_reader;
 /* Opens the gzip'd stream at path (as ssp_export_open_file: no symbolic link, FIFO or device),
  * lines capped at max_line bytes, at most max_bytes compressed bytes read (UINT64_MAX: no
  * cap; reading a file that goes on past it fails with SSP_ERR_TOO_BIG). *out = NULL first.
- * SSP_ERR_NOT_FOUND, SSP_ERR_PERM, SSP_ERR_IO, SSP_ERR_NOMEM; em names the file. */
+ * SSP_ERR_NOT_FOUND, SSP_ERR_FILE_TYPE, SSP_ERR_IO, SSP_ERR_NOMEM; em names the file. */
 SSP_MUST_CHECK int ssp_ndjson_reader_open(const char *path, size_t max_line, uint64_t max_bytes,
 			   ssp_ndjson_reader **out, ssp_errmsg *em);
 /* The next line, without its LF, NUL-terminated, in *line (owned by r, valid until the next
@@ -203,7 +203,7 @@ SSP_MUST_CHECK int ssp_export_manifest_read(const char *dir, ssp_export_manifest
 
 /* Opens path read-only without following a symbolic link and without blocking
  * (O_NOFOLLOW|O_NONBLOCK), a regular file only; nothing is read. *fd (caller closes; -1 on
- * failure) and *size (may be NULL). SSP_ERR_NOT_FOUND; SSP_ERR_PERM for a symbolic link, a
+ * failure) and *size (may be NULL). SSP_ERR_NOT_FOUND; SSP_ERR_FILE_TYPE for a symbolic link, a
  * FIFO, a device, a directory or a socket; SSP_ERR_IO. em names the file and says why, never
  * quoting its content. */
 SSP_MUST_CHECK int ssp_export_open_file(const char *path, int *fd, uint64_t *size, ssp_errmsg *em);
