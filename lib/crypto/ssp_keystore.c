@@ -1,4 +1,5 @@
 #include "crypto/ssp_keystore.h"
+#include "core/ssp_json.h"
 #include "core/ssp_err.h"
 #include "core/ssp_file.h"
 #include "core/ssp_hex.h"
@@ -236,66 +237,6 @@ out:
 	return rc;
 }
 
-/* A required string member of obj. */
-static int get_str(json_t *obj, const char *name, const char *where, const char **out,
-		   ssp_errmsg *em)
-{
-	json_t *v = json_object_get(obj, name);
-
-	*out = NULL;
-	if (v == NULL)
-		return ssp_errmsg_set(em, SSP_ERR_PARSE, "keystore: missing %s%s", where, name);
-	if (!json_is_string(v))
-		return ssp_errmsg_set(em, SSP_ERR_PARSE, "keystore: %s%s is not a string", where, name);
-	*out = json_string_value(v);
-	return 0;
-}
-
-/* A required non-negative integer member of obj. */
-static int get_uint(json_t *obj, const char *name, const char *where, uint64_t *out,
-		    ssp_errmsg *em)
-{
-	json_t *v = json_object_get(obj, name);
-
-	*out = 0;
-	if (v == NULL)
-		return ssp_errmsg_set(em, SSP_ERR_PARSE, "keystore: missing %s%s", where, name);
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return ssp_errmsg_set(em, SSP_ERR_PARSE,
-				      "keystore: %s%s is not a non-negative integer", where, name);
-	*out = (uint64_t)json_integer_value(v);
-	return 0;
-}
-
-/* A required hex member of obj decoding to exactly n bytes. */
-static int get_hex(json_t *obj, const char *name, const char *where, uint8_t *out, size_t n,
-		   ssp_errmsg *em)
-{
-	const char *s;
-	int rc = get_str(obj, name, where, &s, em);
-
-	if (rc != 0)
-		return rc;
-	if (ssp_hex_decode_exact(s, out, n) != 0)
-		return ssp_errmsg_set(em, SSP_ERR_PARSE, "keystore: %s%s is not %zu bytes of hex",
-				      where, name, n);
-	return 0;
-}
-
-static int get_object(json_t *obj, const char *name, const char *where, json_t **out,
-		      ssp_errmsg *em)
-{
-	json_t *v = json_object_get(obj, name);
-
-	*out = NULL;
-	if (v == NULL)
-		return ssp_errmsg_set(em, SSP_ERR_PARSE, "keystore: missing %s%s", where, name);
-	if (!json_is_object(v))
-		return ssp_errmsg_set(em, SSP_ERR_PARSE, "keystore: %s%s is not an object", where, name);
-	*out = v;
-	return 0;
-}
-
 static int parse_kdf(json_t *crypto, struct ks_kdf *kdf, ssp_errmsg *em)
 {
 	const char *name, *salt, *prf;
@@ -304,22 +245,22 @@ static int parse_kdf(json_t *crypto, struct ks_kdf *kdf, ssp_errmsg *em)
 	int rc;
 
 	memset(kdf, 0, sizeof(*kdf));
-	if ((rc = get_str(crypto, "kdf", "crypto.", &name, em)) != 0)
+	if ((rc = ssp_json_str(crypto, "crypto", "kdf", SIZE_MAX, 0, &name, em)) != 0)
 		return rc;
 	if (strcmp(name, "scrypt") == 0)
 		kdf->scrypt = 1;
 	else if (strcmp(name, "pbkdf2") != 0)
 		return ssp_errmsg_set(em, SSP_ERR_UNSUPPORTED, "keystore: unsupported kdf \"%.40s\"",
 				      name);
-	if ((rc = get_object(crypto, "kdfparams", "crypto.", &kp, em)) != 0)
+	if ((rc = ssp_json_object(crypto, "crypto", "kdfparams", &kp, em)) != 0)
 		return rc;
-	if ((rc = get_uint(kp, "dklen", "kdfparams.", &dklen, em)) != 0)
+	if ((rc = ssp_json_u64(kp, "crypto.kdfparams", "dklen", 0, UINT64_MAX, &dklen, em)) != 0)
 		return rc;
 	if (dklen != KS_DKLEN)
 		return ssp_errmsg_set(em, SSP_ERR_UNSUPPORTED,
 				      "keystore: kdfparams.dklen is %llu, not 32",
 				      (unsigned long long)dklen);
-	if ((rc = get_str(kp, "salt", "kdfparams.", &salt, em)) != 0)
+	if ((rc = ssp_json_str(kp, "crypto.kdfparams", "salt", SIZE_MAX, 0, &salt, em)) != 0)
 		return rc;
 	rc = ssp_hex_decode(salt, kdf->salt, sizeof(kdf->salt), &kdf->saltlen);
 	if (rc == SSP_ERR_TOO_BIG)
@@ -328,18 +269,18 @@ static int parse_kdf(json_t *crypto, struct ks_kdf *kdf, ssp_errmsg *em)
 	if (rc != 0)
 		return ssp_errmsg_set(em, SSP_ERR_PARSE, "keystore: kdfparams.salt is not hex");
 	if (kdf->scrypt) {
-		if ((rc = get_uint(kp, "n", "kdfparams.", &kdf->n, em)) != 0 ||
-		    (rc = get_uint(kp, "r", "kdfparams.", &kdf->r, em)) != 0 ||
-		    (rc = get_uint(kp, "p", "kdfparams.", &kdf->p, em)) != 0)
+		if ((rc = ssp_json_u64(kp, "crypto.kdfparams", "n", 0, UINT64_MAX, &kdf->n, em)) != 0 ||
+		    (rc = ssp_json_u64(kp, "crypto.kdfparams", "r", 0, UINT64_MAX, &kdf->r, em)) != 0 ||
+		    (rc = ssp_json_u64(kp, "crypto.kdfparams", "p", 0, UINT64_MAX, &kdf->p, em)) != 0)
 			return rc;
 		return scrypt_params_ok(kdf->n, kdf->r, kdf->p, em);
 	}
-	if ((rc = get_str(kp, "prf", "kdfparams.", &prf, em)) != 0)
+	if ((rc = ssp_json_str(kp, "crypto.kdfparams", "prf", SIZE_MAX, 0, &prf, em)) != 0)
 		return rc;
 	if (strcmp(prf, "hmac-sha256") != 0)
 		return ssp_errmsg_set(em, SSP_ERR_UNSUPPORTED, "keystore: unsupported prf \"%.40s\"",
 				      prf);
-	if ((rc = get_uint(kp, "c", "kdfparams.", &kdf->c, em)) != 0)
+	if ((rc = ssp_json_u64(kp, "crypto.kdfparams", "c", 0, UINT64_MAX, &kdf->c, em)) != 0)
 		return rc;
 	if (kdf->c < 1 || kdf->c > KS_PBKDF2_C_MAX)
 		return ssp_errmsg_set(em, SSP_ERR_RANGE,
@@ -382,7 +323,7 @@ int ssp_keystore_decrypt(const char *json, size_t len, const char *password, uin
 		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "keystore: not a JSON object");
 		goto out;
 	}
-	if ((rc = get_uint(root, "version", "", &version, em)) != 0)
+	if ((rc = ssp_json_u64(root, "", "version", 0, UINT64_MAX, &version, em)) != 0)
 		goto out;
 	if (version != 3) {
 		rc = ssp_errmsg_set(em, SSP_ERR_UNSUPPORTED, "keystore: version %llu, only 3 is supported",
@@ -395,20 +336,20 @@ int ssp_keystore_decrypt(const char *json, size_t len, const char *password, uin
 		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "keystore: both crypto and Crypto present");
 		goto out;
 	}
-	if ((rc = get_object(root, crypto ? "crypto" : crypto2 ? "Crypto" : "crypto", "", &crypto,
+	if ((rc = ssp_json_object(root, "", crypto ? "crypto" : crypto2 ? "Crypto" : "crypto", &crypto,
 			     em)) != 0)
 		goto out;
-	if ((rc = get_str(crypto, "cipher", "crypto.", &cipher, em)) != 0)
+	if ((rc = ssp_json_str(crypto, "crypto", "cipher", SIZE_MAX, 0, &cipher, em)) != 0)
 		goto out;
 	if (strcmp(cipher, "aes-128-ctr") != 0) {
 		rc = ssp_errmsg_set(em, SSP_ERR_UNSUPPORTED, "keystore: unsupported cipher \"%.40s\"",
 				    cipher);
 		goto out;
 	}
-	if ((rc = get_object(crypto, "cipherparams", "crypto.", &cp, em)) != 0 ||
-	    (rc = get_hex(cp, "iv", "cipherparams.", iv, sizeof(iv), em)) != 0 ||
-	    (rc = get_hex(crypto, "ciphertext", "crypto.", ct, sizeof(ct), em)) != 0 ||
-	    (rc = get_hex(crypto, "mac", "crypto.", mac, sizeof(mac), em)) != 0 ||
+	if ((rc = ssp_json_object(crypto, "crypto", "cipherparams", &cp, em)) != 0 ||
+	    (rc = ssp_json_hex(cp, "crypto.cipherparams", "iv", 0, iv, sizeof(iv), em)) != 0 ||
+	    (rc = ssp_json_hex(crypto, "crypto", "ciphertext", 0, ct, sizeof(ct), em)) != 0 ||
+	    (rc = ssp_json_hex(crypto, "crypto", "mac", 0, mac, sizeof(mac), em)) != 0 ||
 	    (rc = parse_kdf(crypto, &kdf, em)) != 0)
 		goto out;
 	addrv = json_object_get(root, "address");
