@@ -42,10 +42,10 @@ INTEGRATION_TESTS = \
 	tests/integration/70-ops-status-requeue.sh \
 	tests/integration/71-deploy-record.sh \
 	tests/integration/72-configure-toolchain.sh \
-	tests/integration/80-web-bind.sh \
-	tests/integration/81-bind-cli-url.sh \
-	tests/integration/82-web-feedback-chain.sh \
-	tests/integration/83-web-bind-delay.sh
+	tests/integration/90-web-bind.sh \
+	tests/integration/91-bind-cli-url.sh \
+	tests/integration/92-web-feedback-chain.sh \
+	tests/integration/93-web-bind-delay.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib tests/integration/rpcfault.py
 

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Helpers for the web tests (tests/integration/8[023]-web-*.sh). Sourced after
+# Helpers for the web tests (tests/integration/9[023]-web-*.sh). Sourced after
 # tests/integration/lib/common.sh and validator.sh.
 #
 #   web_setup NAME [WEB_CONF_LINES]

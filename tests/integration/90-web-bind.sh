@@ -7,7 +7,7 @@
 # validator on MariaDB, which claims the waiting credit. Then: saves of the preferences
 # form keep the binding (drop-in hook, and a project's own hook with SmartShare merged in);
 # a signature for another project or another user is refused with a message the volunteer
-# understands. (The replacement delay: 83-web-bind-delay.sh.)
+# understands. (The replacement delay: 93-web-bind-delay.sh.)
 set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/common.sh"
 . "$SSP_SRCDIR/tests/integration/lib/validator.sh"
