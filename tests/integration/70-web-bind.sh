@@ -16,6 +16,11 @@ for f in "$SSP_SRCDIR"/web/*.php "$SSP_SRCDIR"/web/*.inc; do
 	php -l "$f" >/dev/null || ssp_fail "php -l $f"
 done
 web_setup web-bind
+# the page's pure helpers, big numbers against bc (independent)
+php "$SSP_SRCDIR/tests/web/prefs_check.php" "$SSP_SRCDIR/web/ssp_prefs.inc" "$T/check.conf" \
+	"max256=$(echo '2^256-1' | bc | tr -d '\\\n')" "bal=$(echo 'ibase=16; D02AB486CEDC0000' | bc)" \
+	"mul=$(echo '18446744073709551615 * 1000000000000' | bc)" || ssp_fail "tests/web/prefs_check.php"
+ssp_ok "ssp_prefs.inc helpers: numbers, stored fields, ssp.conf, top-level prefs only"
 
 # Users: 1 the volunteer, 2 someone else.
 {
