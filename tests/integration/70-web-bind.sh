@@ -105,6 +105,14 @@ snip=$("$VCAST" wallet sign --private-key "$KEY_B" "$(printf 'SmartShare payout 
 out=$(browser paste --auth auth1 --snippet "<project_specific><ssp_address>$ADDR_B</ssp_address><ssp_binding>$snip</ssp_binding></project_specific>")
 assert_eq "$(json "$out" ok)" false "pasted snippet of another user refused"
 assert_contains "$(json "$out" message)" "another user id" "pasted snippet message"
+# the server side alone (no browser): without BOINC's form tokens, or without consent, nothing is stored
+good=$("$VCAST" wallet sign --private-key "$KEY_B" "$(printf 'SmartShare payout binding\nproject: %s\nuser: 1\naddress: %s' "$MASTER_URL" "$ADDR_B")")
+out=$(curl -s -b auth=auth1 --data "action=bind&consent=yes&address=$ADDR_B&signature=$good" "http://127.0.0.1:$WEB_PORT/ssp_bind.php")
+assert_contains "$out" "This page has expired" "POST without form tokens refused"
+tnow=$(date +%s)
+ttok=$(printf '%s%s' "$tnow" auth1 | md5sum | cut -d' ' -f1) # BOINC's form token: md5(tnow . authenticator)
+out=$(curl -s -b auth=auth1 --data "tnow=$tnow&ttok=$ttok&action=bind&address=$ADDR_B&signature=$good" "http://127.0.0.1:$WEB_PORT/ssp_bind.php")
+assert_contains "$out" "tick the box first" "POST without consent refused"
 assert_eq "$(prefs 1)" "$before" "nothing stored by the refused attempts"
 ssp_ok "wrong-project and wrong-user signatures refused with a clear message"
 
