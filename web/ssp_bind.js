@@ -23,9 +23,8 @@
   }
 
   function post(fields) {
-    var body = new URLSearchParams();
-    body.set('tnow', root.getAttribute('data-tnow'));
-    body.set('ttok', root.getAttribute('data-ttok'));
+    // BOINC's form tokens (form_tokens() in the page), checked by valid_tokens() on the server
+    var body = new URLSearchParams(new FormData(el('ssp-tokens')));
     Object.keys(fields).forEach(function (k) { body.set(k, fields[k]); });
     return fetch('ssp_bind.php', { method: 'POST', body: body, credentials: 'same-origin' })
       .then(function (r) {

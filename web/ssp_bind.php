@@ -51,8 +51,6 @@ if ($_SERVER['REQUEST_METHOD'] === 'POST') {
 $s = ssp_status($user);
 $h = function ($x) { return htmlspecialchars((string)$x, ENT_QUOTES); };
 $uid = (int)$user->id;
-$tnow = time();
-$ttok = md5((string)$tnow.$user->authenticator); // BOINC's form_tokens(), as data for the script
 
 page_head('SmartShare payout address');
 ?>
@@ -70,7 +68,8 @@ page_head('SmartShare payout address');
 .ssp button { padding: .4em 1em; margin-right: .5em; }
 .ssp code { word-break: break-all; }
 </style>
-<div class="ssp" id="ssp" data-tnow="<?= $tnow ?>" data-ttok="<?= $h($ttok) ?>" data-user="<?= $uid ?>">
+<div class="ssp" id="ssp" data-user="<?= $uid ?>">
+<form id="ssp-tokens" hidden><?= form_tokens($user->authenticator) /* BOINC's CSRF tokens, sent by the script */ ?></form>
 <h2>Your payout binding</h2>
 <table>
 <tr><th>Project (master URL)</th><td><code><?= $h($s['url']) ?></code></td></tr>

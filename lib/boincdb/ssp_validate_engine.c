@@ -652,6 +652,10 @@ static int user_binding(ssp_vengine *e, uint64_t user_id, int *ok, uint8_t addr[
 				if (rc != 0)
 					ssp_log_info("[USER#%" PRIu64 "] credit kept, no claim: replacement"
 						     " record: %s", user_id, em.msg);
+				else if (b->wait_until == INT64_MAX)
+					ssp_log_info("[USER#%" PRIu64 "] credit kept, no claim: the binding to %s"
+						     " replaces another address without ssp_bound_at; it waits"
+						     " until bound again", user_id, ssp_address_format(b->addr, a));
 				else
 					ssp_log_info("[USER#%" PRIu64 "] credit kept, no claim: the binding to %s"
 						     " replaces another address and takes effect at %" PRId64,

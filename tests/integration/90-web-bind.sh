@@ -16,6 +16,11 @@ for f in "$SSP_SRCDIR"/web/*.php "$SSP_SRCDIR"/web/*.inc; do
 	php -l "$f" >/dev/null || ssp_fail "php -l $f"
 done
 web_setup web-bind
+# the page's pure helpers, big numbers against bc (independent)
+php "$SSP_SRCDIR/tests/web/prefs_check.php" "$SSP_SRCDIR/web/ssp_prefs.inc" "$T/check.conf" \
+	"max256=$(echo '2^256-1' | bc | tr -d '\\\n')" "bal=$(echo 'ibase=16; D02AB486CEDC0000' | bc)" \
+	"mul=$(echo '18446744073709551615 * 1000000000000' | bc)" || ssp_fail "tests/web/prefs_check.php"
+ssp_ok "ssp_prefs.inc helpers: numbers, stored fields, ssp.conf, top-level prefs only"
 
 # Users: 1 the volunteer, 2 someone else.
 {
@@ -100,6 +105,14 @@ snip=$("$VCAST" wallet sign --private-key "$KEY_B" "$(printf 'SmartShare payout 
 out=$(browser paste --auth auth1 --snippet "<project_specific><ssp_address>$ADDR_B</ssp_address><ssp_binding>$snip</ssp_binding></project_specific>")
 assert_eq "$(json "$out" ok)" false "pasted snippet of another user refused"
 assert_contains "$(json "$out" message)" "another user id" "pasted snippet message"
+# the server side alone (no browser): without BOINC's form tokens, or without consent, nothing is stored
+good=$("$VCAST" wallet sign --private-key "$KEY_B" "$(printf 'SmartShare payout binding\nproject: %s\nuser: 1\naddress: %s' "$MASTER_URL" "$ADDR_B")")
+out=$(curl -s -b auth=auth1 --data "action=bind&consent=yes&address=$ADDR_B&signature=$good" "http://127.0.0.1:$WEB_PORT/ssp_bind.php")
+assert_contains "$out" "This page has expired" "POST without form tokens refused"
+tnow=$(date +%s)
+ttok=$(printf '%s%s' "$tnow" auth1 | md5sum | cut -d' ' -f1) # BOINC's form token: md5(tnow . authenticator)
+out=$(curl -s -b auth=auth1 --data "tnow=$tnow&ttok=$ttok&action=bind&address=$ADDR_B&signature=$good" "http://127.0.0.1:$WEB_PORT/ssp_bind.php")
+assert_contains "$out" "tick the box first" "POST without consent refused"
 assert_eq "$(prefs 1)" "$before" "nothing stored by the refused attempts"
 ssp_ok "wrong-project and wrong-user signatures refused with a clear message"
 
