@@ -13,6 +13,26 @@
 
 /* ------------------------------------------------------------------ claims */
 
+/* Counts claim c for its user (BOINC's stats, the report) and its day. */
+static int add_user(struct audit *a, const ssp_claim *c)
+{
+	struct user *u = ssp_aud_usermap_get(&a->users, c->user_id);
+	struct user *d;
+
+	if (u == NULL)
+		return SSP_ERR_NOMEM;
+	if (u->credit > UINT64_MAX - c->credit)
+		u->overflow = 1;
+	u->credit += c->credit;
+	u->claims++;
+	d = ssp_aud_usermap_get(&a->days, c->granted_at / 86400);
+	if (d == NULL)
+		return SSP_ERR_NOMEM;
+	d->credit += c->credit;
+	d->claims++;
+	return 0;
+}
+
 static int consume(struct audit *a, const struct chunk *ch, const struct item *it)
 {
 	const ssp_export_claim *ec = &it->ec;
@@ -32,6 +52,8 @@ static int consume(struct audit *a, const struct chunk *ch, const struct item *i
 		      (unsigned long long)c->seq, (unsigned long long)it->lineno);
 		return 0;
 	}
+	if (a->filtered && c->seq < a->filter_first)
+		return a->o->stats != NULL ? add_user(a, c) : 0; /* before the batch: stats only */
 	a->r->claims++;
 	if (c->seq != a->expect) {
 		if (c->seq > a->expect) {
@@ -119,24 +141,7 @@ static int consume(struct audit *a, const struct chunk *ch, const struct item *i
 			      ssp_aud_addr(it->signer, a1));
 	}
 
-	/* Per user (for BOINC's stats and the report) and per day granted. */
-	{
-		struct user *u = ssp_aud_usermap_get(&a->users, c->user_id);
-		struct user *d;
-
-		if (u == NULL)
-			return SSP_ERR_NOMEM;
-		if (u->credit > UINT64_MAX - c->credit)
-			u->overflow = 1;
-		u->credit += c->credit;
-		u->claims++;
-		d = ssp_aud_usermap_get(&a->days, c->granted_at / 86400);
-		if (d == NULL)
-			return SSP_ERR_NOMEM;
-		d->credit += c->credit;
-		d->claims++;
-	}
-	return 0;
+	return add_user(a, c);
 }
 
 /* Fills ch with up to CHUNK_LINES claim lines (none at the end; a stream error is reported as
@@ -166,7 +171,7 @@ static int fill_chunk(struct audit *a, ssp_ndjson_reader *r, struct chunk *ch, i
 			uint64_t seq;
 
 			if (ssp_export_line_peek_u64(line, len, "seq", &seq) == 0 &&
-			    (seq < a->filter_first || seq > a->filter_last)) {
+			    ((seq < a->filter_first && a->o->stats == NULL) || seq > a->filter_last)) {
 				if (seq > a->filter_last)
 					*eof = 1; /* lines are in seq order: the batch is behind us */
 				continue;
@@ -549,12 +554,12 @@ int ssp_audit_run(const ssp_audit_opts *o, ssp_audit_report **out, ssp_errmsg *e
 			      ev->first_seq > r->manifest.last_seq ? "(it is beyond the export's last claim: is the export older than the audited blocks?)"
 								   : "explains it");
 		}
-		r->stats_checked = o->stats != NULL;
-		rc = check_users(&a);
-		if (rc != 0) {
-			ssp_errmsg_set(em, rc, "out of memory");
-			goto out;
-		}
+	}
+	r->stats_checked = o->stats != NULL;
+	rc = check_users(&a);
+	if (rc != 0) {
+		ssp_errmsg_set(em, rc, "out of memory");
+		goto out;
 	}
 	rc = 0;
 out:

@@ -219,6 +219,10 @@ typedef struct ssp_audit_report {
 	uint64_t batches, batches_minted, batches_pending, batches_failed;
 	uint64_t credit_claimed, credit_batched, credit_minted;
 	ssp_u256 amount_minted;     /* sum of the project's BatchMinted amounts */
+	/* The minter's state at the last audited block (chain checked): signers, threshold, rate. */
+	uint64_t head_signers, head_threshold;
+	int has_head_rate;
+	ssp_u256 head_rate;
 	uint64_t mint_events, mint_events_other;  /* the project's, and other projects' */
 	uint64_t stats_users;       /* users with claims, checked against the stats */
 	/* Users with claims that the stats leave out: their credit could not be checked. */
@@ -238,6 +242,8 @@ typedef struct ssp_audit_report {
 } ssp_audit_report;
 
 void ssp_audit_report_free(ssp_audit_report *r);
+/* wei as SSP (18 decimals, trailing zeros trimmed: "1.5") into buf; returns buf. */
+const char *ssp_audit_ssp_string(const ssp_u256 *wei, char buf[SSP_U256_DEC_MAX + 4]);
 /* The report as text (a summary, then every kept discrepancy, one per line) or as JSON
  * (json nonzero; {"clean":…,"summary":{…},"counts":{kind:n},"discrepancies":[…],
  * "omitted":n}) in *out, caller frees. */
@@ -257,7 +263,10 @@ typedef struct ssp_audit_opts {
 	const char *stats_master_url;   /* the project the stats are of (NULL: the export's) */
 	unsigned threads;               /* worker threads; 0: the online CPUs */
 	size_t max_issues;              /* discrepancies kept in detail; 0: 1000 */
-	int64_t only_batch;             /* > 0: check this batch and its claims only */
+	int64_t only_batch;             /* > 0: check this batch and its claims only; with stats,
+					 * every claim up to the batch's last seq counts towards its
+					 * user's claimed credit (those before it are parsed, not
+					 * checked otherwise) */
 	void (*progress)(void *ctx, uint64_t claims_done, uint64_t claims_total);
 	void *progress_ctx;
 } ssp_audit_opts;

@@ -78,8 +78,7 @@ static const char *credit_s(uint64_t micro, char buf[32])
 	return buf;
 }
 
-/* wei as SSP with 18 decimals, trailing zeros trimmed. */
-static const char *ssp_s(const ssp_u256 *wei, char buf[SSP_U256_DEC_MAX + 4])
+const char *ssp_audit_ssp_string(const ssp_u256 *wei, char buf[SSP_U256_DEC_MAX + 4])
 {
 	char dec[SSP_U256_DEC_MAX];
 	size_t n, ip;
@@ -126,7 +125,7 @@ static int format_text(const ssp_audit_report *r, FILE *f)
 		r->chain_checked ? "" : " (as the export says)", (unsigned long long)r->batches_pending, (unsigned long long)r->batches_failed,
 		credit_s(r->credit_batched, c2), credit_s(r->credit_minted, c3));
 	if (r->chain_checked)
-		fprintf(f, "minted    %s SSP to the project's volunteers\n", ssp_s(&r->amount_minted, s1));
+		fprintf(f, "minted    %s SSP to the project's volunteers\n", ssp_audit_ssp_string(&r->amount_minted, s1));
 	if (r->stats_checked) {
 		fprintf(f, "stats     %llu users' claimed credit checked against BOINC's total_credit\n",
 			(unsigned long long)(r->stats_users - r->stats_unlisted_users));

@@ -310,4 +310,17 @@ int ssp_cosig_parse(const char *text, size_t len, ssp_cosig *c, ssp_errmsg *em);
 /* 0 when c->sig over the batch digest recovers to c->signer, SSP_ERR_BAD_SIG otherwise. */
 int ssp_cosig_verify(const ssp_cosig *c);
 
+/* The batch h as EIP-712 typed data for (chain_id, minter), the JSON eth_signTypedData_v4 and
+ * `cast wallet sign --data` take: {"types":{"EIP712Domain":[…],"ShareBatch":[…]},
+ * "primaryType":"ShareBatch","domain":{name,version,chainId,verifyingContract},
+ * "message":{…}} with uint64 values as decimal strings (pretty, LF-terminated) in *out,
+ * caller frees. Its signing digest is ssp_eip712_batch_digest's. */
+int ssp_batch_typed_data_format(uint64_t chain_id, const uint8_t minter[SSP_ADDR_LEN],
+				const ssp_batch *h, char **out);
+/* Parses such typed data (capped at SSP_COSIG_MAX_JSON; uint64 values as numbers or decimal
+ * strings; types, primary type and domain name/version must be exactly SmartShare's).
+ * SSP_ERR_PARSE naming the member. */
+int ssp_batch_typed_data_parse(const char *text, size_t len, uint64_t *chain_id,
+			       uint8_t minter[SSP_ADDR_LEN], ssp_batch *h, ssp_errmsg *em);
+
 #endif

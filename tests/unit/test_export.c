@@ -1014,6 +1014,50 @@ static void test_cosig(void)
 	ssp_ledger_close(l);
 }
 
+/* The typed data round trip; the digest cast computes from the JSON is checked in
+ * tests/integration/52-audit-cosign.sh (cast wallet sign --data, recovered by ssp). */
+static void test_typed_data(void)
+{
+	ssp_batch h, back;
+	uint8_t minter[20], m2[20];
+	uint64_t chain = 0;
+	ssp_errmsg em = { { 0 } };
+	char *text = NULL, *bad;
+
+	memset(&h, 0, sizeof h);
+	memset(h.project, 0x11, 32);
+	h.first_seq = 41;
+	h.last_seq = 45;
+	memset(h.claims_root, 0x22, 32);
+	memset(h.payouts_hash, 0x33, 32);
+	h.total_credit = UINT64_MAX; /* past 2^53: kept exact as a decimal string */
+	CU_ASSERT_EQUAL(ssp_address_parse(SK_ADDR, minter), 0);
+	CU_ASSERT_EQUAL_FATAL(ssp_batch_typed_data_format(31337, minter, &h, &text), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"primaryType\": \"ShareBatch\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"totalCredit\": \"18446744073709551615\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"chainId\": 31337"));
+	CU_ASSERT_EQUAL(ssp_batch_typed_data_parse(text, strlen(text), &chain, m2, &back, &em), 0);
+	CU_ASSERT_EQUAL(chain, 31337);
+	CU_ASSERT_EQUAL(memcmp(m2, minter, 20), 0);
+	CU_ASSERT_EQUAL(memcmp(&back, &h, sizeof h), 0);
+	/* Another domain name, another type list, a value past uint64: refused. */
+	bad = strdup(text);
+	memcpy(strstr(bad, "SmartShare"), "SmartSharf", 10);
+	CU_ASSERT_EQUAL(ssp_batch_typed_data_parse(bad, strlen(bad), &chain, m2, &back, &em), SSP_ERR_PARSE);
+	free(bad);
+	bad = strdup(text);
+	memcpy(strstr(bad, "\"uint64\""), "\"uint32\"", 8);
+	CU_ASSERT_EQUAL(ssp_batch_typed_data_parse(bad, strlen(bad), &chain, m2, &back, &em), SSP_ERR_PARSE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "types"));
+	free(bad);
+	bad = strdup(text);
+	memcpy(strstr(bad, "18446744073709551615"), "18446744073709551616", 20);
+	CU_ASSERT_EQUAL(ssp_batch_typed_data_parse(bad, strlen(bad), &chain, m2, &back, &em), SSP_ERR_PARSE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "totalCredit"));
+	free(bad);
+	free(text);
+}
+
 static CU_TestInfo tests[] = {
 	{ "stream round trip (gzip, sha256sum)", test_stream_roundtrip },
 	{ "stream garbage, truncation, caps", test_stream_garbage },
@@ -1024,6 +1068,7 @@ static CU_TestInfo tests[] = {
 	{ "export of a ledger", test_export_ledger },
 	{ "claim proofs", test_proof },
 	{ "co-signatures", test_cosig },
+	{ "batch as EIP-712 typed data", test_typed_data },
 	CU_TEST_INFO_NULL,
 };
 
