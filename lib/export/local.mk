@@ -5,6 +5,7 @@ lib_libssp_a_SOURCES += \
 	lib/export/ssp_audit.h \
 	lib/export/ssp_audit_batch.c \
 	lib/export/ssp_audit_chain.c \
+	lib/export/ssp_audit_html.c \
 	lib/export/ssp_audit_int.h \
 	lib/export/ssp_audit_pool.c \
 	lib/export/ssp_audit_report.c \
