@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 static const char export_help[] =
-	"Usage: ssp export --out DIR [--conf ssp.conf] [options]\n\n"
+	"Usage: ssp export --out DIR [--conf ssp.conf] [--receipts ARCHIVE [--upload-dir DIR]]\n"
+	"                  [options]\n"
+	"       ssp export --archive-receipts --upload-dir DIR --receipts ARCHIVE [--every S]\n\n"
 	"Writes the public record of the project into DIR (created when missing):\n"
 	"  claims.ndjson.gz   every signed claim (all EIP-712 fields, signature, batch id)\n"
 	"  batches.ndjson.gz  every sealed batch (header, payouts, signatures, state, mint tx)\n"
@@ -23,6 +25,13 @@ static const char export_help[] =
 	"Files are written under temporary names and renamed into place, the manifest last.\n"
 	"Memory does not grow with the number of claims. Publish DIR as it is; auditors run\n"
 	"'ssp audit' on it.\n\n"
+	"Receipts as public evidence: BOINC's file deleter removes each result's files, the\n"
+	"share receipt included, once it is assimilated. --archive-receipts copies every share\n"
+	"receipt of the project's upload tree into ARCHIVE (ARCHIVE/<hostid>-<resultDigest>.json,\n"
+	"exact bytes, never replaced); run it more often than the file deleter deletes (--every S\n"
+	"repeats it every S seconds, as a daemon; or from cron). With --receipts ARCHIVE the\n"
+	"export also writes receipts.ndjson.gz, the archived receipt of each claim (the one whose\n"
+	"host, user and outputs' digests are the claim's), and --upload-dir archives first.\n\n"
 	"  --out DIR           the export directory\n"
 	"  --conf FILE         ssp.conf: [project] master_url, ledger; [chain] chain_id, minter,\n"
 	"                      rpc_url (options below override it)\n"
@@ -34,6 +43,10 @@ static const char export_help[] =
 	"                      --rpc / [chain] rpc_url; null when no endpoint is configured)\n"
 	"  --rpc URL           Ethereum JSON-RPC endpoint for reading the rate\n"
 	"  --level N           gzip level 1..9 (default 6)\n"
+	"  --receipts ARCHIVE  the receipt archive (published with the export)\n"
+	"  --upload-dir DIR    BOINC's upload tree (config.xml <upload_dir>) to archive from\n"
+	"  --archive-receipts  only archive receipts (no export)\n"
+	"  --every S           with --archive-receipts: again every S seconds, until killed\n"
 	"  -q, --quiet         no progress on a terminal\n"
 	"  -h, --help          this help\n";
 
@@ -72,6 +85,22 @@ static int read_rate(const char *url, const uint8_t minter[SSP_ADDR_LEN], ssp_u2
 	return 0;
 }
 
+/* One pass of the receipt archiver; prints what it did. */
+static int archive_receipts(const char *upload, const char *archive)
+{
+	ssp_receipt_archive_stats st;
+	ssp_errmsg em = { { 0 } };
+	int rc = ssp_receipt_archive_run(upload, archive, &st, &em);
+
+	if (rc != 0)
+		return ssp_cmd_fail("archiving receipts", rc, em.msg);
+	printf("receipts: %llu found in %s, %llu archived now, %llu already, %llu malformed\n",
+	       (unsigned long long)st.seen, upload, (unsigned long long)st.archived,
+	       (unsigned long long)st.already, (unsigned long long)st.malformed);
+	fflush(stdout);
+	return SSP_EXIT_OK;
+}
+
 int ssp_cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -84,12 +113,19 @@ int ssp_cmd_export(int argc, char **argv)
 		{ "rate", required_argument, NULL, 'r' },
 		{ "rpc", required_argument, NULL, 'R' },
 		{ "level", required_argument, NULL, 'L' },
+		{ "receipts", required_argument, NULL, 'A' },
+		{ "upload-dir", required_argument, NULL, 'U' },
+		{ "archive-receipts", no_argument, NULL, 'Z' },
+		{ "every", required_argument, NULL, 'E' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out = NULL, *conf_path = NULL, *ledger = NULL, *url = NULL, *chain = NULL;
 	const char *minter = NULL, *rate = NULL, *rpc = NULL, *level = NULL;
+	const char *archive = NULL, *upload = NULL, *every_s = NULL;
+	int archive_only = 0;
+	uint64_t every = 0;
 	ssp_conf *conf = NULL;
 	ssp_ledger *l = NULL;
 	ssp_export_opts o;
@@ -110,6 +146,10 @@ int ssp_cmd_export(int argc, char **argv)
 		case 'r': rate = optarg; break;
 		case 'R': rpc = optarg; break;
 		case 'L': level = optarg; break;
+		case 'A': archive = optarg; break;
+		case 'U': upload = optarg; break;
+		case 'Z': archive_only = 1; break;
+		case 'E': every_s = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'h': fputs(export_help, stdout); return SSP_EXIT_OK;
 		default: return ssp_cmd_usage_error("export", "export: bad option");
@@ -117,6 +157,21 @@ int ssp_cmd_export(int argc, char **argv)
 	}
 	if (optind != argc)
 		return ssp_cmd_usage_error("export", "export: unexpected argument");
+	if (upload != NULL && archive == NULL)
+		return ssp_cmd_usage_error("export", "export: --upload-dir goes with --receipts ARCHIVE");
+	if (every_s != NULL && (!archive_only || ssp_cmd_parse_u64(every_s, &every) != 0 || every == 0))
+		return ssp_cmd_usage_error("export", "export: --every S (seconds) goes with --archive-receipts");
+	if (archive_only) {
+		if (upload == NULL || archive == NULL || out != NULL)
+			return ssp_cmd_usage_error("export", "export: --archive-receipts needs --upload-dir "
+							     "and --receipts, and no --out");
+		for (;;) {
+			rc = archive_receipts(upload, archive);
+			if (every == 0)
+				return rc;
+			sleep((unsigned)(every > 86400 ? 86400 : every));
+		}
+	}
 	if (out == NULL)
 		return ssp_cmd_usage_error("export", "export: --out DIR is required");
 	if (conf_path != NULL) {
@@ -176,6 +231,9 @@ int ssp_cmd_export(int argc, char **argv)
 		ssp_cmd_fail(ledger, rc, NULL);
 		goto out;
 	}
+	if (upload != NULL && archive_receipts(upload, archive) != SSP_EXIT_OK)
+		goto out;
+	o.receipts_dir = archive;
 	rc = ssp_export_from_ledger(l, out, &o, &m, &em);
 	if (o.progress != NULL)
 		fputc('\n', stderr);
@@ -186,6 +244,8 @@ int ssp_cmd_export(int argc, char **argv)
 	printf("exported %llu claims (seq %llu..%llu) and %llu batches to %s\n",
 	       (unsigned long long)m.nclaims, (unsigned long long)m.first_seq,
 	       (unsigned long long)m.last_seq, (unsigned long long)m.nbatches, out);
+	if (m.has_receipts)
+		printf("published %llu archived receipts\n", (unsigned long long)m.receipts.lines);
 	status = SSP_EXIT_OK;
 out:
 	ssp_ledger_close(l);

@@ -15,6 +15,7 @@ lib_libssp_a_SOURCES += \
 	lib/export/ssp_export_lines.c \
 	lib/export/ssp_export_ndjson.c \
 	lib/export/ssp_export_proof.c \
+	lib/export/ssp_export_receipts.c \
 	lib/export/ssp_export_typed.c \
 	lib/export/ssp_export_write.c
 

@@ -16,6 +16,9 @@
  *    export has them); amount = totalCredit × the rate in force at that event; no seq is
  *    minted twice; nothing is minted that no exported batch explains; an exported MINTED or
  *    FINAL batch has its event; the minter's totalMinted() equals the sum of all amounts;
+ *  - with archived receipts (receipts.ndjson.gz): each receipt parses, is its claim's (result
+ *    id, user, host) and its outputs' digests hash to the claim's resultDigest; claims
+ *    without one are counted;
  *  - with BOINC stats: no user's claimed credit exceeds the total_credit BOINC publishes for
  *    them (allowing half a micro-cobblestone of rounding per claim, plus one). A user with
  *    claims whom the stats leave out is not a discrepancy: BOINC's db_dump (sched/db_dump.cpp)
@@ -168,6 +171,8 @@ enum ssp_audit_kind {
 	SSP_AK_TOTAL_MINTED,        /* totalMinted() ≠ the sum of BatchMinted amounts */
 	SSP_AK_STATS_EXCEEDED,      /* claimed credit above BOINC's published total_credit */
 	SSP_AK_STATS_MISSING,       /* no longer raised: such users are counted apart */
+	SSP_AK_RECEIPT_MALFORMED,   /* a receipts line or its receipt does not parse, or is out of order */
+	SSP_AK_RECEIPT_MISMATCH,    /* an archived receipt is not its claim's (digest, user, host, result) */
 	SSP_AK_COUNT
 };
 
@@ -225,6 +230,9 @@ typedef struct ssp_audit_report {
 	ssp_u256 head_rate;
 	uint64_t mint_events, mint_events_other;  /* the project's, and other projects' */
 	uint64_t stats_users;       /* users with claims, checked against the stats */
+	int receipts_published;     /* the export has receipts.ndjson.gz */
+	uint64_t receipts_checked;  /* claims whose resultDigest was re-derived from a receipt */
+	uint64_t receipts_missing;  /* claims (in scope) without an archived receipt */
 	/* Users with claims that the stats leave out: their credit could not be checked. */
 	uint64_t stats_unlisted_users, stats_unlisted_claims, stats_unlisted_credit;
 	/* Per batch in seq order, per user in id order, per day in order (full audits). */

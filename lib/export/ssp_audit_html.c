@@ -300,6 +300,9 @@ static void summary(FILE *f, const ssp_audit_report *r)
 				cob(r->stats_unlisted_credit, c1), SSP_AUDIT_UNLISTED_REASON);
 		fputs("</td></tr>\n", f);
 	}
+	if (r->receipts_published)
+		fprintf(f, "<tr><th class=\"l\">receipts</th><td class=\"l\">%llu claims' resultDigest re-derived from archived receipts, %llu claims without one</td></tr>\n",
+			(unsigned long long)r->receipts_checked, (unsigned long long)r->receipts_missing);
 	fputs("<tr><th class=\"l\">result</th><td class=\"l\">", f);
 	if (r->nissues == 0)
 		fputs("<span class=\"clean\" id=\"result\">CLEAN</span>: no discrepancies", f);

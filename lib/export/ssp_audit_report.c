@@ -47,6 +47,10 @@ static const struct {
 				    "a user's claimed credit exceeds the total_credit BOINC publishes" },
 	[SSP_AK_STATS_MISSING] = { "user_missing_from_stats",
 				   "(no longer raised: users BOINC's stats leave out are counted apart)" },
+	[SSP_AK_RECEIPT_MALFORMED] = { "receipt_malformed",
+				       "an archived receipt (or its line) does not parse or is out of order" },
+	[SSP_AK_RECEIPT_MISMATCH] = { "receipt_mismatch",
+				      "an archived receipt does not hash to its claim's resultDigest (or is another result's)" },
 };
 
 const char *ssp_audit_kind_name(int kind)
@@ -136,6 +140,9 @@ static int format_text(const ssp_audit_report *r, FILE *f)
 				(unsigned long long)r->stats_unlisted_claims,
 				credit_s(r->stats_unlisted_credit, c1), SSP_AUDIT_UNLISTED_REASON);
 	}
+	if (r->receipts_published)
+		fprintf(f, "receipts  %llu claims' resultDigest re-derived from archived receipts, %llu claims without one\n",
+			(unsigned long long)r->receipts_checked, (unsigned long long)r->receipts_missing);
 	fprintf(f, "time      %.2f s\n", r->seconds);
 	if (r->nissues == 0) {
 		if (r->stats_checked && r->stats_unlisted_users > 0)
@@ -204,6 +211,9 @@ static int format_json(const ssp_audit_report *r, char **out)
 	} else {
 		ssp_exj_set(sum, "statsUnlisted", json_null(), &bad);
 	}
+	ssp_exj_set(sum, "receiptsPublished", json_boolean(r->receipts_published), &bad);
+	ssp_exj_set(sum, "receiptsChecked", ssp_exj_u64_new(r->receipts_checked), &bad);
+	ssp_exj_set(sum, "receiptsMissing", ssp_exj_u64_new(r->receipts_missing), &bad);
 	ssp_exj_set(sum, "seconds", json_real(r->seconds), &bad);
 	ssp_exj_set(o, "summary", sum, &bad);
 	for (int k = 0; k < SSP_AK_COUNT; k++)

@@ -10,3 +10,7 @@ tests_helpers_vfixture_LDADD = $(SSP_LIBS)
 # receipt_check: strict receipt parse and digest check.
 check_PROGRAMS += tests/helpers/receipt_check
 tests_helpers_receipt_check_LDADD = $(SSP_LIBS)
+
+# receipts_fixture: credited results with real share receipts in an upload tree.
+check_PROGRAMS += tests/helpers/receipts_fixture
+tests_helpers_receipts_fixture_LDADD = $(SSP_LIBS)

@@ -33,6 +33,7 @@ INTEGRATION_TESTS = \
 	tests/integration/51-audit-tamper.sh \
 	tests/integration/52-audit-cosign.sh \
 	tests/integration/53-audit-html.sh \
+	tests/integration/54-audit-receipts.sh \
 	tests/integration/60-demo.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib tests/integration/rpcfault.py
