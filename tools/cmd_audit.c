@@ -171,7 +171,7 @@ int ssp_cmd_audit(int argc, char **argv)
 	tty = !quiet && isatty(STDERR_FILENO);
 
 	if (stats_path != NULL) {
-		rc = ssp_stats_read(stats_path, &stats, &em);
+		rc = ssp_audit_stats_read(stats_path, &stats, &em);
 		if (rc != 0) {
 			ssp_cmd_fail("--boinc-stats", rc, em.msg);
 			goto out;

@@ -480,7 +480,7 @@ int ssp_cmd_cosign(int argc, char **argv)
 		memcpy(d.contract, addr, SSP_ADDR_LEN);
 	}
 	if (stats_path != NULL) {
-		rc = ssp_stats_read(stats_path, &stats, &em);
+		rc = ssp_audit_stats_read(stats_path, &stats, &em);
 		if (rc != 0) {
 			ssp_cmd_fail("--boinc-stats", rc, em.msg);
 			goto out;

@@ -529,6 +529,24 @@ static int load_only(struct audit *a, ssp_errmsg *em)
 	return 0;
 }
 
+int ssp_audit_stats_read(const char *path, ssp_stats **out, ssp_errmsg *em)
+{
+	char fdpath[64];
+	int fd = -1, rc;
+
+	if (out == NULL)
+		return SSP_ERR_INVAL;
+	*out = NULL;
+	rc = ssp_export_open_file(path, &fd, NULL, em);
+	if (rc != 0)
+		return rc;
+	/* The descriptor just checked, not the name again (which could be swapped meanwhile). */
+	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+	rc = ssp_stats_read(fdpath, out, em);
+	close(fd);
+	return rc;
+}
+
 int ssp_audit_run(const ssp_audit_opts *o, ssp_audit_report **out, ssp_errmsg *em)
 {
 	struct audit a;

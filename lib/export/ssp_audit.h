@@ -262,6 +262,11 @@ int ssp_audit_report_format(const ssp_audit_report *r, int json, char **out);
  * per-batch and per-user tables, every discrepancy linked to its batch or claim row. */
 int ssp_audit_report_html(const ssp_audit_report *r, char **out);
 
+/* Reads BOINC's stats export at path (user.gz or user.xml) as a file from outside: opened
+ * O_NOFOLLOW|O_NONBLOCK, a regular file only (ssp_export_open_file), then parsed through that
+ * descriptor by ssp_stats_read. Its errors, and SSP_ERR_PERM for a symbolic link or FIFO. */
+int ssp_audit_stats_read(const char *path, ssp_stats **out, ssp_errmsg *em);
+
 /* ---- running it ---- */
 
 typedef struct ssp_audit_opts {

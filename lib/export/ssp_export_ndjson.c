@@ -507,7 +507,7 @@ int ssp_export_open_file(const char *path, int *fd, uint64_t *size, ssp_errmsg *
 			return ssp_errmsg_set(em, SSP_ERR_NOT_FOUND, "%.200s: no such file", path);
 		if (e == ELOOP)
 			return ssp_errmsg_set(em, SSP_ERR_PERM,
-					      "%.200s: a symbolic link (refused: export files must be regular files)",
+					      "%.200s: a symbolic link (refused: a regular file is required)",
 					      path);
 		return ssp_errmsg_set(em, SSP_ERR_IO, "%.200s: %s", path, strerror(e));
 	}
@@ -523,7 +523,7 @@ int ssp_export_open_file(const char *path, int *fd, uint64_t *size, ssp_errmsg *
 		       S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" :
 		       S_ISSOCK(st.st_mode) ? "a socket" : "not a regular file";
 		return ssp_errmsg_set(em, SSP_ERR_PERM,
-				      "%.200s: %s (refused: export files must be regular files)", path,
+				      "%.200s: %s (refused: a regular file is required)", path,
 				      what);
 	}
 	/* A regular file: blocking reads from here on (O_NONBLOCK means nothing for it). */

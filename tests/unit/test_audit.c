@@ -844,6 +844,20 @@ static void test_hostile_files(void)
 		free(text);
 	}
 	ssp_audit_report_free(r);
+	/* BOINC's stats from outside too: a FIFO or a symbolic link is refused, not read. */
+	{
+		ssp_stats *s = NULL;
+
+		snprintf(cmd, sizeof cmd, "cd '%s' && mkfifo user.gz && ln -s '%s' user.xml", f.dir, secret);
+		CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+		snprintf(cmd, sizeof cmd, "%s/user.gz", f.dir);
+		CU_ASSERT_EQUAL(ssp_audit_stats_read(cmd, &s, &em), SSP_ERR_PERM);
+		CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "a FIFO"));
+		snprintf(cmd, sizeof cmd, "%s/user.xml", f.dir);
+		CU_ASSERT_EQUAL(ssp_audit_stats_read(cmd, &s, &em), SSP_ERR_PERM);
+		CU_ASSERT_PTR_NULL(strstr(em.msg, "TOPSECRET"));
+		CU_ASSERT_PTR_NULL(s);
+	}
 	unlink(secret);
 	fx_free(&f);
 }
