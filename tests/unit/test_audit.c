@@ -347,6 +347,19 @@ static void test_clean(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"clean\": true"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"batchesMinted\": 6"));
 	free(text);
+	/* The HTML page: its parts, and nothing it would load. */
+	CU_ASSERT_EQUAL(ssp_audit_report_html(r, &text), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "default-src 'none'"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<figure id=\"chart-credit\">"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<figure id=\"chart-minted\">"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<figure id=\"chart-users\">"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<tr id=\"batch-9\">"));
+	CU_ASSERT_PTR_NULL(strstr(text, "<tr id=\"batch-10\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<tr id=\"user-7\">"));
+	CU_ASSERT_PTR_NULL(strstr(text, "<script"));
+	CU_ASSERT_PTR_NULL(strstr(text, "src="));
+	CU_ASSERT_PTR_NULL(strstr(text, "url("));
+	free(text);
 	ssp_audit_report_free(r);
 	/* Offline, one thread: clean too. */
 	r = fx_audit(&f, 0, NULL, 1);
@@ -383,6 +396,12 @@ static void test_edited_claim(void)
 	CU_ASSERT_EQUAL(ssp_audit_report_format(r, 1, &text), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"clean\": false"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"claim_signer_not_accepted\": 1"));
+	free(text);
+	/* In the HTML page the claim's discrepancy links to its batch's row, which links back. */
+	CU_ASSERT_EQUAL(ssp_audit_report_html(r, &text), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<a href=\"#batch-2\">claim seq 17, batch 2</a>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<tr id=\"batch-2\" class=\"issue\">"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<a href=\"#d-0\">"));
 	free(text);
 	ssp_audit_report_free(r);
 
