@@ -86,17 +86,18 @@ static int read_rate(const char *url, const uint8_t minter[SSP_ADDR_LEN], ssp_u2
 }
 
 /* One pass of the receipt archiver; prints what it did. */
-static int archive_receipts(const char *upload, const char *archive)
+static int archive_receipts(ssp_receipt_archiver *ar, const char *upload)
 {
 	ssp_receipt_archive_stats st;
 	ssp_errmsg em = { { 0 } };
-	int rc = ssp_receipt_archive_run(upload, archive, &st, &em);
+	int rc = ssp_receipt_archiver_run(ar, &st, &em);
 
 	if (rc != 0)
 		return ssp_cmd_fail("archiving receipts", rc, em.msg);
-	printf("receipts: %llu found in %s, %llu archived now, %llu already, %llu malformed\n",
+	printf("receipts: %llu found in %s, %llu archived now, %llu already, %llu malformed, %llu files unchanged\n",
 	       (unsigned long long)st.seen, upload, (unsigned long long)st.archived,
-	       (unsigned long long)st.already, (unsigned long long)st.malformed);
+	       (unsigned long long)st.already, (unsigned long long)st.malformed,
+	       (unsigned long long)st.unchanged);
 	fflush(stdout);
 	return SSP_EXIT_OK;
 }
@@ -126,6 +127,7 @@ int ssp_cmd_export(int argc, char **argv)
 	const char *archive = NULL, *upload = NULL, *every_s = NULL;
 	int archive_only = 0;
 	uint64_t every = 0;
+	ssp_receipt_archiver *ar = NULL;
 	ssp_conf *conf = NULL;
 	ssp_ledger *l = NULL;
 	ssp_export_opts o;
@@ -165,12 +167,18 @@ int ssp_cmd_export(int argc, char **argv)
 		if (upload == NULL || archive == NULL || out != NULL)
 			return ssp_cmd_usage_error("export", "export: --archive-receipts needs --upload-dir "
 							     "and --receipts, and no --out");
+		rc = ssp_receipt_archiver_new(upload, archive, &ar);
+		if (rc != 0)
+			return ssp_cmd_fail("archiving receipts", rc, NULL);
 		for (;;) {
-			rc = archive_receipts(upload, archive);
+			/* A failed pass is reported and, with --every, tried again. */
+			rc = archive_receipts(ar, upload);
 			if (every == 0)
-				return rc;
+				break;
 			sleep((unsigned)(every > 86400 ? 86400 : every));
 		}
+		ssp_receipt_archiver_free(ar);
+		return rc;
 	}
 	if (out == NULL)
 		return ssp_cmd_usage_error("export", "export: --out DIR is required");
@@ -231,8 +239,15 @@ int ssp_cmd_export(int argc, char **argv)
 		ssp_cmd_fail(ledger, rc, NULL);
 		goto out;
 	}
-	if (upload != NULL && archive_receipts(upload, archive) != SSP_EXIT_OK)
-		goto out;
+	if (upload != NULL) {
+		rc = ssp_receipt_archiver_new(upload, archive, &ar);
+		if (rc != 0) {
+			ssp_cmd_fail("archiving receipts", rc, NULL);
+			goto out;
+		}
+		if (archive_receipts(ar, upload) != SSP_EXIT_OK)
+			goto out;
+	}
 	o.receipts_dir = archive;
 	rc = ssp_export_from_ledger(l, out, &o, &m, &em);
 	if (o.progress != NULL)
@@ -248,6 +263,7 @@ int ssp_cmd_export(int argc, char **argv)
 		printf("published %llu archived receipts\n", (unsigned long long)m.receipts.lines);
 	status = SSP_EXIT_OK;
 out:
+	ssp_receipt_archiver_free(ar);
 	ssp_ledger_close(l);
 	ssp_conf_free(conf);
 	return status;

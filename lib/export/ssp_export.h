@@ -355,14 +355,24 @@ typedef struct ssp_receipt_archive_stats {
 	uint64_t archived;   /* new in the archive */
 	uint64_t already;    /* archived before */
 	uint64_t malformed;  /* not a valid receipt (skipped) */
+	uint64_t unchanged;  /* not read again: looked at, unchanged, in the previous pass */
 } ssp_receipt_archive_stats;
 
-/* Copies every share receipt of the upload tree (upload_dir and its fan-out directories;
- * files read as from outside: no symbolic link, no FIFO, capped) into archive (created, mode
- * 0755), each under ssp_receipt_archive_path, never replacing an archived one. Run it more
- * often than BOINC's file deleter deletes (e.g. each minute from cron, or as a loop).
+/* The archiver of an upload tree into an archive directory; it remembers the files it looked
+ * at (8 bytes each) so that a pass skips those unchanged since the previous one. */
+typedef struct ssp_receipt_archiver ssp_receipt_archiver;
+
+/* A new archiver (*out; free with ssp_receipt_archiver_free). SSP_ERR_INVAL, SSP_ERR_NOMEM. */
+int ssp_receipt_archiver_new(const char *upload_dir, const char *archive,
+			     ssp_receipt_archiver **out);
+/* One pass: copies every share receipt of the upload tree (upload_dir and its fan-out
+ * directories; files read as from outside: no symbolic link, no FIFO, capped) into the
+ * archive (created, mode 0755), each under ssp_receipt_archive_path, never replacing an
+ * archived one. Run passes more often than BOINC's file deleter deletes (e.g. each minute).
  * Returns 0 or SSP_ERR_IO / SSP_ERR_NOT_FOUND (no upload tree) / SSP_ERR_NOMEM with em. */
-int ssp_receipt_archive_run(const char *upload_dir, const char *archive,
-			    ssp_receipt_archive_stats *st, ssp_errmsg *em);
+int ssp_receipt_archiver_run(ssp_receipt_archiver *ar, ssp_receipt_archive_stats *st,
+			     ssp_errmsg *em);
+/* Frees ar (NULL ok). */
+void ssp_receipt_archiver_free(ssp_receipt_archiver *ar);
 
 #endif

@@ -120,11 +120,64 @@ int ssp_receipt_archive_path(const char *archive, uint64_t host_id, const uint8_
 	return n < 0 || (size_t)n >= cap ? SSP_ERR_TOO_BIG : 0;
 }
 
+struct ssp_receipt_archiver {
+	char *upload, *archive;
+	uint64_t *prev, *cur;        /* keys of the files looked at: last pass (sorted), this one */
+	size_t nprev, ncur, capcur;
+};
+
 struct arch {
+	ssp_receipt_archiver *ar;
 	const char *archive;
 	ssp_receipt_archive_stats *st;
 	ssp_errmsg *em;
 };
+
+static uint64_t mix64(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return h ^ (h >> 29);
+}
+
+/* The file as it is now (device, inode, size, modification time). */
+static uint64_t file_key(const struct stat *st)
+{
+	uint64_t h = mix64(0, (uint64_t)st->st_dev);
+
+	h = mix64(h, (uint64_t)st->st_ino);
+	h = mix64(h, (uint64_t)st->st_size);
+	h = mix64(h, (uint64_t)st->st_mtim.tv_sec);
+	return mix64(h, (uint64_t)st->st_mtim.tv_nsec);
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* 1 when the file was looked at, unchanged, in the previous pass; records it for the next. */
+static int seen_before(ssp_receipt_archiver *ar, const struct stat *st, int *nomem)
+{
+	uint64_t k = file_key(st);
+
+	if (ar->ncur == ar->capcur) {
+		size_t nc = ar->capcur ? ar->capcur * 2 : 1024;
+		uint64_t *n = realloc(ar->cur, nc * sizeof *n);
+
+		if (n == NULL) {
+			*nomem = 1;
+			return 0;
+		}
+		ar->cur = n;
+		ar->capcur = nc;
+	}
+	ar->cur[ar->ncur++] = k;
+	return ar->nprev > 0 && bsearch(&k, ar->prev, ar->nprev, sizeof k, cmp_u64) != NULL;
+}
 
 /* One file of the upload tree: archived when it is a share receipt. */
 static int visit_file(struct arch *a, const char *path)
@@ -194,25 +247,80 @@ static int walk(struct arch *a, const char *dir, int depth)
 			continue;
 		if (S_ISDIR(st.st_mode) && depth < 2)
 			rc = walk(a, path, depth + 1);
-		else if (S_ISREG(st.st_mode) && st.st_size > 0 && st.st_size <= SSP_RECEIPT_MAX_BYTES)
-			rc = visit_file(a, path);
+		else if (S_ISREG(st.st_mode) && st.st_size > 0 && st.st_size <= SSP_RECEIPT_MAX_BYTES) {
+			int nomem = 0;
+
+			if (seen_before(a->ar, &st, &nomem))
+				a->st->unchanged++;
+			else if (nomem)
+				rc = ssp_errmsg_set(a->em, SSP_ERR_NOMEM, "out of memory");
+			else
+				rc = visit_file(a, path);
+		}
 	}
 	closedir(d);
 	return rc;
 }
 
-int ssp_receipt_archive_run(const char *upload_dir, const char *archive,
-			    ssp_receipt_archive_stats *st, ssp_errmsg *em)
+int ssp_receipt_archiver_new(const char *upload_dir, const char *archive,
+			     ssp_receipt_archiver **out)
+{
+	ssp_receipt_archiver *ar;
+
+	if (out == NULL)
+		return SSP_ERR_INVAL;
+	*out = NULL;
+	if (upload_dir == NULL || archive == NULL)
+		return SSP_ERR_INVAL;
+	ar = calloc(1, sizeof *ar);
+	if (ar == NULL)
+		return SSP_ERR_NOMEM;
+	ar->upload = strdup(upload_dir);
+	ar->archive = strdup(archive);
+	if (ar->upload == NULL || ar->archive == NULL) {
+		ssp_receipt_archiver_free(ar);
+		return SSP_ERR_NOMEM;
+	}
+	*out = ar;
+	return 0;
+}
+
+void ssp_receipt_archiver_free(ssp_receipt_archiver *ar)
+{
+	if (ar == NULL)
+		return;
+	free(ar->upload);
+	free(ar->archive);
+	free(ar->prev);
+	free(ar->cur);
+	free(ar);
+}
+
+int ssp_receipt_archiver_run(ssp_receipt_archiver *ar, ssp_receipt_archive_stats *st,
+			     ssp_errmsg *em)
 {
 	struct arch a;
+	int rc;
 
-	if (upload_dir == NULL || archive == NULL || st == NULL)
-		return ssp_errmsg_set(em, SSP_ERR_INVAL, "no upload tree or archive");
+	if (ar == NULL || st == NULL)
+		return ssp_errmsg_set(em, SSP_ERR_INVAL, "no archiver");
 	memset(st, 0, sizeof *st);
-	if (mkdir(archive, 0755) != 0 && errno != EEXIST)
-		return ssp_errmsg_set(em, SSP_ERR_IO, "%s: %s", archive, strerror(errno));
-	a.archive = archive;
+	if (mkdir(ar->archive, 0755) != 0 && errno != EEXIST)
+		return ssp_errmsg_set(em, SSP_ERR_IO, "%s: %s", ar->archive, strerror(errno));
+	a.ar = ar;
+	a.archive = ar->archive;
 	a.st = st;
 	a.em = em;
-	return walk(&a, upload_dir, 0);
+	ar->ncur = 0;
+	rc = walk(&a, ar->upload, 0);
+	if (rc != 0)
+		return rc; /* the next pass looks at everything again */
+	/* This pass's files are what the next one may skip. */
+	qsort(ar->cur, ar->ncur, sizeof *ar->cur, cmp_u64);
+	free(ar->prev);
+	ar->prev = ar->cur;
+	ar->nprev = ar->ncur;
+	ar->cur = NULL;
+	ar->ncur = ar->capcur = 0;
+	return 0;
 }

@@ -28,6 +28,23 @@ expect_status 0 "archive again" "$SSP" export --archive-receipts --upload-dir "$
 	--receipts "$T/archive"
 assert_contains "$OUT" "0 archived now, 12 already" "the archive is kept, never replaced"
 assert_eq "$(ls "$T/archive" | wc -l)" 12 "files in the archive"
+# As a daemon (--every): the second pass reads none of the 24 files again (12 outputs and
+# 12 receipts, unchanged), and still has everything archived.
+"$SSP" export --archive-receipts --upload-dir "$T/upload" --receipts "$T/archive2" --every 1 \
+	>"$T/daemon.out" 2>&1 &
+dpid=$!
+on_exit "kill $dpid 2>/dev/null || true"
+for _ in $(seq 1 100); do
+	[ "$(grep -c '^receipts:' "$T/daemon.out" || true)" -ge 2 ] && break
+	sleep 0.1
+done
+kill "$dpid"
+wait "$dpid" 2>/dev/null || true
+assert_contains "$(sed -n 1p "$T/daemon.out")" "12 archived now, 0 already, 0 malformed, 0 files unchanged" \
+	"daemon: first pass"
+assert_contains "$(sed -n 2p "$T/daemon.out")" "0 found in $T/upload, 0 archived now, 0 already, 0 malformed, 24 files unchanged" \
+	"daemon: second pass skips unchanged files"
+assert_eq "$(ls "$T/archive2" | wc -l)" 12 "files in the daemon's archive"
 
 # BOINC's file deleter: every result file is gone.
 find "$T/upload" \( -type f -o -type p -o -type l \) -delete
