@@ -51,8 +51,14 @@ static void usage(FILE *out)
 		"                         (default 180; a base fee above its max fee raises them at once)\n"
 		"  -d N                   log level: 1 critical, 2 normal (default), 3 debug, 4 detail\n"
 		"  --help, --version\n\n"
-		"SIGTERM and SIGINT finish the current step and exit. Exit status: 0 stopped\n"
-		"normally, 1 a pass failed with --one_pass, 2 usage or configuration error.\n");
+		"At start it waits for the node (and a locked ledger) with a growing delay, saying so.\n"
+		"SIGTERM and SIGINT finish the current step and exit; SIGHUP is ignored (logs go to\n"
+		"stderr; the service manager owns them). Exit status:\n"
+		"  0  stopped on a signal, or --one_pass ran its pass and every batch it sent was paid\n"
+		"  1  --one_pass: the node or the ledger failed the pass, or the account could not pay\n"
+		"  2  usage or configuration error (ssp.conf, keystore, password, ledger file)\n"
+		"  3  another ssp_bridge is running on the same ledger\n"
+		"  4  the node is on another chain than chain.chain_id\n");
 }
 
 static int parse_double(const char *s, double *out)
@@ -63,6 +69,8 @@ static int parse_double(const char *s, double *out)
 	*out = strtod(s, &end);
 	return errno != 0 || end == s || *end != '\0' || *out < 0 || *out > 86400 ? -1 : 0;
 }
+
+enum { EXIT_OK = 0, EXIT_PASS = 1, EXIT_CONFIG = 2, EXIT_LOCKED = 3, EXIT_CHAIN = 4 };
 
 /* Sleeps up to secs, waking early when a signal asks us to stop. */
 static void nap(double secs)
@@ -115,12 +123,12 @@ int main(int argc, char **argv)
 		} else {
 			fprintf(stderr, "ssp_bridge: bad option or value: %s\n", a);
 			usage(stderr);
-			return 2;
+			return EXIT_CONFIG;
 		}
 	}
 	if ((rc = ssp_bridge_cfg_load(conf, &cfg, &em)) != 0) {
 		ssp_log_crit("%s: %s", conf, em.msg[0] ? em.msg : ssp_strerror(rc));
-		return 2;
+		return EXIT_CONFIG;
 	}
 	if (sleep_interval < 0)
 		sleep_interval = cfg.poll_interval;
@@ -136,23 +144,46 @@ int main(int argc, char **argv)
 		fd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 		if (fd < 0) {
 			ssp_log_crit("cannot open %s: %s", lockpath, strerror(errno));
-			return 2;
+			return EXIT_CONFIG;
 		}
 		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 			ssp_log_crit("another ssp_bridge is running on %s (%s is locked)", cfg.ledger, lockpath);
-			return 2;
+			return EXIT_LOCKED;
 		}
 		/* fd stays open (and locked) until exit. */
 	}
 	if ((rc = ssp_keystore_load(cfg.keystore, cfg.password_file, seckey, &em)) != 0) {
 		ssp_log_crit("bridge key: %s", em.msg[0] ? em.msg : ssp_strerror(rc));
-		return 2;
+		return EXIT_CONFIG;
 	}
-	rc = ssp_bridge_new(&cfg, seckey, &b, &em);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	/* logrotate's HUP must not stop the daemon: it writes to stderr, which it never reopens. */
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+
+	/* Wait for the node (and a ledger another process holds locked) with a growing delay:
+	 * a node that is down, syncing or restarting is not a configuration error. */
+	for (double delay = 1;;) {
+		memset(&em, 0, sizeof em);
+		rc = ssp_bridge_new(&cfg, seckey, &b, &em);
+		if (rc == 0 || !ssp_bridge_error_is_transient(rc) || one_pass || stop_flag)
+			break;
+		ssp_log_info("waiting for the node at %s: %s; next try in %.0f s", cfg.rpc_url,
+			     em.msg[0] ? em.msg : ssp_strerror(rc), delay);
+		nap(delay);
+		delay = delay * 2 > 60 ? 60 : delay * 2;
+	}
 	ssp_wipe(seckey, sizeof seckey);
 	if (rc != 0) {
 		ssp_log_crit("%s", em.msg[0] ? em.msg : ssp_strerror(rc));
-		return 2;
+		if (ssp_bridge_error_is_transient(rc))
+			return one_pass ? EXIT_PASS : EXIT_OK;
+		return rc == SSP_ERR_MISMATCH ? EXIT_CHAIN : EXIT_CONFIG;
 	}
 
 	if ((crash_point = getenv("SSP_TEST_CRASH_AT")) != NULL && crash_point[0] != '\0') {
@@ -167,13 +198,6 @@ int main(int argc, char **argv)
 		crash_point = pointbuf;
 		ssp_bridge_set_hook(b, crash_hook, NULL);
 	}
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 
 	ssp_log_info("starting: account %s, minter %s, chain %llu, %llu confirmations",
 		     ssp_address_format(ssp_bridge_address(b), addr),
@@ -192,8 +216,13 @@ int main(int argc, char **argv)
 				      (unsigned long long)st.batches[3], (unsigned long long)st.batches[4],
 				      (unsigned long long)st.batches[5], (unsigned long long)st.sent,
 				      (unsigned long long)st.replaced);
+		if (st.low_balance && st.have_balance) {
+			char wei[SSP_U256_DEC_MAX];
+
+			ssp_log_debug("account balance %s wei", ssp_u256_to_dec(&st.balance, wei));
+		}
 		if (one_pass) {
-			status = rc == 0 ? 0 : 1;
+			status = rc == 0 && !st.unpaid ? EXIT_OK : EXIT_PASS;
 			break;
 		}
 		nap(sleep_interval);

@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // Compiles the SmartShare contracts with solc-js (standard JSON input) and writes the build
-// outputs: <out>/SSPToken.abi, .bin, <out>/ShareMinter.abi, .bin, <out>/combined.json and the
-// benchmark-only <out>/bench/VoucherMinter.abi, .bin.
+// outputs: <out>/SSPToken.abi, .bin, <out>/ShareMinter.abi, .bin, <out>/combined.json, the
+// standard-JSON compiler inputs <out>/SSPToken.input.json and <out>/ShareMinter.input.json, and
+// the benchmark-only <out>/bench/VoucherMinter.abi, .bin.
 //
 // usage: node compile.js --srcdir TOP_SRCDIR --out OUTDIR [--node-modules DIR]
 //
 // .abi: the contract's JSON ABI (one line). .bin: creation bytecode, lowercase hex, no 0x, no
 // newline (as `solc --bin -o` writes it). combined.json: like `solc --combined-json
-// abi,bin,bin-runtime,hashes` plus the compiler settings used.
+// abi,bin,bin-runtime,hashes` plus the compiler settings used. <Name>.input.json: the standard
+// JSON input that reproduces the contract byte for byte (the sources its metadata lists, with
+// their contents, and the settings), as Etherscan's and Sourcify's "Standard JSON input"
+// verification takes it; `ssp deploy` copies them into its deployment record.
 // Everything is written to a temporary directory first and renamed into place, so a failed
 // compile leaves no partial outputs. Exit status: 0 ok, 1 compile error, 2 usage/setup error.
 'use strict';
@@ -28,7 +32,7 @@ const SETTINGS = {
   remappings: ['@openzeppelin/contracts/=node_modules/@openzeppelin/contracts/'],
   outputSelection: {
     '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'evm.methodIdentifiers',
-      'storageLayout'] },
+      'storageLayout', 'metadata'] },
   },
 };
 
@@ -131,6 +135,28 @@ function main() {
     for (const [file, name] of MAIN) {
       const c = output.contracts[file][name];
       write(tmp, name, c);
+      // The sources the compiler recorded in the contract's metadata are exactly those its
+      // bytecode (metadata hash included) depends on.
+      const meta = JSON.parse(c.metadata);
+      const vsources = {};
+      for (const unit of Object.keys(meta.sources).sort()) {
+        const text = unit in sources ? sources[unit].content : findImports(unit).contents;
+        if (text === undefined) die(1, name + ': cannot read source ' + unit);
+        vsources[unit] = { content: text };
+      }
+      const vinput = {
+        language: 'Solidity',
+        sources: vsources,
+        settings: {
+          evmVersion: SETTINGS.evmVersion,
+          optimizer: SETTINGS.optimizer,
+          viaIR: SETTINGS.viaIR,
+          remappings: SETTINGS.remappings,
+          outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object',
+            'evm.deployedBytecode.immutableReferences', 'metadata'] } },
+        },
+      };
+      fs.writeFileSync(path.join(tmp, name + '.input.json'), JSON.stringify(vinput) + '\n');
       combined.contracts[file + ':' + name] = {
         abi: c.abi,
         bin: c.evm.bytecode.object,

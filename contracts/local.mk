@@ -4,9 +4,10 @@
 # @openzeppelin/contracts from node_modules (`npm ci` in the source tree installs the exact
 # versions in package-lock.json). Outputs, in the build tree, never edited, never committed:
 #   contracts/build/SSPToken.abi  SSPToken.bin  ShareMinter.abi  ShareMinter.bin  combined.json
+#   contracts/build/SSPToken.input.json  ShareMinter.input.json   (standard-JSON inputs)
 #   contracts/build/bench/VoucherMinter.abi  VoucherMinter.bin   (gas benchmark only)
-# The first five are part of `make all` and are installed to $(pkgdatadir)/contracts, where
-# `ssp deploy` finds them. See docs/contracts.md.
+# All but the bench ones are part of `make all` and are installed to $(pkgdatadir)/contracts,
+# where `ssp deploy` finds them. See docs/contracts.md.
 
 CONTRACTS_SRC = \
 	contracts/ShareTypes.sol \
@@ -16,7 +17,8 @@ CONTRACTS_SRC = \
 CONTRACTS_OUT = \
 	contracts/build/SSPToken.abi contracts/build/SSPToken.bin \
 	contracts/build/ShareMinter.abi contracts/build/ShareMinter.bin \
-	contracts/build/combined.json
+	contracts/build/combined.json \
+	contracts/build/SSPToken.input.json contracts/build/ShareMinter.input.json
 CONTRACTS_BENCH_OUT = \
 	contracts/build/bench/VoucherMinter.abi contracts/build/bench/VoucherMinter.bin
 

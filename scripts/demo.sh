@@ -327,7 +327,8 @@ EOF
 say "ssp deploy --rpc $RPC --keystore keys/deployer.json --signer $SIGNER --threshold 1 --rate $RATE --conf ssp.conf"
 "$SSP" deploy --rpc "$RPC" --keystore "$T/keys/deployer.json" --password-file "$T/keys/deployer.pw" \
 	--signer "$SIGNER" --threshold 1 --rate "$RATE" --max-batch-credit "$MAX_BATCH_CREDIT" \
-	--contracts "$CONTRACTS" --conf "$SSPCONF" >"$T/log/deploy.out" 2>"$T/log/deploy.err" ||
+	--contracts "$CONTRACTS" --conf "$SSPCONF" --record "$T/deployment" \
+	>"$T/log/deploy.out" 2>"$T/log/deploy.err" ||
 	{ sed 's/^/      | /' "$T/log/deploy.err" >&2; die "ssp deploy failed"; }
 sed 's/^/      | /' "$T/log/deploy.out"
 TOKEN=$(awk '$1 == "token" { print $2 }' "$T/log/deploy.out")
@@ -360,6 +361,8 @@ COUNT=1000000
 WU_NAMES=()
 WU_FPOPS=()
 {
+	# BOINC's full schema: the columns not named here take their implicit zero or ''
+	echo "SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION';"
 	printf "insert into app (id, create_time, name, user_friendly_name) values (1, %d, '%s', 'SmartShare example (Collatz)');\n" \
 		"$NOW" "$APP_NAME"
 	for i in 0 1; do

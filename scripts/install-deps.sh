@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs every Debian and npm dependency of the project: build tools, the
 # libraries of DESIGN §6, the real servers the tests and the demo run (MariaDB,
-# the BOINC client) and the npm packages (solc, OpenZeppelin, anvil, cast).
+# the BOINC client, chromium and php for the web hook) and the npm packages (solc,
+# OpenZeppelin, anvil, cast; puppeteer-core, which drives Debian's chromium and
+# downloads no browser, and ethers, the web test's wallet).
 # Idempotent; needs root (or sudo) for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +15,7 @@ DEBIAN_PACKAGES=(
 	libmariadb-dev libcunit1-dev libboinc-app-dev
 	boinc-client mariadb-server mariadb-client
 	nodejs npm python3 procps psmisc xxd jq bc
-	chromium
+	chromium php-cli php-xml php-mysql
 )
 
 SUDO=
@@ -45,6 +47,7 @@ fi
 
 if [ ! -x node_modules/.bin/anvil ] || [ ! -x node_modules/.bin/cast ] ||
    [ ! -d node_modules/@openzeppelin/contracts ] || [ ! -d node_modules/solc ] ||
+   [ ! -d node_modules/puppeteer-core ] || [ ! -d node_modules/ethers ] ||
    [ package-lock.json -nt node_modules/.package-lock.json ]; then
 	echo "install-deps: npm ci"
 	npm ci --no-audit --no-fund

@@ -1,5 +1,6 @@
 /* ssp audit: checks a project's public export against the chain (and BOINC's stats). */
 #include "export/ssp_audit.h"
+#include "export/ssp_export.h"
 #include "ssp_cmd.h"
 #include "eth/ssp_rpc.h"
 #include "boinc/ssp_stats.h"
@@ -34,7 +35,8 @@ static const char audit_help[] =
 	"  --rpc URL             Ethereum JSON-RPC endpoint of the chain the minter is on\n"
 	"  --contract ADDR       the ShareMinter address (as you know it, not from the export)\n"
 	"  --offline             no chain: only the export's own consistency and signatures\n"
-	"  --from-block N        first block to scan (the minter's deployment block; default 0)\n"
+	"  --from-block N        first block to scan (default: the manifest's chain.deployBlock,\n"
+	"                        the minter's deployment block; 0 when it has none)\n"
 	"  --to-block N          last block to scan (default: the head minus --confirmations)\n"
 	"  --confirmations N     blocks kept back from the head (default 0)\n"
 	"  --block-chunk N       blocks per eth_getLogs request (default 2000; halved when the\n"
@@ -112,6 +114,7 @@ int ssp_cmd_audit(int argc, char **argv)
 	uint8_t addr[SSP_ADDR_LEN];
 	char *text = NULL;
 	int c, rc, offline = 0, json = 0, quiet = 0, tty, dirty = 0, status = SSP_EXIT_ERROR;
+	int have_from = 0;
 
 	memset(&co, 0, sizeof co);
 	memset(&ao, 0, sizeof ao);
@@ -125,6 +128,7 @@ int ssp_cmd_audit(int argc, char **argv)
 		case 'f':
 			if (parse_count("--from-block", optarg, &co.from_block) != 0)
 				return SSP_EXIT_ERROR;
+			have_from = 1;
 			break;
 		case 't':
 			if (parse_count("--to-block", optarg, &co.to_block) != 0)
@@ -176,6 +180,15 @@ int ssp_cmd_audit(int argc, char **argv)
 			ssp_cmd_fail("--boinc-stats", rc, em.msg);
 			goto out;
 		}
+	}
+	if (!offline && !have_from) {
+		ssp_export_manifest m;
+
+		/* The scan starts where the minter was deployed, as the export records it; a
+		 * manifest that cannot be read is reported by the audit itself below. */
+		if (ssp_export_manifest_read(dir, &m, &em) == 0 && m.has_deploy_block)
+			co.from_block = m.deploy_block;
+		memset(&em, 0, sizeof em);
 	}
 	if (!offline) {
 		ssp_rpc_opts ro;

@@ -3,7 +3,7 @@
  * co-signature to its ledger with --add. */
 #include "export/ssp_audit.h"
 #include "ssp_cmd.h"
-#include "core/ssp_conf.h"
+#include "core/ssp_cfg.h"
 #include "export/ssp_export.h"
 #include "core/ssp_file.h"
 #include "core/ssp_hex.h"
@@ -50,7 +50,8 @@ static const char cosign_help[] =
 	"  --export DIR          the export\n"
 	"  --batch N             the batch id (as in batches.ndjson.gz)\n"
 	"  --rpc URL, --contract ADDR        the chain and the minter\n"
-	"  --from-block N        first block of the minter's events (its deployment; default 0)\n"
+	"  --from-block N        first block of the minter's events (default: the manifest's\n"
+	"                        chain.deployBlock; 0 when it has none)\n"
 	"  --skip-chain-check    sign without the chain (chain id and minter as the export says)\n"
 	"  --boinc-stats FILE    BOINC's statistics export user.gz (or user.xml)\n"
 	"  --project URL         the master URL the stats are of (default: the export's)\n"
@@ -170,7 +171,7 @@ static int64_t find_waiting(ssp_ledger *l, const ssp_batch *h)
 static int add_cosig(const char *file, const char *typed, const char *want_signer,
 		     const char *conf_path, const char *ledger, const char *chain, const char *minter)
 {
-	ssp_conf *conf = NULL;
+	ssp_cfg *conf = NULL;
 	ssp_ledger *l = NULL;
 	ssp_ledger_batch b;
 	ssp_cosig cs;
@@ -183,15 +184,15 @@ static int add_cosig(const char *file, const char *typed, const char *want_signe
 
 	memset(&b, 0, sizeof b);
 	if (conf_path != NULL) {
-		rc = ssp_conf_load(conf_path, &conf, &em);
+		rc = ssp_cfg_load(conf_path, &conf, &em);
 		if (rc != 0)
 			return ssp_cmd_fail(conf_path, rc, em.msg);
 		if (ledger == NULL)
-			ledger = ssp_conf_get(conf, "project", "ledger");
+			ledger = ssp_cfg_str(conf, SSP_CFG_PROJECT_LEDGER);
 		if (chain == NULL)
-			chain = ssp_conf_get(conf, "chain", "chain_id");
+			chain = ssp_cfg_str(conf, SSP_CFG_CHAIN_CHAIN_ID);
 		if (minter == NULL)
-			minter = ssp_conf_get(conf, "chain", "minter");
+			minter = ssp_cfg_str(conf, SSP_CFG_CHAIN_MINTER);
 	}
 	if (ledger == NULL || chain == NULL || minter == NULL) {
 		ssp_cmd_usage_error("cosign", "cosign --add: need the ledger, chain id and minter "
@@ -276,7 +277,7 @@ static int add_cosig(const char *file, const char *typed, const char *want_signe
 out:
 	ssp_ledger_batch_clear(&b);
 	ssp_ledger_close(l);
-	ssp_conf_free(conf);
+	ssp_cfg_free(conf);
 	free(text);
 	return status;
 }
@@ -468,7 +469,9 @@ int ssp_cmd_cosign(int argc, char **argv)
 			goto out;
 		}
 		memset(&co, 0, sizeof co);
-		co.from_block = from_block;
+		/* Default: the minter's deployment block as the export records it. The state before
+		 * it (signers, threshold, rate) is read from the chain, not taken from the export. */
+		co.from_block = from_s != NULL ? from_block : m.has_deploy_block ? m.deploy_block : 0;
 		rc = ssp_audit_chain_fetch(rpc, addr, &co, &chain, &em);
 		if (rc != 0) {
 			ssp_cmd_fail("reading the chain", rc, em.msg);

@@ -22,7 +22,11 @@ static const char deploy_help[] =
 	"                  --threshold M --rate WEI [options]\n\n"
 	"Deploys SSPToken and ShareMinter with EIP-1559 transactions from the keystore's\n"
 	"account (which becomes the admin of both), grants the minter the token's MINTER_ROLE,\n"
-	"and prints chain_id, deployer, token and minter, one \"name value\" line each.\n\n"
+	"and prints chain_id, deployer, token, minter, their transaction hashes and blocks, one\n"
+	"\"name value\" line each. It writes a deployment record (docs/operations.md): a directory\n"
+	"with deployment.json (chain id, addresses, transactions, blocks, constructor arguments,\n"
+	"compiler version and settings) and, per contract, the standard-JSON compiler input that\n"
+	"Etherscan and Sourcify accept for source verification.\n\n"
 	"  --rpc URL               Ethereum JSON-RPC endpoint (http:// or https://)\n"
 	"  --keystore FILE         keystore v3 of the deploying account (pays the gas)\n"
 	"  --password-file P       its password file (mode 0600)\n"
@@ -32,7 +36,10 @@ static const char deploy_help[] =
 	"  --guardian ADDR         the account allowed to pause minting (default: none)\n"
 	"  --max-batch-credit N    per-batch credit ceiling, micro-cobblestones\n"
 	"                          (default 18446744073709551615: no ceiling)\n"
-	"  --conf FILE             also write [chain] rpc_url, chain_id, minter, token into FILE\n"
+	"  --conf FILE             also write [chain] rpc_url, chain_id, minter, token and\n"
+	"                          deploy_block into FILE\n"
+	"  --record DIR            the deployment record's directory, which must not exist\n"
+	"                          (default: deployment-<chain id>-<minter address>)\n"
 	"  --contracts DIR         directory holding SSPToken.bin and ShareMinter.bin\n"
 	"                          (default: $SSP_CONTRACTS_DIR, else <prefix>/share/" PACKAGE "/contracts\n"
 	"                          next to the installed program, else the build tree's\n"
@@ -93,11 +100,14 @@ int ssp_cmd_deploy(int argc, char **argv)
 		{ "contracts", required_argument, NULL, 'C' },
 		{ "max-fee-gwei", required_argument, NULL, 'f' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "record", required_argument, NULL, 'D' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *rpc = NULL, *keystore = NULL, *pwfile = NULL, *conf = NULL, *contracts = NULL;
+	const char *record = NULL;
+	char defrecord[128], h[67];
 	static uint8_t signers[MAX_SIGNERS][SSP_ADDR_LEN];
 	char defdir[4200], a1[SSP_ADDR_STRLEN], num[32];
 	ssp_deploy_params p;
@@ -109,6 +119,7 @@ int ssp_cmd_deploy(int argc, char **argv)
 	int c, rc, status = SSP_EXIT_ERROR, have_rate = 0, have_threshold = 0;
 
 	memset(&p, 0, sizeof p);
+	memset(&res, 0, sizeof res);
 	p.max_batch_credit = UINT64_MAX;
 	ssp_log_set_ident("ssp deploy");
 	ssp_log_set_level(SSP_LOG_CRITICAL);
@@ -120,6 +131,7 @@ int ssp_cmd_deploy(int argc, char **argv)
 		case 'p': pwfile = optarg; break;
 		case 'c': conf = optarg; break;
 		case 'C': contracts = optarg; break;
+		case 'D': record = optarg; break;
 		case 's':
 			if (p.nsigners == MAX_SIGNERS)
 				return ssp_cmd_usage_error("deploy", "at most 255 --signer");
@@ -192,10 +204,33 @@ int ssp_cmd_deploy(int argc, char **argv)
 		ssp_cmd_fail("deploy", rc, em.msg);
 		goto out;
 	}
+	memset(&em, 0, sizeof em);
 	printf("chain_id %llu\n", (unsigned long long)res.chain_id);
 	printf("deployer %s\n", ssp_address_format(res.deployer, a1));
 	printf("token %s\n", ssp_address_format(res.token, a1));
 	printf("minter %s\n", ssp_address_format(res.minter, a1));
+	printf("token_tx %s\n", ssp_hex_encode(res.token_tx, 32, h, 1));
+	printf("token_block %llu\n", (unsigned long long)res.token_block);
+	printf("minter_tx %s\n", ssp_hex_encode(res.minter_tx, 32, h, 1));
+	printf("minter_block %llu\n", (unsigned long long)res.minter_block);
+	printf("grant_tx %s\n", ssp_hex_encode(res.grant_tx, 32, h, 1));
+	printf("grant_block %llu\n", (unsigned long long)res.grant_block);
+	printf("deploy_block %llu\n", (unsigned long long)res.minter_block);
+	fflush(stdout);
+	if (record == NULL) {
+		char hexaddr[43];
+
+		snprintf(defrecord, sizeof defrecord, "deployment-%llu-%s",
+			 (unsigned long long)res.chain_id, ssp_hex_encode(res.minter, SSP_ADDR_LEN, hexaddr, 1));
+		record = defrecord;
+	}
+	rc = ssp_deploy_record_write(record, &p, &res, &em);
+	if (rc != 0) {
+		ssp_cmd_fail("deployment record", rc, em.msg);
+		fprintf(stderr, "ssp: the contracts ARE deployed (above); keep this output\n");
+	} else {
+		printf("record %s\n", record);
+	}
 	fflush(stdout);
 	if (conf != NULL) {
 		snprintf(num, sizeof num, "%llu", (unsigned long long)res.chain_id);
@@ -203,8 +238,13 @@ int ssp_cmd_deploy(int argc, char **argv)
 		    set_conf(conf, "minter", ssp_address_format(res.minter, a1)) != 0 ||
 		    set_conf(conf, "token", ssp_address_format(res.token, a1)) != 0)
 			goto out;
+		snprintf(num, sizeof num, "%llu", (unsigned long long)res.minter_block);
+		if (set_conf(conf, "deploy_block", num) != 0)
+			goto out;
 	}
-	status = SSP_EXIT_OK;
+	if (rc == 0)
+		status = SSP_EXIT_OK;
 out:
+	ssp_deploy_result_clear(&res);
 	return status;
 }

@@ -1,7 +1,7 @@
 /* ssp export: the public record of a project (claims, batches, manifest), for auditors. */
 #include "eth/ssp_abi.h"
 #include "ssp_cmd.h"
-#include "core/ssp_conf.h"
+#include "core/ssp_cfg.h"
 #include "export/ssp_export.h"
 #include "core/ssp_hex.h"
 #include "ledger/ssp_ledger.h"
@@ -34,7 +34,7 @@ static const char export_help[] =
 	"host, user and outputs' digests are the claim's), and --upload-dir archives first.\n\n"
 	"  --out DIR           the export directory\n"
 	"  --conf FILE         ssp.conf: [project] master_url, ledger; [chain] chain_id, minter,\n"
-	"                      rpc_url (options below override it)\n"
+	"                      rpc_url, deploy_block (options below override it)\n"
 	"  --ledger PATH       the SQLite ledger\n"
 	"  --master-url URL    the BOINC master URL (project id = keccak256 of it)\n"
 	"  --chain-id N        the chain id of the EIP-712 domain\n"
@@ -42,6 +42,9 @@ static const char export_help[] =
 	"  --rate WEI          weiPerMicroCredit to record (default: read from the minter over\n"
 	"                      --rpc / [chain] rpc_url; null when no endpoint is configured)\n"
 	"  --rpc URL           Ethereum JSON-RPC endpoint for reading the rate\n"
+	"  --deploy-block N    the minter's deployment block, recorded as the manifest's\n"
+	"                      chain.deployBlock where audits start (default [chain]\n"
+	"                      deploy_block, written by 'ssp deploy --conf'; null when unknown)\n"
 	"  --level N           gzip level 1..9 (default 6)\n"
 	"  --receipts ARCHIVE  the receipt archive (published with the export)\n"
 	"  --upload-dir DIR    BOINC's upload tree (config.xml <upload_dir>) to archive from\n"
@@ -118,17 +121,18 @@ int ssp_cmd_export(int argc, char **argv)
 		{ "upload-dir", required_argument, NULL, 'U' },
 		{ "archive-receipts", no_argument, NULL, 'Z' },
 		{ "every", required_argument, NULL, 'E' },
+		{ "deploy-block", required_argument, NULL, 'B' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out = NULL, *conf_path = NULL, *ledger = NULL, *url = NULL, *chain = NULL;
-	const char *minter = NULL, *rate = NULL, *rpc = NULL, *level = NULL;
+	const char *minter = NULL, *rate = NULL, *rpc = NULL, *level = NULL, *dblock = NULL;
+	ssp_cfg *conf = NULL;
 	const char *archive = NULL, *upload = NULL, *every_s = NULL;
 	int archive_only = 0;
 	uint64_t every = 0;
 	ssp_receipt_archiver *ar = NULL;
-	ssp_conf *conf = NULL;
 	ssp_ledger *l = NULL;
 	ssp_export_opts o;
 	ssp_export_manifest m;
@@ -152,6 +156,7 @@ int ssp_cmd_export(int argc, char **argv)
 		case 'U': upload = optarg; break;
 		case 'Z': archive_only = 1; break;
 		case 'E': every_s = optarg; break;
+		case 'B': dblock = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'h': fputs(export_help, stdout); return SSP_EXIT_OK;
 		default: return ssp_cmd_usage_error("export", "export: bad option");
@@ -183,19 +188,21 @@ int ssp_cmd_export(int argc, char **argv)
 	if (out == NULL)
 		return ssp_cmd_usage_error("export", "export: --out DIR is required");
 	if (conf_path != NULL) {
-		rc = ssp_conf_load(conf_path, &conf, &em);
+		rc = ssp_cfg_load(conf_path, &conf, &em);
 		if (rc != 0)
 			return ssp_cmd_fail(conf_path, rc, em.msg);
 		if (ledger == NULL)
-			ledger = ssp_conf_get(conf, "project", "ledger");
+			ledger = ssp_cfg_str(conf, SSP_CFG_PROJECT_LEDGER);
 		if (url == NULL)
-			url = ssp_conf_get(conf, "project", "master_url");
+			url = ssp_cfg_str(conf, SSP_CFG_PROJECT_MASTER_URL);
 		if (chain == NULL)
-			chain = ssp_conf_get(conf, "chain", "chain_id");
+			chain = ssp_cfg_str(conf, SSP_CFG_CHAIN_CHAIN_ID);
 		if (minter == NULL)
-			minter = ssp_conf_get(conf, "chain", "minter");
+			minter = ssp_cfg_str(conf, SSP_CFG_CHAIN_MINTER);
 		if (rpc == NULL)
-			rpc = ssp_conf_get(conf, "chain", "rpc_url");
+			rpc = ssp_cfg_str(conf, SSP_CFG_CHAIN_RPC_URL);
+		if (dblock == NULL)
+			dblock = ssp_cfg_str(conf, SSP_CFG_CHAIN_DEPLOY_BLOCK);
 	}
 	memset(&o, 0, sizeof o);
 	if (ledger == NULL || url == NULL || chain == NULL || minter == NULL) {
@@ -218,6 +225,14 @@ int ssp_cmd_export(int argc, char **argv)
 		goto out;
 	}
 	o.level = (int)lv;
+	if (dblock != NULL) {
+		if (ssp_cmd_parse_u64(dblock, &o.deploy_block) != 0) {
+			ssp_cmd_usage_error("export", "export: the deploy block must be a decimal number");
+			goto out;
+		}
+		/* 0 is "unknown" in ssp.conf.example: a minter is never in the genesis block. */
+		o.has_deploy_block = o.deploy_block > 0;
+	}
 	if (rate != NULL) {
 		if (ssp_u256_from_dec(&o.rate, rate) != 0) {
 			ssp_cmd_usage_error("export", "export: --rate must be a decimal number of wei");
@@ -265,6 +280,6 @@ int ssp_cmd_export(int argc, char **argv)
 out:
 	ssp_receipt_archiver_free(ar);
 	ssp_ledger_close(l);
-	ssp_conf_free(conf);
+	ssp_cfg_free(conf);
 	return status;
 }

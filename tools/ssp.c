@@ -19,6 +19,9 @@ static const struct subcommand subcommands[] = {
 	{ "audit", ssp_cmd_audit, "check an export against the chain and BOINC's stats" },
 	{ "deploy", ssp_cmd_deploy, "deploy SSPToken and ShareMinter, wire the minter role" },
 	{ "cosign", ssp_cmd_cosign, "re-check one batch of an export and co-sign it" },
+	{ "config", ssp_cmd_config, "check an ssp.conf, print its settings or their docs" },
+	{ "status", ssp_cmd_status, "ledger, batches, bridge account and chain, for monitoring" },
+	{ "requeue", ssp_cmd_requeue, "put a FAILED batch back in the bridge's queue, safely" },
 };
 
 static void usage(FILE *out)

@@ -20,6 +20,9 @@ int ssp_cmd_export(int argc, char **argv);
 int ssp_cmd_audit(int argc, char **argv);
 int ssp_cmd_cosign(int argc, char **argv);
 int ssp_cmd_deploy(int argc, char **argv);
+int ssp_cmd_config(int argc, char **argv);
+int ssp_cmd_status(int argc, char **argv);
+int ssp_cmd_requeue(int argc, char **argv);
 
 /* Prints "ssp: <what>: <strerror(rc)>[: detail]" to stderr; returns SSP_EXIT_ERROR. */
 int ssp_cmd_fail(const char *what, int rc, const char *detail);

@@ -3,7 +3,7 @@
 #include "config.h"
 
 #include "boincdb/ssp_boincdb.h"
-#include "core/ssp_conf.h"
+#include "core/ssp_cfg.h"
 #include "crypto/ssp_eip712.h"
 #include "core/ssp_hex.h"
 #include "crypto/ssp_key.h"
@@ -13,9 +13,9 @@
 #include "boinc/ssp_projcfg.h"
 #include "boinc/ssp_validate.h"
 #include "boincdb/ssp_validate_engine.h"
+#include "validator/cli.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -35,73 +35,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
-}
-
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: ssp_validator --app NAME [options]\n"
-		"Validates the results of a BOINC app by quorum, grants credit and turns every\n"
-		"credit into a signed ShareClaim (SmartShare proof-of-share). Run it from the\n"
-		"project directory as a BOINC daemon (config.xml <daemons>).\n\n"
-		"BOINC validator options:\n"
-		"  --app NAME               the app whose results are validated (required)\n"
-		"  --one_pass               one pass over the work units, then exit\n"
-		"  --mod N I                only work units with id mod N == I\n"
-		"  --sleep_interval S       seconds to sleep when idle (default 5)\n"
-		"  -d N, --debug_level N    log level 1 critical .. 4 detail (default 2)\n"
-		"  --dry_run                decide and log, write nothing\n"
-		"  --credit_from_wu         grant workunit.canonical_credit\n"
-		"  --credit_from_runtime    grant the lowest claim of the quorum: receipt CPU time\n"
-		"                           x host p_fpops\n"
-		"  --max_granted_credit X   cap on the credit of one result (default 73000000)\n"
-		"SmartShare options:\n"
-		"  --tolerance T            compare outputs as whitespace-separated numbers within\n"
-		"                           relative tolerance T (default: bitwise, by SHA-256)\n"
-		"  --batch_size N           claims per sealed batch (default: ssp.conf or 256)\n"
-		"  --batch_window S         seal a partial batch when its oldest claim is S seconds\n"
-		"                           old (default: ssp.conf or 600)\n"
-		"  --max_output_bytes N     an output file larger than this is invalid (default 64 MiB)\n"
-		"  --project_dir DIR        the BOINC project directory (default: $BOINC_PROJECT_DIR,\n"
-		"                           else . or .. whichever holds config.xml)\n"
-		"  --conf FILE              ssp.conf (default: PROJECT_DIR/ssp.conf; --config too)\n"
-		"  --chunk N                work units read per query (default 500)\n"
-		"  --claim_interval S       claim and seal every S seconds during a long pass\n"
-		"                           (default 10; 0: continuously)\n"
-		"  --threads N              work units decided and written in parallel, each\n"
-		"                           thread on its own database connection (default 1)\n"
-		"  --version, --help\n"
-		"Exit status: 0 stopped normally, 2 usage, 3 configuration, 4 database or ledger.\n");
-}
-
-static int parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*end || errno || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int parse_double(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	if (!s || !*s)
-		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (*end || errno || !isfinite(v) || v < 0)
-		return -1;
-	*out = v;
-	return 0;
 }
 
 static int file_exists(const char *path)
@@ -130,177 +63,49 @@ static void nap(unsigned seconds)
 
 int main(int argc, char **argv)
 {
-	enum {
-		O_APP = 256, O_ONE_PASS, O_MOD, O_SLEEP, O_DRY, O_CR_WU, O_CR_RT, O_MAXCR, O_TOL,
-		O_BSIZE, O_BWIN, O_MAXOUT, O_PDIR, O_CONF, O_CHUNK, O_CLAIMINT, O_THREADS, O_VERSION, O_HELP
-	};
-	static const struct option longopts[] = {
-		{ "app", required_argument, NULL, O_APP },
-		{ "one_pass", no_argument, NULL, O_ONE_PASS },
-		{ "mod", required_argument, NULL, O_MOD },
-		{ "sleep_interval", required_argument, NULL, O_SLEEP },
-		{ "debug_level", required_argument, NULL, 'd' },
-		{ "dry_run", no_argument, NULL, O_DRY },
-		{ "credit_from_wu", no_argument, NULL, O_CR_WU },
-		{ "credit_from_runtime", no_argument, NULL, O_CR_RT },
-		{ "max_granted_credit", required_argument, NULL, O_MAXCR },
-		{ "tolerance", required_argument, NULL, O_TOL },
-		{ "batch_size", required_argument, NULL, O_BSIZE },
-		{ "batch_window", required_argument, NULL, O_BWIN },
-		{ "max_output_bytes", required_argument, NULL, O_MAXOUT },
-		{ "project_dir", required_argument, NULL, O_PDIR },
-		{ "conf", required_argument, NULL, O_CONF },
-		{ "config", required_argument, NULL, O_CONF },
-		{ "chunk", required_argument, NULL, O_CHUNK },
-		{ "claim_interval", required_argument, NULL, O_CLAIMINT },
-		{ "threads", required_argument, NULL, O_THREADS },
-		{ "version", no_argument, NULL, O_VERSION },
-		{ "help", no_argument, NULL, O_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
+	static vcli cli;
 	ssp_vengine_conf vc;
-	const char *app = NULL, *project_dir = NULL, *conf_path_opt = NULL;
-	uint64_t v, sleep_interval = 5, batch_size = 0, batch_window = 0, level = 2;
-	int one_pass = 0, opt, exit_code = EXIT_CONFIG, rc;
+	const char *app, *project_dir, *conf_path_opt;
+	uint64_t sleep_interval, batch_size, batch_window;
+	int one_pass, exit_code = EXIT_CONFIG, rc;
+	char err[512];
 	char cfg_path[PATH_MAX], conf_path[PATH_MAX], stop_path[PATH_MAX];
 	ssp_projcfg *pc = NULL;
-	ssp_conf *conf = NULL;
+	ssp_cfg *conf = NULL;
 	ssp_boincdb *db = NULL;
 	ssp_ledger *ledger = NULL;
 	ssp_vengine *eng = NULL;
+	ssp_vplugin *plugin = NULL;
 	ssp_domain domain;
 	uint8_t seckey[32];
 	ssp_errmsg em = { { 0 } };
 	struct sigaction sa;
 
-	memset(&vc, 0, sizeof(vc));
 	memset(&domain, 0, sizeof(domain));
 	memset(seckey, 0, sizeof(seckey));
-	vc.vopts.credit_mode = SSP_CREDIT_FPOPS_EST;
-	vc.vopts.max_granted_credit = SSP_DEFAULT_MAX_GRANTED_CREDIT;
-	vc.vopts.comparator = SSP_CMP_BITWISE;
-	vc.vopts.max_output_bytes = 64ULL << 20;
-	vc.claim_interval = 10;
 	ssp_log_set_ident("ssp_validator");
-
-	while ((opt = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case O_APP:
-			app = optarg;
-			break;
-		case O_ONE_PASS:
-			one_pass = 1;
-			break;
-		case O_MOD:
-			if (parse_u64(optarg, 1000000, &v) || v == 0 || optind >= argc) {
-				fprintf(stderr, "ssp_validator: --mod needs N I with 0 <= I < N\n");
-				return EXIT_USAGE;
-			}
-			vc.mod_n = (unsigned)v;
-			if (parse_u64(argv[optind], vc.mod_n - 1, &v)) {
-				fprintf(stderr, "ssp_validator: --mod needs N I with 0 <= I < N\n");
-				return EXIT_USAGE;
-			}
-			vc.mod_i = (unsigned)v;
-			optind++;
-			break;
-		case O_SLEEP:
-			if (parse_u64(optarg, 86400, &sleep_interval)) {
-				fprintf(stderr, "ssp_validator: bad --sleep_interval\n");
-				return EXIT_USAGE;
-			}
-			break;
-		case 'd':
-			if (parse_u64(optarg, 4, &level) || level < 1) {
-				fprintf(stderr, "ssp_validator: -d needs 1..4\n");
-				return EXIT_USAGE;
-			}
-			break;
-		case O_DRY:
-			vc.dry_run = 1;
-			break;
-		case O_CR_WU:
-			vc.vopts.credit_mode = SSP_CREDIT_FROM_WU;
-			break;
-		case O_CR_RT:
-			vc.vopts.credit_mode = SSP_CREDIT_FROM_RUNTIME;
-			break;
-		case O_MAXCR:
-			if (parse_double(optarg, &vc.vopts.max_granted_credit)) {
-				fprintf(stderr, "ssp_validator: bad --max_granted_credit\n");
-				return EXIT_USAGE;
-			}
-			break;
-		case O_TOL:
-			if (parse_double(optarg, &vc.vopts.tolerance)) {
-				fprintf(stderr, "ssp_validator: bad --tolerance\n");
-				return EXIT_USAGE;
-			}
-			vc.vopts.comparator = SSP_CMP_NUMERIC;
-			break;
-		case O_BSIZE:
-			if (parse_u64(optarg, SSP_LEDGER_MAX_BATCH_CLAIMS, &batch_size) || !batch_size) {
-				fprintf(stderr, "ssp_validator: bad --batch_size\n");
-				return EXIT_USAGE;
-			}
-			break;
-		case O_BWIN:
-			if (parse_u64(optarg, 365 * 86400ULL, &batch_window) || !batch_window) {
-				fprintf(stderr, "ssp_validator: bad --batch_window\n");
-				return EXIT_USAGE;
-			}
-			break;
-		case O_MAXOUT:
-			if (parse_u64(optarg, 1ULL << 40, &vc.vopts.max_output_bytes)) {
-				fprintf(stderr, "ssp_validator: bad --max_output_bytes\n");
-				return EXIT_USAGE;
-			}
-			break;
-		case O_PDIR:
-			project_dir = optarg;
-			break;
-		case O_CONF:
-			conf_path_opt = optarg;
-			break;
-		case O_CHUNK:
-			if (parse_u64(optarg, 100000, &v) || !v) {
-				fprintf(stderr, "ssp_validator: bad --chunk\n");
-				return EXIT_USAGE;
-			}
-			vc.chunk = (unsigned)v;
-			break;
-		case O_CLAIMINT:
-			if (parse_u64(optarg, 86400, &v)) {
-				fprintf(stderr, "ssp_validator: bad --claim_interval\n");
-				return EXIT_USAGE;
-			}
-			vc.claim_interval = (unsigned)v;
-			break;
-		case O_THREADS:
-			if (parse_u64(optarg, 64, &v) || !v) {
-				fprintf(stderr, "ssp_validator: --threads needs 1..64\n");
-				return EXIT_USAGE;
-			}
-			vc.threads = (unsigned)v;
-			break;
-		case O_VERSION:
-			printf("ssp_validator %s\n", PACKAGE_VERSION);
-			return 0;
-		case 'h':
-		case O_HELP:
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc || !app) {
-		fprintf(stderr, "ssp_validator: %s\n", app ? "unexpected argument" : "--app is required");
-		usage(stderr);
+	/* BOINC's command line; a problem is one line, not the usage text, as in BOINC's log */
+	if (vcli_parse(argc, argv, &cli, err, sizeof(err))) {
+		fprintf(stderr, "ssp_validator: %s (--help lists the options)\n", err);
 		return EXIT_USAGE;
 	}
-	ssp_log_set_level((int)level);
+	if (cli.help) {
+		vcli_usage(stdout);
+		return 0;
+	}
+	if (cli.version) {
+		printf("ssp_validator %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	vc = cli.vc;
+	app = cli.app;
+	project_dir = cli.project_dir;
+	conf_path_opt = cli.conf_path;
+	sleep_interval = cli.sleep_interval;
+	batch_size = cli.batch_size;
+	batch_window = cli.batch_window;
+	one_pass = cli.one_pass;
+	ssp_log_set_level((int)cli.level);
 
 	/* the project directory and its config.xml */
 	if (!project_dir)
@@ -314,66 +119,74 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	/* ssp.conf */
+	/* ssp.conf (lib/core/ssp_cfg.h declares its keys; an unknown key is refused) */
 	if (conf_path_opt)
 		snprintf(conf_path, sizeof(conf_path), "%s", conf_path_opt);
 	else
 		snprintf(conf_path, sizeof(conf_path), "%s/ssp.conf", project_dir);
-	rc = ssp_conf_load(conf_path, &conf, &em);
-	if (rc && !(vc.dry_run && rc == SSP_ERR_NOT_FOUND)) {
+	rc = ssp_cfg_load(conf_path, &conf, &em);
+	if (rc == SSP_ERR_NOT_FOUND && vc.dry_run)
+		rc = ssp_cfg_defaults(&conf);
+	if (rc) {
 		ssp_log_crit("cannot use %s: %s", conf_path, em.msg);
 		goto out;
 	}
-	if (conf) {
-		const char *url = ssp_conf_get(conf, "project", "master_url");
+	if (ssp_cfg_is_set(conf, SSP_CFG_PROJECT_MASTER_URL) &&
+	    strcmp(ssp_cfg_str(conf, SSP_CFG_PROJECT_MASTER_URL), pc->master_url)) {
+		ssp_log_crit("%s: [project] master_url %s differs from config.xml's %s; the"
+			     " project id would differ", conf_path, ssp_cfg_str(conf, SSP_CFG_PROJECT_MASTER_URL),
+			     pc->master_url);
+		goto out;
+	}
+	vc.batch_size = batch_size ? batch_size : ssp_cfg_u64(conf, SSP_CFG_VALIDATOR_BATCH_SIZE);
+	vc.batch_window = batch_window ? batch_window : ssp_cfg_u64(conf, SSP_CFG_VALIDATOR_BATCH_WINDOW);
+	vc.binding_delay = ssp_cfg_u64(conf, SSP_CFG_VALIDATOR_BINDING_DELAY);
 
-		if (url && strcmp(url, pc->master_url)) {
-			ssp_log_crit("%s: [project] master_url %s differs from config.xml's %s; the"
-				     " project id would differ", conf_path, url, pc->master_url);
-			goto out;
-		}
-		for (size_t i = 0; i < ssp_conf_count(conf); i++) {
-			const char *s, *k;
-			unsigned line;
+	/* a project's comparison plug-in; BOINC passes the options it does not know to the
+	 * project's validate_handler_init, so do we */
+	{
+		const char *so = ssp_cfg_str(conf, SSP_CFG_VALIDATOR_PLUGIN);
 
-			if (!ssp_conf_entry(conf, i, &s, &k, NULL, &line) && !ssp_conf_is_known(s, k))
-				ssp_log_info("%s:%u: unknown key %s.%s ignored", conf_path, line, s, k);
-		}
-		if (!batch_size && ssp_conf_get_u64(conf, "validator", "batch_size", 256, &batch_size, &em)) {
-			ssp_log_crit("%s", em.msg);
-			goto out;
-		}
-		if (!batch_window &&
-		    ssp_conf_get_u64(conf, "validator", "batch_window", 600, &batch_window, &em)) {
-			ssp_log_crit("%s", em.msg);
-			goto out;
-		}
-		if (!batch_size || batch_size > SSP_LEDGER_MAX_BATCH_CLAIMS || !batch_window) {
-			ssp_log_crit("%s: batch_size must be 1..%d and batch_window above 0", conf_path,
-				     SSP_LEDGER_MAX_BATCH_CLAIMS);
+		if (so && *so) {
+			if (vc.vopts.comparator == SSP_CMP_NUMERIC) {
+				ssp_log_crit("--tolerance and a comparison plug-in ([validator] plugin)"
+					     " exclude each other");
+				exit_code = EXIT_USAGE;
+				goto out;
+			}
+			if (ssp_vplugin_load(so, cli.nextra, cli.extra, &plugin, &em)) {
+				ssp_log_crit("%s", em.msg);
+				goto out;
+			}
+			vc.plugin = plugin;
+			ssp_log_info("comparing outputs with the plug-in %s", so);
+		} else if (cli.nextra > 1) {
+			ssp_log_crit("unknown option %s (BOINC passes options it does not know to the"
+				     " project's validator code; here that is a comparison plug-in, and"
+				     " none is configured)", cli.extra[1]);
+			exit_code = EXIT_USAGE;
 			goto out;
 		}
 	}
-	vc.batch_size = batch_size;
-	vc.batch_window = batch_window;
 
 	if (!vc.dry_run) {
 		const char *ledger_path, *keystore, *password_file, *minter;
 		uint8_t signer[20];
 		char addr[SSP_ADDR_STRLEN];
 
-		if (ssp_conf_get_str(conf, "project", "ledger", NULL, &ledger_path, &em) ||
-		    ssp_conf_get_u64(conf, "chain", "chain_id", 0, &domain.chain_id, &em) ||
-		    ssp_conf_get_str(conf, "chain", "minter", NULL, &minter, &em) ||
-		    ssp_conf_get_str(conf, "validator", "keystore", NULL, &keystore, &em) ||
-		    ssp_conf_get_str(conf, "validator", "password_file", NULL, &password_file, &em)) {
+		if (ssp_cfg_require(conf, SSP_CFG_PROJECT_LEDGER, &em) ||
+		    ssp_cfg_require(conf, SSP_CFG_CHAIN_CHAIN_ID, &em) ||
+		    ssp_cfg_require(conf, SSP_CFG_CHAIN_MINTER, &em) ||
+		    ssp_cfg_require(conf, SSP_CFG_VALIDATOR_KEYSTORE, &em) ||
+		    ssp_cfg_require(conf, SSP_CFG_VALIDATOR_PASSWORD_FILE, &em)) {
 			ssp_log_crit("%s", em.msg);
 			goto out;
 		}
-		if (domain.chain_id == 0) {
-			ssp_log_crit("%s: [chain] chain_id is required", conf_path);
-			goto out;
-		}
+		ledger_path = ssp_cfg_str(conf, SSP_CFG_PROJECT_LEDGER);
+		domain.chain_id = ssp_cfg_u64(conf, SSP_CFG_CHAIN_CHAIN_ID);
+		minter = ssp_cfg_str(conf, SSP_CFG_CHAIN_MINTER);
+		keystore = ssp_cfg_str(conf, SSP_CFG_VALIDATOR_KEYSTORE);
+		password_file = ssp_cfg_str(conf, SSP_CFG_VALIDATOR_PASSWORD_FILE);
 		if (ssp_address_parse(minter, domain.contract)) {
 			ssp_log_crit("%s: [chain] minter is not a valid address", conf_path);
 			goto out;
@@ -383,7 +196,10 @@ int main(int argc, char **argv)
 			ssp_log_crit("cannot load the validator key: %s (%s)", em.msg, ssp_strerror(rc));
 			goto out;
 		}
-		ssp_key_address(seckey, signer);
+		if (ssp_key_address(seckey, signer) != 0) {
+			ssp_log_crit("the validator key is not a valid secp256k1 key");
+			goto out;
+		}
 		ssp_log_info("claims and batches are signed by %s for chain %" PRIu64 ", minter %s",
 			     ssp_address_format(signer, addr), domain.chain_id, minter);
 		/* validators started together (--mod) may race to create the ledger: while
@@ -406,7 +222,8 @@ int main(int argc, char **argv)
 		ssp_log_crit("%s", em.msg);
 		goto out;
 	}
-	rc = ssp_boincdb_app_id(db, app, &vc.appid);
+	rc = ssp_boincdb_app_id(db, app, &vc.appid, &vc.app_target_nresults);
+	vc.bdb.daily_result_quota = pc->daily_result_quota;
 	if (rc) {
 		ssp_log_crit("can't find app %s%s%s", app, rc == SSP_ERR_NOT_FOUND ? "" : ": ",
 			     rc == SSP_ERR_NOT_FOUND ? "" : ssp_boincdb_errmsg(db));
@@ -435,6 +252,11 @@ int main(int argc, char **argv)
 		     vc.mod_n ? ", --mod" : "", vc.dry_run ? ", dry run" : "");
 	if (vc.mod_n)
 		ssp_log_info("work units with id mod %u == %u", vc.mod_n, vc.mod_i);
+	if (!pc->one_result_per_user_per_wu)
+		ssp_log_info("warning: %s lets the scheduler send one user several replicas of a"
+			     " work unit (<one_result_per_user_per_wu> is not set); replicas of one"
+			     " user or host count once toward the quorum here, so such work units"
+			     " wait for another volunteer's result", cfg_path);
 	exit_code = 0;
 	while (!stop_requested) {
 		int found = 0;
@@ -459,17 +281,18 @@ int main(int argc, char **argv)
 
 		ssp_vengine_get_stats(eng, &s);
 		ssp_log_info("done: %" PRIu64 " work units written, %" PRIu64 " valid, %" PRIu64
-			     " invalid, %" PRIu64 " inconclusive, %" PRIu64 " left for later, %" PRIu64
-			     " credits, %" PRIu64 " claims, %" PRIu64 " batches",
-			     s.wus, s.valid, s.invalid, s.inconclusive, s.retried, s.credits, s.claims,
-			     s.batches);
+			     " invalid, %" PRIu64 " inconclusive, %" PRIu64 " duplicate, %" PRIu64
+			     " left for later, %" PRIu64 " credits, %" PRIu64 " claims, %" PRIu64
+			     " batches", s.wus, s.valid, s.invalid, s.inconclusive, s.duplicates,
+			     s.retried, s.credits, s.claims, s.batches);
 	}
 out:
 	ssp_wipe(seckey, sizeof(seckey));
 	ssp_vengine_free(eng);
+	ssp_vplugin_free(plugin);
 	ssp_ledger_close(ledger);
 	ssp_boincdb_close(db);
-	ssp_conf_free(conf);
+	ssp_cfg_free(conf);
 	ssp_projcfg_free(pc);
 	return exit_code;
 }

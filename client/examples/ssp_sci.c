@@ -175,7 +175,7 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "--selftest") == 0)
 			return selftest();
 		if (strcmp(argv[i], "--calibrate") == 0 && i + 1 < argc)
-			return calibrate(atof(argv[++i]));
+			return calibrate(strtod(argv[++i], NULL));
 		if (strcmp(argv[i], "--output") == 0 && i + 1 < argc)
 			out_path = argv[++i];
 		else if (strcmp(argv[i], "--checkpoint") == 0 && i + 1 < argc)
@@ -183,7 +183,7 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--fraction") == 0 && i + 1 < argc)
 			frac = argv[++i];
 		else if (strcmp(argv[i], "--interval") == 0 && i + 1 < argc)
-			interval = atof(argv[++i]);
+			interval = strtod(argv[++i], NULL);
 		else {
 			fprintf(stderr, "ssp_sci: unknown option %s\n", argv[i]);
 			return 2;

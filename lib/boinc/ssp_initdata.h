@@ -40,10 +40,10 @@ typedef struct ssp_initdata {
  * The root must be <app_init_data>; kept numbers must be finite and non-negative, ids
  * integers below 2^63; a kept element given twice is refused; a DOCTYPE is refused.
  * Returns 0, SSP_ERR_TOO_BIG, SSP_ERR_PARSE (em names the element) or SSP_ERR_NOMEM. */
-int ssp_initdata_parse(const char *xml, size_t len, ssp_initdata **out, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_initdata_parse(const char *xml, size_t len, ssp_initdata **out, ssp_errmsg *em);
 
 /* Reads and parses the file at path. Adds SSP_ERR_NOT_FOUND and SSP_ERR_IO. */
-int ssp_initdata_read(const char *path, ssp_initdata **out, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_initdata_read(const char *path, ssp_initdata **out, ssp_errmsg *em);
 
 /* Frees d (NULL allowed). */
 void ssp_initdata_free(ssp_initdata *d);
@@ -51,11 +51,11 @@ void ssp_initdata_free(ssp_initdata *d);
 /* The kept fields as a JSON object (*out caller-freed): the member names are the field
  * names. Lets a process that has not loaded libxml2 receive init data parsed elsewhere.
  * Returns 0 or SSP_ERR_NOMEM. */
-int ssp_initdata_to_json(const ssp_initdata *d, char **out, size_t *len);
+SSP_MUST_CHECK int ssp_initdata_to_json(const ssp_initdata *d, char **out, size_t *len);
 
 /* Reads that JSON back into a new *out under the same rules and caps as ssp_initdata_parse;
  * every member is required. SSP_ERR_PARSE / SSP_ERR_TOO_BIG with em naming the member. */
-int ssp_initdata_from_json(const char *json, size_t len, ssp_initdata **out, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_initdata_from_json(const char *json, size_t len, ssp_initdata **out, ssp_errmsg *em);
 
 /* The work unit's CPU-time estimate in seconds: rsc_fpops_est / p_fpops (p_fpops taken as
  * 1e9 when unknown); 0 when there is no FLOPs estimate. */

@@ -519,7 +519,7 @@ int ssp_jobxml_replace(const char *s, const char *macro, const char *value, char
 		memcpy(w, value, vlen);
 		w += vlen;
 	}
-	strcpy(w, p);
+	memcpy(w, p, strlen(p) + 1);
 	*out = buf;
 	return 0;
 }

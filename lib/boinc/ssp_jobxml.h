@@ -57,11 +57,11 @@ typedef struct ssp_jobxml ssp_jobxml;
  * one task and a positive total weight. SSP_ERR_TOO_BIG over a cap, SSP_ERR_PARSE for malformed
  * XML or values (a DOCTYPE is refused), SSP_ERR_UNSUPPORTED for BOINC wrapper features this
  * wrapper does not implement; em names the element. */
-int ssp_jobxml_parse(const char *xml, size_t len, ssp_jobxml **out, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_jobxml_parse(const char *xml, size_t len, ssp_jobxml **out, ssp_errmsg *em);
 
 /* Reads and parses the file at path (capped at SSP_JOBXML_MAX_BYTES). Adds SSP_ERR_NOT_FOUND
  * and SSP_ERR_IO to ssp_jobxml_parse's codes. */
-int ssp_jobxml_read(const char *path, ssp_jobxml **out, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_jobxml_read(const char *path, ssp_jobxml **out, ssp_errmsg *em);
 
 /* Frees job (NULL allowed). */
 void ssp_jobxml_free(ssp_jobxml *job);
@@ -72,11 +72,11 @@ void ssp_jobxml_free(ssp_jobxml *job);
  * "time_limit", "priority", "append_cmdline_args", "multi_process"}], "outputs": [strings],
  * "nignored": n, "first_ignored": string or null}. Lets a process that has not loaded libxml2
  * receive a job parsed elsewhere. Returns 0 or SSP_ERR_NOMEM. */
-int ssp_jobxml_to_json(const ssp_jobxml *job, char **out, size_t *len);
+SSP_MUST_CHECK int ssp_jobxml_to_json(const ssp_jobxml *job, char **out, size_t *len);
 
 /* Reads that JSON back under the same rules and caps as ssp_jobxml_parse (SSP_ERR_PARSE,
  * SSP_ERR_TOO_BIG with em naming the member). */
-int ssp_jobxml_from_json(const char *json, size_t len, ssp_jobxml **out, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_jobxml_from_json(const char *json, size_t len, ssp_jobxml **out, ssp_errmsg *em);
 
 /* Number of tasks (>= 1) and the i-th task (NULL when i is out of range). */
 size_t ssp_jobxml_ntasks(const ssp_jobxml *job);
@@ -96,18 +96,18 @@ const char *ssp_jobxml_first_ignored(const ssp_jobxml *job);
 /* Replaces every occurrence of macro (non-empty) in s by value, left to right, without
  * rescanning the replacement. Returns a new string (*out, caller frees); SSP_ERR_TOO_BIG when
  * the result would exceed SSP_JOBXML_MAX_STRING, SSP_ERR_INVAL, SSP_ERR_NOMEM. */
-int ssp_jobxml_replace(const char *s, const char *macro, const char *value, char **out);
+SSP_MUST_CHECK int ssp_jobxml_replace(const char *s, const char *macro, const char *value, char **out);
 
 /* Replaces every "$PROJECT_DIR" in s by project_dir. Returns a new string (*out, caller frees);
  * SSP_ERR_TOO_BIG when the result would exceed SSP_JOBXML_MAX_STRING, SSP_ERR_NOMEM. */
-int ssp_jobxml_subst(const char *s, const char *project_dir, char **out);
+SSP_MUST_CHECK int ssp_jobxml_subst(const char *s, const char *project_dir, char **out);
 
 /* Splits a command line into words like BOINC's wrapper: runs of blanks separate words,
  * and "double" or 'single' quotes group blanks into a word (the quotes are removed).
  * On success *argv is a new NULL-terminated array of *argc new strings; free it with
  * ssp_jobxml_argv_free. SSP_ERR_PARSE for an unterminated quote, SSP_ERR_TOO_BIG for more
  * than SSP_JOBXML_MAX_ARGS words. */
-int ssp_jobxml_split_cmdline(const char *line, char ***argv, size_t *argc, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_jobxml_split_cmdline(const char *line, char ***argv, size_t *argc, ssp_errmsg *em);
 void ssp_jobxml_argv_free(char **argv);
 
 #endif

@@ -190,6 +190,28 @@ int ssp_projcfg_parse(const char *xml, size_t len, const char *base_dir,
 			slot = &c->master_url;
 		else if (!xmlStrcmp(n->name, (const xmlChar *)"uldl_dir_fanout"))
 			slot = &fanout;
+		else if (!xmlStrcmp(n->name, (const xmlChar *)"one_result_per_user_per_wu") ||
+			 !xmlStrcmp(n->name, (const xmlChar *)"one_result_per_host_per_wu") ||
+			 !xmlStrcmp(n->name, (const xmlChar *)"daily_result_quota")) {
+			int *flag = n->name[0] == 'd' ? &c->daily_result_quota
+				    : n->name[15] == 'u' ? &c->one_result_per_user_per_wu
+							 : &c->one_result_per_host_per_wu;
+			char *end;
+			long v;
+
+			if ((rc = node_text(n, &value, em)))
+				goto out;
+			/* BOINC's parse_bool: an empty element is true, else the number */
+			v = *value ? strtol(value, &end, 10) : 1;
+			if (*value && (*end || v < 0 || v > 1000000)) {
+				rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "<%s>: not a number", n->name);
+				free(value);
+				goto out;
+			}
+			free(value);
+			*flag = (int)v;
+			continue;
+		}
 		if (!slot)
 			continue;
 		rc = node_text(n, &value, em);
@@ -249,7 +271,7 @@ int ssp_projcfg_load(const char *path, ssp_projcfg **out, ssp_errmsg *em)
 	else if (slash)
 		*slash = '\0';
 	else
-		strcpy(dir, ".");
+		memcpy(dir, ".", 2); /* dir holds at least 2 bytes: the path is not empty */
 	rc = ssp_projcfg_parse(text, len, dir, out, em);
 out:
 	free(dir);

@@ -22,6 +22,11 @@ typedef struct ssp_projcfg {
 	char *upload_dir;     /* required; made absolute against the config file's directory */
 	int uldl_dir_fanout;  /* 0 when absent (flat upload directory) */
 	char *master_url;     /* required, exactly as written (trailing slash included) */
+	/* scheduler settings the validator reads (BOINC's sched_config.cpp; absent: 0) */
+	int one_result_per_user_per_wu; /* <one_result_per_user_per_wu/> or 1 */
+	int one_result_per_host_per_wu; /* <one_result_per_host_per_wu/> or 1 */
+	int daily_result_quota;         /* <daily_result_quota>: the floor an invalid result
+					   lowers host_app_version.max_jobs_per_day towards */
 } ssp_projcfg;
 
 /* Parses config.xml text (len bytes): <boinc><config>…</config></boinc>. Relative
@@ -29,12 +34,12 @@ typedef struct ssp_projcfg {
  * On success *out is a new config (free with ssp_projcfg_free). SSP_ERR_TOO_BIG for
  * input or a field over its cap, SSP_ERR_PARSE for malformed XML or a bad number,
  * SSP_ERR_CONFIG when a required field is missing or empty; em names the problem. */
-int ssp_projcfg_parse(const char *xml, size_t len, const char *base_dir,
+SSP_MUST_CHECK int ssp_projcfg_parse(const char *xml, size_t len, const char *base_dir,
 		      ssp_projcfg **out, ssp_errmsg *em);
 
 /* Reads and parses the file at path (relative upload_dir resolved against its directory).
  * Returns as ssp_projcfg_parse, plus SSP_ERR_NOT_FOUND / SSP_ERR_IO for the file itself. */
-int ssp_projcfg_load(const char *path, ssp_projcfg **out, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_projcfg_load(const char *path, ssp_projcfg **out, ssp_errmsg *em);
 
 /* Frees cfg (NULL allowed), wiping the password. */
 void ssp_projcfg_free(ssp_projcfg *cfg);
@@ -45,6 +50,6 @@ void ssp_projcfg_free(ssp_projcfg *cfg);
  * md5(name), modulo fanout. Writes at most cap bytes into out. Returns 0,
  * SSP_ERR_INVAL for a name that is empty, contains '/' or is "." or "..",
  * SSP_ERR_TOO_BIG when out is too small. */
-int ssp_upload_path(const char *root, int fanout, const char *name, char *out, size_t cap);
+SSP_MUST_CHECK int ssp_upload_path(const char *root, int fanout, const char *name, char *out, size_t cap);
 
 #endif

@@ -55,38 +55,38 @@ typedef struct ssp_receipt ssp_receipt;
 /* ---- building (the wrapper) ---- */
 
 /* A new, empty receipt (*out; free with ssp_receipt_free). Returns 0 or SSP_ERR_NOMEM. */
-int ssp_receipt_new(ssp_receipt **out);
+SSP_MUST_CHECK int ssp_receipt_new(ssp_receipt **out);
 /* Frees r (NULL allowed). */
 void ssp_receipt_free(ssp_receipt *r);
 
 /* Setters; each returns 0 or SSP_ERR_INVAL when a value breaks the rules above. */
-int ssp_receipt_set_result(ssp_receipt *r, const char *wu_name, const char *result_name,
+SSP_MUST_CHECK int ssp_receipt_set_result(ssp_receipt *r, const char *wu_name, const char *result_name,
 			   uint64_t userid, uint64_t hostid);
-int ssp_receipt_set_wrapper(ssp_receipt *r, const char *name, const char *version);
-int ssp_receipt_set_times(ssp_receipt *r, int64_t started_at, int64_t finished_at);
+SSP_MUST_CHECK int ssp_receipt_set_wrapper(ssp_receipt *r, const char *name, const char *version);
+SSP_MUST_CHECK int ssp_receipt_set_times(ssp_receipt *r, int64_t started_at, int64_t finished_at);
 /* Appends a copy of t (times are rounded to microseconds). SSP_ERR_TOO_BIG past 64 tasks. */
-int ssp_receipt_add_task(ssp_receipt *r, const ssp_receipt_task *t);
+SSP_MUST_CHECK int ssp_receipt_add_task(ssp_receipt *r, const ssp_receipt_task *t);
 /* Appends an output. SSP_ERR_TOO_BIG past 64 outputs, SSP_ERR_EXISTS for a repeated name. */
-int ssp_receipt_add_output(ssp_receipt *r, const char *name, uint64_t bytes,
+SSP_MUST_CHECK int ssp_receipt_add_output(ssp_receipt *r, const char *name, uint64_t bytes,
 			   const uint8_t sha256[SSP_SHA256_LEN]);
 /* Hashes the file at path and appends it under name. Adds ssp_sha256_file's codes. */
-int ssp_receipt_add_output_file(ssp_receipt *r, const char *name, const char *path);
+SSP_MUST_CHECK int ssp_receipt_add_output_file(ssp_receipt *r, const char *name, const char *path);
 
 /* Serializes r (totals computed here) as pretty-printed JSON ending in a newline; *out is
  * caller-freed, *len its length. SSP_ERR_INVAL when r is incomplete (no task, no result). */
-int ssp_receipt_to_json(const ssp_receipt *r, char **out, size_t *len);
+SSP_MUST_CHECK int ssp_receipt_to_json(const ssp_receipt *r, char **out, size_t *len);
 /* Serializes r and writes it to path atomically (mode 0644). */
-int ssp_receipt_write(const ssp_receipt *r, const char *path);
+SSP_MUST_CHECK int ssp_receipt_write(const ssp_receipt *r, const char *path);
 
 /* ---- reading and checking (the validator, auditors) ---- */
 
 /* Parses receipt JSON strictly (see above) into a new *out. Returns 0, SSP_ERR_TOO_BIG,
  * SSP_ERR_PARSE (em names the member), SSP_ERR_UNSUPPORTED for a newer version, SSP_ERR_NOMEM. */
-int ssp_receipt_parse(const char *json, size_t len, ssp_receipt **out, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_receipt_parse(const char *json, size_t len, ssp_receipt **out, ssp_errmsg *em);
 /* Reads the file at path (capped) and parses it. Adds SSP_ERR_NOT_FOUND and SSP_ERR_IO. */
-int ssp_receipt_read(const char *path, ssp_receipt **out, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_receipt_read(const char *path, ssp_receipt **out, ssp_errmsg *em);
 
-int ssp_receipt_version(const ssp_receipt *r);
+SSP_MUST_CHECK int ssp_receipt_version(const ssp_receipt *r);
 const char *ssp_receipt_wu_name(const ssp_receipt *r);
 const char *ssp_receipt_result_name(const ssp_receipt *r);
 uint64_t ssp_receipt_userid(const ssp_receipt *r);
@@ -108,9 +108,9 @@ const ssp_receipt_output *ssp_receipt_find_output(const ssp_receipt *r, const ch
 
 /* Checks the file at path against output o: 0 when its size and SHA-256 match,
  * SSP_ERR_MISMATCH when they do not (em says which), SSP_ERR_NOT_FOUND / SSP_ERR_IO otherwise. */
-int ssp_receipt_check_file(const ssp_receipt_output *o, const char *path, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_receipt_check_file(const ssp_receipt_output *o, const char *path, ssp_errmsg *em);
 /* Checks every output against dir/<name>. Returns 0 or the first failure, as above. */
-int ssp_receipt_check_dir(const ssp_receipt *r, const char *dir, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_receipt_check_dir(const ssp_receipt *r, const char *dir, ssp_errmsg *em);
 
 /* ---- the wrapper's checkpoint state (a small JSON file in the slot directory) ---- */
 
@@ -135,11 +135,11 @@ typedef struct ssp_receipt_state {
 } ssp_receipt_state;
 
 /* Serializes s as JSON (*out caller-freed). SSP_ERR_INVAL when s breaks its invariants. */
-int ssp_receipt_state_to_json(const ssp_receipt_state *s, char **out, size_t *len);
+SSP_MUST_CHECK int ssp_receipt_state_to_json(const ssp_receipt_state *s, char **out, size_t *len);
 /* Parses a state strictly into *s. Returns 0, SSP_ERR_TOO_BIG, SSP_ERR_PARSE, SSP_ERR_UNSUPPORTED. */
-int ssp_receipt_state_parse(const char *json, size_t len, ssp_receipt_state *s, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_receipt_state_parse(const char *json, size_t len, ssp_receipt_state *s, ssp_errmsg *em);
 /* Atomic, durable write (mode 0644) and capped read of a state file. */
-int ssp_receipt_state_write(const ssp_receipt_state *s, const char *path);
-int ssp_receipt_state_read(const char *path, ssp_receipt_state *s, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_receipt_state_write(const ssp_receipt_state *s, const char *path);
+SSP_MUST_CHECK int ssp_receipt_state_read(const char *path, ssp_receipt_state *s, ssp_errmsg *em);
 
 #endif

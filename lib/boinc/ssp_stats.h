@@ -24,17 +24,17 @@ typedef struct ssp_stats ssp_stats;
  * root other than <users>, a <user> without (or with two) <id> or <total_credit>, a bad
  * number or a user id listed twice, em naming the line; SSP_ERR_TOO_BIG past the caps;
  * SSP_ERR_NOMEM. Nothing is printed. */
-int ssp_stats_read(const char *path, ssp_stats **out, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_stats_read(const char *path, ssp_stats **out, ssp_errmsg *em);
 /* Frees s (NULL ok). */
 void ssp_stats_free(ssp_stats *s);
 /* Number of users read. */
 size_t ssp_stats_count(const ssp_stats *s);
 /* The total_credit of user_id in micro-cobblestones (rounded half up) into *micro.
  * 0, or SSP_ERR_NOT_FOUND when the user is not listed. */
-int ssp_stats_credit(const ssp_stats *s, uint64_t user_id, uint64_t *micro);
+SSP_MUST_CHECK int ssp_stats_credit(const ssp_stats *s, uint64_t user_id, uint64_t *micro);
 /* Parses a non-negative decimal credit ("123", "123.456789", "1.5e3", as BOINC writes with
  * %f or %g) into micro-cobblestones, rounded half up. 0, SSP_ERR_PARSE, or SSP_ERR_RANGE
  * when it does not fit in uint64. */
-int ssp_stats_parse_credit(const char *text, uint64_t *micro);
+SSP_MUST_CHECK int ssp_stats_parse_credit(const char *text, uint64_t *micro);
 
 #endif

@@ -77,7 +77,25 @@ static void start_decision(ssp_vwu *wu, ssp_vres *r, size_t n)
 		r[i].new_granted_credit = r[i].granted_credit;
 		r[i].changed = 0;
 		r[i].credited = 0;
+		r[i].dup_of = 0;
 	}
+}
+
+/* Same volunteer: the same user or the same host (BOINC's one_result_per_user_per_wu and
+ * one_result_per_host_per_wu, enforced here whatever the scheduler was told). */
+static int same_volunteer(const ssp_vres *a, const ssp_vres *b)
+{
+	return a->userid == b->userid || a->hostid == b->hostid;
+}
+
+/* An agreeing replica of a volunteer already counted: valid, nothing granted. */
+static void set_duplicate(ssp_vres *r, uint64_t of)
+{
+	r->new_validate_state = SSP_VS_VALID;
+	r->new_granted_credit = 0;
+	r->changed = 1;
+	r->credited = 0;
+	r->dup_of = of;
 }
 
 static void set_invalid_check(ssp_vres *r)
@@ -105,40 +123,59 @@ static double round_micro(double credit)
 	return (double)m / 1e6;
 }
 
-/* Credit claimed by a result under --credit_from_runtime (0 when out of range). */
+/* Credit claimed by a result under --credit_from_runtime. The receipt's CPU time is the
+ * volunteer's word: it is clamped to what the server saw, (received_time - sent_time) ×
+ * the host's CPUs (0 when either time is unknown), then × the host's p_fpops (BOINC's
+ * 4.3e9 stand-in when unknown or exactly 1e9), as BOINC's rsc_fpops_bound rule, and a
+ * claim above max_granted_credit is clamped to it (BOINC drops such a claim, which lets a
+ * cheater aim just below the cap; clamping gains him nothing more). */
 static double runtime_claim(const ssp_vwu *wu, const ssp_vres *r, const ssp_vopts *o)
 {
-	double fpops = r->host_p_fpops;
+	double fpops = r->host_p_fpops, cpu = r->cpu_time, seen;
 	double pfc, c;
 
 	if (!(fpops > 0) || fpops == 1e9 || !isfinite(fpops))
 		fpops = SSP_AVG_CPU_FPOPS;
-	if (!(r->cpu_time > 0) || !isfinite(r->cpu_time))
+	if (!(cpu > 0) || !isfinite(cpu))
 		return 0;
-	pfc = r->cpu_time * fpops;
+	seen = r->sent_time > 0 && r->received_time > r->sent_time
+		       ? (double)(r->received_time - r->sent_time) * (r->host_ncpus > 1 ? r->host_ncpus : 1)
+		       : 0;
+	if (cpu > seen)
+		cpu = seen;
+	pfc = cpu * fpops;
 	if (wu->rsc_fpops_bound > 0 && pfc > 2 * wu->rsc_fpops_bound)
 		pfc = wu->rsc_fpops_bound;
 	c = ssp_credit_from_fpops(pfc);
-	if (!(c > 0) || !isfinite(c) || (o->max_granted_credit > 0 && c > o->max_granted_credit))
+	if (!(c > 0) || !isfinite(c))
 		return 0;
+	if (o->max_granted_credit > 0 && c > o->max_granted_credit)
+		c = o->max_granted_credit;
 	return c;
 }
 
 static double quorum_credit(const ssp_vwu *wu, const ssp_vres *r, size_t n,
-			    const unsigned char *member, const ssp_vopts *o)
+			    const unsigned char *member, const ssp_vopts *o, int min_quorum)
 {
 	double credit = 0;
 
+	if (o->no_credit)
+		return 0;
 	switch (o->credit_mode) {
 	case SSP_CREDIT_FROM_WU:
 		credit = wu->canonical_credit;
 		break;
 	case SSP_CREDIT_FROM_RUNTIME:
+		if (min_quorum < 2 && !o->runtime_unreplicated) {
+			/* one volunteer would set his own credit: the server's estimate instead */
+			credit = ssp_credit_from_fpops(wu->rsc_fpops_est);
+			break;
+		}
 		credit = -1;
 		for (size_t i = 0; i < n; i++) {
 			double c;
 
-			if (!member[i])
+			if (member[i] != 1)
 				continue;
 			c = runtime_claim(wu, &r[i], o);
 			if (c > 0 && (credit < 0 || c < credit))
@@ -183,7 +220,7 @@ static int validate_late(ssp_vwu *wu, ssp_vres *r, size_t n, ssp_vcmp_fn cmp, vo
 			 int64_t now)
 {
 	ssp_vres *canon = NULL;
-	int t = T_NO_CHANGE, nvalid = 0, ninvalid = 0;
+	int t = T_NO_CHANGE, nvalid = 0, ninvalid = 0, ndup = 0;
 
 	for (size_t i = 0; i < n; i++)
 		if (r[i].id == wu->canonical_resultid)
@@ -221,6 +258,18 @@ static int validate_late(ssp_vwu *wu, ssp_vres *r, size_t n, ssp_vcmp_fn cmp, vo
 		}
 		rc = cmp(ctx, x, canon);
 		if (rc == 0) {
+			const ssp_vres *prior = NULL;
+
+			for (size_t k = 0; k < n && !prior; k++)
+				if (&r[k] != x && same_volunteer(&r[k], x) &&
+				    (r[k].new_validate_state == SSP_VS_VALID || &r[k] == canon))
+					prior = &r[k];
+			if (prior) {
+				set_duplicate(x, prior->id);
+				ndup++;
+				t = T_IMMEDIATE;
+				continue;
+			}
 			grant(x, canon->granted_credit);
 			nvalid++;
 		} else if (rc == SSP_ERR_MISMATCH) {
@@ -234,14 +283,18 @@ static int validate_late(ssp_vwu *wu, ssp_vres *r, size_t n, ssp_vcmp_fn cmp, vo
 	}
 	wu->credit = canon->granted_credit;
 	apply_transition(wu, t, now);
-	snprintf(wu->note, sizeof(wu->note), "late results against canonical %llu: %d valid, %d invalid",
-		 (unsigned long long)canon->id, nvalid, ninvalid);
+	snprintf(wu->note, sizeof(wu->note),
+		 "late results against canonical %llu: %d valid, %d invalid, %d duplicate",
+		 (unsigned long long)canon->id, nvalid, ninvalid, ndup);
 	return 0;
 }
 
-/* Looks for a quorum among the checked results; fills member[] and *canonical. */
+/* Looks for a quorum among the checked results: the first result (by id) that agrees with
+ * results of min_quorum - 1 other volunteers. Fills member[] (1: counted in the quorum, 2:
+ * agrees but its volunteer is already counted, dup[] then names the one counted; 0: not
+ * in) and *canonical. */
 static int find_quorum(ssp_vres *r, size_t n, int min_quorum, ssp_vcmp_fn cmp, void *ctx,
-		       unsigned char *member, size_t *canonical, int *found)
+		       unsigned char *member, uint64_t *dup, size_t *canonical, int *found)
 {
 	signed char *agree = NULL; /* n×n: -1 unknown, 0 no, 1 yes */
 	int rc = 0;
@@ -256,6 +309,8 @@ static int find_quorum(ssp_vres *r, size_t n, int min_quorum, ssp_vcmp_fn cmp, v
 
 		if (r[i].check != SSP_CHECK_OK)
 			continue;
+		memset(member, 0, n);
+		member[i] = 1;
 		for (size_t j = 0; j < n; j++) {
 			if (j == i || r[j].check != SSP_CHECK_OK)
 				continue;
@@ -266,15 +321,26 @@ static int find_quorum(ssp_vres *r, size_t n, int min_quorum, ssp_vcmp_fn cmp, v
 				agree[i * n + j] = agree[j * n + i] = rc == 0;
 				rc = 0;
 			}
-			count += agree[i * n + j];
+			if (agree[i * n + j] != 1)
+				continue;
+			member[j] = 1;
+			for (size_t k = 0; k < n; k++) {
+				if (k != j && member[k] == 1 && same_volunteer(&r[k], &r[j]) &&
+				    (k == i || k < j)) {
+					member[j] = 2;
+					dup[j] = r[k].id;
+					break;
+				}
+			}
+			count += member[j] == 1;
 		}
 		if (count >= min_quorum) {
 			*found = 1;
 			*canonical = i;
-			for (size_t j = 0; j < n; j++)
-				member[j] = j == i || (r[j].check == SSP_CHECK_OK && agree[i * n + j] == 1);
 		}
 	}
+	if (!*found)
+		memset(member, 0, n);
 out:
 	free(agree);
 	return rc;
@@ -284,6 +350,7 @@ static int validate_quorum(ssp_vwu *wu, ssp_vres *r, size_t n, const ssp_vopts *
 			   ssp_vcmp_fn cmp, void *ctx, int64_t now)
 {
 	unsigned char *member = NULL;
+	uint64_t *dup = NULL;
 	size_t nviable = 0, nchecked_ok = 0, canonical = 0;
 	int t = T_NO_CHANGE, found = 0, rc = 0, min_quorum = wu->min_quorum > 0 ? wu->min_quorum : 1;
 	int still_viable = 0, ninvalid = 0;
@@ -306,8 +373,11 @@ static int validate_quorum(ssp_vwu *wu, ssp_vres *r, size_t n, const ssp_vopts *
 		return 0;
 	}
 	member = calloc(n ? n : 1, 1);
-	if (!member)
-		return SSP_ERR_NOMEM;
+	dup = calloc(n ? n : 1, sizeof(*dup));
+	if (!member || !dup) {
+		rc = SSP_ERR_NOMEM;
+		goto out;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (!ssp_vres_needs_check(wu, &r[i]))
 			continue;
@@ -320,20 +390,23 @@ static int validate_quorum(ssp_vwu *wu, ssp_vres *r, size_t n, const ssp_vopts *
 		}
 	}
 	if (nchecked_ok >= (size_t)min_quorum) {
-		rc = find_quorum(r, n, min_quorum, cmp, ctx, member, &canonical, &found);
+		rc = find_quorum(r, n, min_quorum, cmp, ctx, member, dup, &canonical, &found);
 		if (rc)
 			goto out;
 	}
 	if (found) {
-		double credit = quorum_credit(wu, r, n, member, o);
-		int nvalid = 0;
+		double credit = quorum_credit(wu, r, n, member, o, min_quorum);
+		int nvalid = 0, ndup = 0;
 
 		for (size_t i = 0; i < n; i++) {
 			if (!ssp_vres_needs_check(wu, &r[i]) || r[i].check != SSP_CHECK_OK)
 				continue;
-			if (member[i]) {
+			if (member[i] == 1) {
 				grant(&r[i], credit);
 				nvalid++;
+			} else if (member[i] == 2) {
+				set_duplicate(&r[i], dup[i]);
+				ndup++;
 			} else {
 				r[i].new_validate_state = SSP_VS_INVALID;
 				r[i].changed = 1;
@@ -354,8 +427,8 @@ static int validate_quorum(ssp_vwu *wu, ssp_vres *r, size_t n, const ssp_vopts *
 			r[i].changed = 1;
 		}
 		snprintf(wu->note, sizeof(wu->note),
-			 "canonical result %llu; %d valid, %d invalid; credit %.6f",
-			 (unsigned long long)r[canonical].id, nvalid, ninvalid, credit);
+			 "canonical result %llu; %d valid, %d invalid, %d duplicate; credit %.6f",
+			 (unsigned long long)r[canonical].id, nvalid, ninvalid, ndup, credit);
 	} else {
 		for (size_t i = 0; i < n; i++) {
 			if (!ssp_vres_needs_check(wu, &r[i]) || r[i].check != SSP_CHECK_OK)
@@ -381,6 +454,7 @@ static int validate_quorum(ssp_vwu *wu, ssp_vres *r, size_t n, const ssp_vopts *
 	apply_transition(wu, t, now);
 out:
 	free(member);
+	free(dup);
 	return rc;
 }
 

@@ -50,7 +50,7 @@ void ssp_credit_update_average(double now, double work_start_time, double work,
 
 /* Micro-cobblestones of a credit (DESIGN §3: llround(credit·1e6)). SSP_ERR_RANGE for
  * a negative, non-finite or too large value. */
-int ssp_credit_to_micro(double credit, uint64_t *micro);
+SSP_MUST_CHECK int ssp_credit_to_micro(double credit, uint64_t *micro);
 
 /* ---- comparators ---- */
 
@@ -64,7 +64,7 @@ enum ssp_cmp_kind {
  * when both parse completely as finite numbers (strtod) a and b with
  * |a-b| <= tol·max(1, |a|, |b|). Returns 0 when every token agrees,
  * SSP_ERR_MISMATCH otherwise, SSP_ERR_INVAL for a negative or NaN tol. */
-int ssp_compare_numeric(const char *a, size_t alen, const char *b, size_t blen, double tol);
+SSP_MUST_CHECK int ssp_compare_numeric(const char *a, size_t alen, const char *b, size_t blen, double tol);
 
 /* ---- one result's files ---- */
 
@@ -83,7 +83,7 @@ typedef struct ssp_outref {
  * result.xml_doc_in, in document order. *refs is caller-freed with
  * ssp_outrefs_free. SSP_ERR_PARSE for malformed XML or a file_ref lacking a name
  * or with a name containing '/', SSP_ERR_TOO_BIG over the caps; em says which. */
-int ssp_xmldoc_outrefs(const char *xml, size_t len, ssp_outref **refs, size_t *n, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_xmldoc_outrefs(const char *xml, size_t len, ssp_outref **refs, size_t *n, ssp_errmsg *em);
 void ssp_outrefs_free(ssp_outref *refs, size_t n);
 
 /* ---- one work unit ---- */
@@ -113,7 +113,9 @@ typedef struct ssp_vres {
 	int server_state, outcome, validate_state;
 	double granted_credit;
 	int64_t sent_time;
+	int64_t received_time; /* when the scheduler got the report (0: unknown) */
 	double host_p_fpops;
+	int host_ncpus;       /* host.p_ncpus (below 1: counted as 1) */
 	/* from the check (ssp_vres_check) */
 	int check;            /* enum ssp_check */
 	char reason[160];     /* why INVALID or RETRY */
@@ -126,12 +128,16 @@ typedef struct ssp_vres {
 	double new_granted_credit;
 	int changed;          /* the row must be written */
 	int credited;         /* newly VALID with new_granted_credit granted to host/user/team */
+	uint64_t dup_of;      /* agrees, but its user or host already has result dup_of counted in
+				 this work unit: VALID with no credit (see ssp_validate_wu) */
+	void *plugin_state;   /* ssp_vplugin_init_results' per-result state; NULL when none */
 } ssp_vres;
 
 enum ssp_credit_mode {
 	SSP_CREDIT_FPOPS_EST = 0,    /* rsc_fpops_est in cobblestones (default) */
 	SSP_CREDIT_FROM_WU = 1,      /* workunit.canonical_credit */
-	SSP_CREDIT_FROM_RUNTIME = 2, /* lowest claim in the quorum: receipt cpu_time × host p_fpops */
+	SSP_CREDIT_FROM_RUNTIME = 2, /* lowest claim in the quorum: receipt cpu_time, clamped to
+					(received_time - sent_time) × host p_ncpus, × host p_fpops */
 };
 
 typedef struct ssp_vopts {
@@ -140,6 +146,10 @@ typedef struct ssp_vopts {
 	int comparator;            /* enum ssp_cmp_kind */
 	double tolerance;          /* for SSP_CMP_NUMERIC */
 	uint64_t max_output_bytes; /* numeric comparison reads files up to this size */
+	int runtime_unreplicated;  /* SSP_CREDIT_FROM_RUNTIME also for a quorum of one volunteer
+				      (one host then sets its own credit); 0: such work units get
+				      the rsc_fpops_est credit instead */
+	int no_credit;             /* BOINC's --no_credit: valid results get no credit */
 } ssp_vopts;
 
 /* The work unit: DB fields in, decision out. */
@@ -169,16 +179,19 @@ typedef int (*ssp_vcmp_fn)(void *ctx, const ssp_vres *a, const ssp_vres *b);
  * same list of compared outputs (logical names, in order); bitwise compares their
  * digests, numeric compares the file contents with ssp_compare_numeric (equal
  * digests agree without reading). */
-int ssp_vres_compare(void *ctx, const ssp_vres *a, const ssp_vres *b);
+SSP_MUST_CHECK int ssp_vres_compare(void *ctx, const ssp_vres *a, const ssp_vres *b);
 
 /* Decides one work unit as BOINC's validator does (DESIGN §7), given results whose
  * check field is set for every viable result (server_state OVER, outcome SUCCESS,
  * validate_state not INVALID; and, with a canonical result, for the canonical
  * one). Results must be sorted by id: the first result with min_quorum agreeing
- * results (itself included) becomes canonical. Fills the new_* fields of wu and of
+ * results of distinct volunteers (itself included) becomes canonical. Two results are of
+ * the same volunteer when they share the user or the host: they count once toward the
+ * quorum, and the later one, when it agrees, is VALID with no credit (dup_of names the one
+ * counted); a late result of a volunteer already VALID in the work unit likewise. Fills the new_* fields of wu and of
  * every result, sets changed/credited, wu->credit and wu->note. Returns 0, or a
  * negative code when cmp failed (then nothing is decided and wu->retry is set). */
-int ssp_validate_wu(ssp_vwu *wu, ssp_vres *r, size_t n, const ssp_vopts *o,
+SSP_MUST_CHECK int ssp_validate_wu(ssp_vwu *wu, ssp_vres *r, size_t n, const ssp_vopts *o,
 		    ssp_vcmp_fn cmp, void *cmp_ctx, int64_t now);
 
 /* Where and how ssp_vres_check finds and judges a result's files. */
@@ -194,7 +207,10 @@ typedef struct ssp_vcheck_opts {
  * ssp_vres_clear first when r was checked before):
  *  - RETRY when the upload directory itself cannot be reached;
  *  - INVALID when xml_doc_in does not parse, the receipt (the output whose open_name is
- *    receipt_name) is missing, unreadable, over its cap or malformed, its wu_name,
+ *    receipt_name) is missing, unreadable, over its cap or malformed, or it or an output
+ *    is not a regular file (a symbolic link, in its fan-out directory or as the file, is
+ *    not followed; a FIFO, device or directory is refused without blocking; the reason
+ *    names which), its wu_name,
  *    result_name, userid or hostid differ from the result's, it lists a file that is
  *    not one of the result's other outputs (by physical name), an output is missing
  *    from it (unless optional and absent), or an output file is missing, larger than
@@ -203,11 +219,43 @@ typedef struct ssp_vcheck_opts {
  *    cpu_time is the receipt's total and result_digest is SHA-256 of the outputs'
  *    SHA-256 digests concatenated in the receipt's order.
  * Returns 0 (the outcome is in r) or SSP_ERR_NOMEM / SSP_ERR_INVAL. */
-int ssp_vres_check(ssp_vres *r, const char *wu_name, const char *xml_doc_in, size_t len,
+SSP_MUST_CHECK int ssp_vres_check(ssp_vres *r, const char *wu_name, const char *xml_doc_in, size_t len,
 		   const ssp_vcheck_opts *o);
 
 /* True when result r must be checked before ssp_validate_wu is called. */
-int ssp_vres_needs_check(const ssp_vwu *wu, const ssp_vres *r);
+SSP_MUST_CHECK int ssp_vres_needs_check(const ssp_vwu *wu, const ssp_vres *r);
+
+/* Reads a checked output's content (*out, NUL-terminated, caller-freed) as the check
+ * opened it: without following a symbolic link or blocking, a regular file only, at most
+ * cap bytes. SSP_ERR_TOO_BIG over cap, SSP_ERR_NOT_FOUND, SSP_ERR_IO, SSP_ERR_NOMEM. */
+SSP_MUST_CHECK int ssp_vfile_read(const ssp_vfile *f, uint64_t cap, char **out, size_t *len);
+
+/* ---- a project's comparison plug-in (ssp_validate_plugin.h) ---- */
+
+typedef struct ssp_vplugin ssp_vplugin;
+
+/* Loads the shared object at path with dlopen, checks its ssp_vplugin_abi and symbols,
+ * and calls its ssp_validate_handler_init(argc, argv) when it exports one. *out is freed
+ * with ssp_vplugin_free. SSP_ERR_CONFIG (em names the problem) or SSP_ERR_NOMEM. */
+SSP_MUST_CHECK int ssp_vplugin_load(const char *path, int argc, char **argv, ssp_vplugin **out,
+		     ssp_errmsg *em);
+void ssp_vplugin_free(ssp_vplugin *p);
+
+/* Calls the plug-in's init_result on every result of r[0..n) whose check is OK, with its
+ * compared outputs read by ssp_vfile_read (at most cap bytes each): a result it refuses
+ * becomes SSP_CHECK_INVALID (reason: the plug-in's code), a transient refusal or an
+ * unreadable file SSP_CHECK_RETRY. Returns 0 or SSP_ERR_NOMEM. */
+SSP_MUST_CHECK int ssp_vplugin_init_results(ssp_vplugin *p, ssp_vres *r, size_t n, uint64_t wu_id,
+			     const char *wu_name, uint64_t cap);
+
+/* The comparator for ssp_validate_wu (ctx: the ssp_vplugin) over results initialised by
+ * ssp_vplugin_init_results: 0 when the plug-in says they match, SSP_ERR_MISMATCH when not,
+ * SSP_ERR_IO when it failed. */
+SSP_MUST_CHECK int ssp_vplugin_compare(void *ctx, const ssp_vres *a, const ssp_vres *b);
+
+/* The plug-in's cleanup_result for every result ssp_vplugin_init_results initialised; frees
+ * what it kept in plugin_state. */
+void ssp_vplugin_cleanup_results(ssp_vplugin *p, ssp_vres *r, size_t n);
 
 /* Frees what ssp_vres_check stored in r (files); keeps the DB fields. */
 void ssp_vres_clear(ssp_vres *r);

@@ -1,7 +1,6 @@
 /* Output comparators and result.xml_doc_in's output files (see ssp_validate.h). */
 #include "boinc/ssp_validate.h"
 
-#include "core/ssp_file.h"
 
 #include <errno.h>
 #include <math.h>
@@ -276,9 +275,9 @@ int ssp_vres_compare(void *ctx, const ssp_vres *a, const ssp_vres *b)
 			continue;
 		if (o->comparator != SSP_CMP_NUMERIC)
 			return SSP_ERR_MISMATCH;
-		rc = ssp_file_read(fa->path, (size_t)o->max_output_bytes, &da, &la);
+		rc = ssp_vfile_read(fa, o->max_output_bytes, &da, &la);
 		if (!rc)
-			rc = ssp_file_read(fb->path, (size_t)o->max_output_bytes, &db, &lb);
+			rc = ssp_vfile_read(fb, o->max_output_bytes, &db, &lb);
 		if (!rc)
 			rc = ssp_compare_numeric(da, la, db, lb, o->tolerance);
 		free(da);

@@ -1,19 +1,148 @@
 /* A result's files in the upload tree and its share receipt (see ssp_validate.h). */
 #include "boinc/ssp_validate.h"
+#include "core/ssp_file.h"
 
 #include "boinc/ssp_projcfg.h"
 #include "boinc/ssp_receipt.h"
 #include "crypto/ssp_sha256.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define PATH_CAP 4096
+#define READ_CHUNK 65536
+
+/* Opens the upload-tree file of name for reading: the fan-out directory and the file are
+ * opened without following a symbolic link, the file without blocking (a FIFO does not
+ * hang), and only a regular file is accepted. 0 and *fd (caller closes) and *st, or
+ * SSP_ERR_NOT_FOUND (missing), or SSP_ERR_INVAL with why naming the problem. path gets
+ * the file's path. */
+static int upload_open(const ssp_vcheck_opts *o, const char *name, char *path, size_t cap,
+		       int *fd, struct stat *st, char *why, size_t whycap)
+{
+	char *slash;
+	int dfd = -1, f = -1, rc = SSP_ERR_INVAL;
+
+	*fd = -1;
+	why[0] = '\0';
+	if (ssp_upload_path(o->upload_dir, o->fanout, name, path, cap)) {
+		snprintf(why, whycap, "path too long");
+		return SSP_ERR_INVAL;
+	}
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	/* the upload directory is the admin's; below it, nothing is followed */
+	if (o->fanout) {
+		char *dslash = strrchr(path, '/');
+
+		*dslash = '\0';
+		dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		*dslash = '/';
+		if (dfd >= 0) {
+			int sub = openat(dfd, dslash + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			close(dfd);
+			dfd = sub;
+		}
+	} else {
+		dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	*slash = '/';
+	if (dfd < 0) {
+		if (errno == ENOENT) {
+			rc = SSP_ERR_NOT_FOUND;
+			snprintf(why, whycap, "not found: missing from the upload tree");
+		} else {
+			snprintf(why, whycap, "its upload directory is %s",
+				 errno == ELOOP || errno == ENOTDIR ? "a symbolic link or not a directory"
+								    : strerror(errno));
+		}
+		return rc;
+	}
+	/* lib/core/ssp_file.h: no symbolic link followed, no wait on a FIFO, regular files only */
+	rc = ssp_file_openat_regular(dfd, slash + 1, UINT64_MAX, &f, NULL);
+	if (rc == SSP_ERR_NOT_FOUND) {
+		snprintf(why, whycap, "not found: missing from the upload tree");
+		goto out;
+	}
+	if (rc == SSP_ERR_FILE_TYPE) {
+		const char *type = ssp_file_type_name_at(dfd, slash + 1);
+
+		if (strcmp(type, "symbolic link") == 0)
+			snprintf(why, whycap, "a symbolic link, not followed");
+		else
+			snprintf(why, whycap, "not a regular file (a %s)", type);
+		rc = SSP_ERR_INVAL;
+		goto out;
+	}
+	if (rc != 0 || fstat(f, st) != 0) {
+		snprintf(why, whycap, "cannot be opened: %s", rc ? ssp_strerror(rc) : strerror(errno));
+		rc = SSP_ERR_INVAL;
+		goto out;
+	}
+	rc = SSP_ERR_INVAL;
+	*fd = f;
+	f = -1;
+	rc = 0;
+out:
+	if (f >= 0)
+		close(f);
+	close(dfd);
+	return rc;
+}
+
+/* SHA-256 and size of fd's content, reading at most cap + 1 bytes. */
+static int hash_fd(int fd, uint64_t cap, uint8_t digest[32], uint64_t *bytes)
+{
+	ssp_sha256_ctx *c = NULL;
+	char *buf = malloc(READ_CHUNK);
+	uint64_t total = 0;
+	int rc = SSP_ERR_NOMEM;
+
+	if (!buf || ssp_sha256_new(&c))
+		goto out;
+	for (;;) {
+		ssize_t n = read(fd, buf, READ_CHUNK);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = SSP_ERR_IO;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		total += (uint64_t)n;
+		if (total > cap) {
+			rc = SSP_ERR_TOO_BIG;
+			goto out;
+		}
+		if (ssp_sha256_update(c, buf, (size_t)n))
+			goto out;
+	}
+	if (ssp_sha256_final(c, digest))
+		goto out;
+	*bytes = total;
+	rc = 0;
+out:
+	ssp_sha256_free(c);
+	free(buf);
+	return rc;
+}
+
+int ssp_vfile_read(const ssp_vfile *f, uint64_t cap, char **out, size_t *len)
+{
+	int rc = ssp_file_read_regular(f->path, cap > SIZE_MAX - 2 ? SIZE_MAX - 2 : (size_t)cap, out, len);
+
+	return rc == SSP_ERR_FILE_TYPE ? SSP_ERR_IO : rc;
+}
 
 static int outcome(ssp_vres *r, int check, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -76,13 +205,37 @@ int ssp_vres_check(ssp_vres *r, const char *wu_name, const char *xml_doc_in, siz
 		rc = outcome(r, SSP_CHECK_INVALID, "receipt %s: path too long", refs[receipt_ix].physical);
 		goto out;
 	}
-	rc = ssp_receipt_read(path, &rc_doc, &em);
-	if (rc == SSP_ERR_NOMEM)
-		goto out;
-	if (rc) {
-		rc = outcome(r, SSP_CHECK_INVALID, "receipt %s: %s%s%s", refs[receipt_ix].physical,
-			     ssp_strerror(rc), em.msg[0] ? ": " : "", em.msg);
-		goto out;
+	{
+		char why[96], *text = NULL;
+		size_t tlen = 0;
+		int fd;
+
+		rc = upload_open(o, refs[receipt_ix].physical, path, sizeof(path), &fd, &st, why,
+				 sizeof(why));
+		if (rc) {
+			rc = outcome(r, SSP_CHECK_INVALID, "receipt %.80s: %s", refs[receipt_ix].physical,
+				     why);
+			goto out;
+		}
+		rc = (uint64_t)st.st_size > SSP_RECEIPT_MAX_BYTES
+			     ? SSP_ERR_TOO_BIG : ssp_file_read_fd(fd, SSP_RECEIPT_MAX_BYTES, &text, &tlen);
+		close(fd);
+		if (rc == SSP_ERR_NOMEM)
+			goto out;
+		if (rc) {
+			rc = outcome(r, SSP_CHECK_INVALID, "receipt %.80s: %s", refs[receipt_ix].physical,
+				     rc == SSP_ERR_TOO_BIG ? "over its size limit" : "unreadable");
+			goto out;
+		}
+		rc = ssp_receipt_parse(text, tlen, &rc_doc, &em);
+		free(text);
+		if (rc == SSP_ERR_NOMEM)
+			goto out;
+		if (rc) {
+			rc = outcome(r, SSP_CHECK_INVALID, "receipt %s: %s%s%s", refs[receipt_ix].physical,
+				     ssp_strerror(rc), em.msg[0] ? ": " : "", em.msg);
+			goto out;
+		}
 	}
 	if (strcmp(ssp_receipt_result_name(rc_doc), r->name ? r->name : "")) {
 		rc = outcome(r, SSP_CHECK_INVALID, "receipt is for result %.60s",
@@ -119,31 +272,45 @@ int ssp_vres_check(ssp_vres *r, const char *wu_name, const char *xml_doc_in, siz
 				     out->name);
 			goto out;
 		}
-		if (ssp_upload_path(o->upload_dir, o->fanout, out->name, path, sizeof(path))) {
-			rc = outcome(r, SSP_CHECK_INVALID, "output %.80s: path too long", out->name);
-			goto out;
-		}
-		if (stat(path, &st) != 0) {
-			rc = outcome(r, SSP_CHECK_INVALID, "output %.80s: missing from the upload tree (%s)",
-				     out->name, strerror(errno));
-			goto out;
-		}
-		if (!S_ISREG(st.st_mode)) {
-			rc = outcome(r, SSP_CHECK_INVALID, "output %.80s: not a regular file", out->name);
-			goto out;
-		}
-		if ((uint64_t)st.st_size > o->max_output_bytes) {
-			rc = outcome(r, SSP_CHECK_INVALID, "output %.80s: %llu bytes, over the %llu-byte cap",
-				     out->name, (unsigned long long)st.st_size,
-				     (unsigned long long)o->max_output_bytes);
-			goto out;
-		}
-		rc = ssp_receipt_check_file(out, path, &em);
-		if (rc == SSP_ERR_NOMEM)
-			goto out;
-		if (rc) {
-			rc = outcome(r, SSP_CHECK_INVALID, "%s", em.msg);
-			goto out;
+		{
+			char why[96];
+			uint8_t d[32];
+			uint64_t nbytes = 0;
+			int fd;
+
+			rc = upload_open(o, out->name, path, sizeof(path), &fd, &st, why, sizeof(why));
+			if (rc) {
+				rc = outcome(r, SSP_CHECK_INVALID, "output %.80s: %s", out->name, why);
+				goto out;
+			}
+			if ((uint64_t)st.st_size > o->max_output_bytes) {
+				close(fd);
+				rc = outcome(r, SSP_CHECK_INVALID,
+					     "output %.80s: %llu bytes, over the %llu-byte cap", out->name,
+					     (unsigned long long)st.st_size,
+					     (unsigned long long)o->max_output_bytes);
+				goto out;
+			}
+			rc = hash_fd(fd, o->max_output_bytes, d, &nbytes);
+			close(fd);
+			if (rc == SSP_ERR_NOMEM)
+				goto out;
+			if (rc) {
+				rc = outcome(r, SSP_CHECK_INVALID, "output %.80s: %s", out->name,
+					     rc == SSP_ERR_TOO_BIG ? "grew over its cap" : "unreadable");
+				goto out;
+			}
+			if (nbytes != out->bytes) {
+				rc = outcome(r, SSP_CHECK_INVALID, "output %.80s: %llu bytes, receipt says %llu",
+					     out->name, (unsigned long long)nbytes,
+					     (unsigned long long)out->bytes);
+				goto out;
+			}
+			if (memcmp(d, out->sha256, 32)) {
+				rc = outcome(r, SSP_CHECK_INVALID,
+					     "output %.80s: SHA-256 differs from the receipt", out->name);
+				goto out;
+			}
 		}
 		listed[i] = 1;
 		if (ssp_sha256_update(sha, out->sha256, SSP_SHA256_LEN)) {
@@ -160,7 +327,7 @@ int ssp_vres_check(ssp_vres *r, const char *wu_name, const char *xml_doc_in, siz
 		if (!listed[i]) {
 			if (refs[i].optional &&
 			    !ssp_upload_path(o->upload_dir, o->fanout, refs[i].physical, path, sizeof(path)) &&
-			    stat(path, &st) != 0 && errno == ENOENT)
+			    lstat(path, &st) != 0 && errno == ENOENT)
 				continue;
 			rc = outcome(r, SSP_CHECK_INVALID, "output %.80s is not in the receipt",
 				     refs[i].physical);

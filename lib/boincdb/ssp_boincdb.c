@@ -23,29 +23,33 @@ enum {
 	ST_INS_CJ,
 	ST_INS_OUTBOX,
 	ST_UPD_WU,
+	ST_UPD_HAV,
+	ST_UPD_TURN,
+	ST_UPD_AV,
 	ST_OUTBOX_FETCH,
 	ST_OUTBOX_DEL,
 	ST_PREFS,
 	ST_COUNT
 };
 
-#define AVG_SET \
-	"expavg_credit = IF(expavg_time <> 0, expavg_credit * EXP(-GREATEST(? - expavg_time, 0) * LN(2) / ?) + IF(1 - EXP(-GREATEST(? - expavg_time, 0) * LN(2) / ?) > 1e-6, (1 - EXP(-GREATEST(? - expavg_time, 0) * LN(2) / ?)) * (? / (GREATEST(? - expavg_time, 0) / 86400)), LN(2) * ? * 86400 / ?), IF(? <> 0, ? / ((? - ?) / 86400), expavg_credit)), expavg_time = ?, total_credit = total_credit + ?"
+#define AVG_EXPR \
+	"expavg_credit = IF(expavg_time <> 0, expavg_credit * EXP(-GREATEST(? - expavg_time, 0) * LN(2) / ?) + IF(1 - EXP(-GREATEST(? - expavg_time, 0) * LN(2) / ?) > 1e-6, (1 - EXP(-GREATEST(? - expavg_time, 0) * LN(2) / ?)) * (? / (GREATEST(? - expavg_time, 0) / 86400)), LN(2) * ? * 86400 / ?), IF(? <> 0, ? / ((? - ?) / 86400), expavg_credit)), expavg_time = ?"
+#define AVG_SET AVG_EXPR ", total_credit = total_credit + ?"
 
 static const char *const stmt_sql[ST_COUNT] = {
-	[ST_APP] = "SELECT id FROM app WHERE name = ?",
+	[ST_APP] = "SELECT id, target_nresults FROM app WHERE name = ?",
 	[ST_FETCH] =
 		"SELECT w.id, w.name, w.rsc_fpops_est, w.rsc_fpops_bound, w.canonical_credit,"
 		" w.canonical_resultid, w.need_validate, w.min_quorum, w.target_nresults,"
 		" w.max_success_results, w.error_mask, w.assimilate_state, w.transition_time,"
 		" r.id, r.server_state, r.outcome, r.validate_state, r.hostid, r.userid, r.name,"
 		" r.granted_credit, r.cpu_time, r.sent_time, r.received_time, r.xml_doc_in, h.p_fpops,"
-		" u.teamid"
+		" u.teamid, h.p_ncpus, h.userid, r.app_version_id, r.appid, w.opaque"
 		" FROM (SELECT * FROM workunit WHERE appid = ? AND need_validate > 0 AND id > ?"
-		"  AND (? = 0 OR id MOD ? = ?) ORDER BY id LIMIT ?) w"
+		"  AND (? = 0 OR id MOD ? = ?) AND (? = 0 OR id <= ?) ORDER BY id LIMIT ?) w"
 		" LEFT JOIN result r ON r.workunitid = w.id"
 		" LEFT JOIN host h ON h.id = r.hostid"
-		" LEFT JOIN user u ON u.id = r.userid"
+		" LEFT JOIN user u ON u.id = IF(h.id IS NULL, r.userid, h.userid)"
 		" ORDER BY w.id, r.id",
 	[ST_UPD_RESULT] =
 		"UPDATE result SET server_state = ?, outcome = ?, validate_state = ?, granted_credit = ?"
@@ -60,6 +64,20 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_UPD_TEAM] = "UPDATE team SET " AVG_SET
 			" WHERE id = (SELECT teamid FROM user WHERE id = ?)",
 	[ST_INS_CJ] = "INSERT IGNORE INTO credited_job (userid, workunitid) VALUES (?, ?)",
+	/* BOINC's is_valid / is_invalid (sched/validator.cpp): on a valid result the daily
+	 * quota goes up by one and consecutive_valid too (replicated work units only); on an
+	 * invalid one consecutive_valid goes to 0 and the quota down by one while above
+	 * config.xml's daily_result_quota. Parameters: valid, increment, valid, quota, host,
+	 * generalized app version id. */
+	[ST_UPD_HAV] =
+		"UPDATE host_app_version SET consecutive_valid = IF(? = 1, consecutive_valid + ?, 0),"
+		" max_jobs_per_day = IF(? = 1, max_jobs_per_day + 1, IF(max_jobs_per_day > ?,"
+		" max_jobs_per_day - 1, max_jobs_per_day)) WHERE host_id = ? AND app_version_id = ?",
+	/* BOINC's compute_avg_turnaround (sched/sched_util.cpp) for a valid result */
+	[ST_UPD_TURN] = "UPDATE host SET avg_turnaround = IF(avg_turnaround = 0, ?,"
+			" 0.7 * avg_turnaround + 0.3 * ?) WHERE id = ?",
+	/* the app version's recent average credit (write_modified_app_versions) */
+	[ST_UPD_AV] = "UPDATE app_version SET " AVG_EXPR " WHERE id = ?",
 	[ST_INS_OUTBOX] =
 		"INSERT INTO " SSP_BDB_OUTBOX_TABLE " (result_id, workunit_id, user_id, host_id,"
 		" credit_micro, result_digest, granted_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -87,6 +105,7 @@ static const char outbox_ddl[] =
 	") ENGINE=InnoDB";
 
 struct ssp_boincdb {
+	ssp_bdb_opts opts;
 	MYSQL *conn;
 	MYSQL_STMT *st[ST_COUNT];
 	int readonly;
@@ -266,6 +285,12 @@ void ssp_boincdb_close(ssp_boincdb *db)
 	free(db);
 }
 
+void ssp_boincdb_set_opts(ssp_boincdb *db, const ssp_bdb_opts *o)
+{
+	if (db && o)
+		db->opts = *o;
+}
+
 const char *ssp_boincdb_errmsg(const ssp_boincdb *db)
 {
 	return db ? db->err : "no database";
@@ -273,18 +298,19 @@ const char *ssp_boincdb_errmsg(const ssp_boincdb *db)
 
 /* ---- reads ---- */
 
-int ssp_boincdb_app_id(ssp_boincdb *db, const char *name, uint64_t *appid)
+int ssp_boincdb_app_id(ssp_boincdb *db, const char *name, uint64_t *appid, int *target_nresults)
 {
 	MYSQL_STMT *st = db->st[ST_APP];
-	MYSQL_BIND p[1], r[1];
+	MYSQL_BIND p[1], r[2];
 	unsigned long nlen = strlen(name);
 	uint64_t id = 0;
-	int rc, f;
+	int rc, f, tn = 0;
 
 	b_bytes(&p[0], MYSQL_TYPE_STRING, name, nlen, &nlen);
 	if ((rc = exec(db, ST_APP, p)))
 		return rc;
 	b_u64(&r[0], &id);
+	b_int(&r[1], &tn);
 	if (mysql_stmt_bind_result(st, r)) {
 		rc = set_err(db, st, "bind result");
 		goto out;
@@ -296,6 +322,8 @@ int ssp_boincdb_app_id(ssp_boincdb *db, const char *name, uint64_t *appid)
 		rc = set_err(db, st, "fetch app");
 	else
 		*appid = id, rc = 0;
+	if (!rc && target_nresults)
+		*target_nresults = tn;
 out:
 	mysql_stmt_free_result(st);
 	mysql_rollback(db->conn); /* end the read's transaction */
@@ -347,11 +375,12 @@ void ssp_bdb_wus_free(ssp_bdb_wu *wus, size_t n)
 }
 
 int ssp_boincdb_fetch(ssp_boincdb *db, uint64_t appid, unsigned mod_n, unsigned mod_i,
-		      uint64_t after_id, unsigned limit, ssp_bdb_wu **wus, size_t *nwus)
+		      uint64_t after_id, uint64_t max_id, unsigned limit, ssp_bdb_wu **wus,
+		      size_t *nwus)
 {
 	MYSQL_STMT *st = db->st[ST_FETCH];
-	MYSQL_BIND p[6], r[27];
-	my_bool nul[27], err[27];
+	MYSQL_BIND p[8], r[32];
+	my_bool nul[32], err[32];
 	unsigned long wname_len = 0, rname_len = 0, xml_len = 0;
 	ssp_bdb_wu w, *list = NULL;
 	ssp_bdb_result x;
@@ -368,7 +397,9 @@ int ssp_boincdb_fetch(ssp_boincdb *db, uint64_t appid, unsigned mod_n, unsigned 
 	b_uint(&p[2], &mod_n);
 	b_uint(&p[3], &mod_n);
 	b_uint(&p[4], &mod_i);
-	b_uint(&p[5], &limit);
+	b_u64(&p[5], &max_id);
+	b_u64(&p[6], &max_id);
+	b_uint(&p[7], &limit);
 	if ((rc = exec(db, ST_FETCH, p)))
 		return rc;
 	b_u64(&r[0], &w.id);
@@ -398,7 +429,12 @@ int ssp_boincdb_fetch(ssp_boincdb *db, uint64_t appid, unsigned mod_n, unsigned 
 	b_bytes(&r[24], MYSQL_TYPE_BLOB, db->blob, BLOB_BUF, &xml_len);
 	b_dbl(&r[25], &x.host_p_fpops);
 	b_u64(&r[26], &x.user_teamid);
-	for (int i = 0; i < 27; i++) {
+	b_int(&r[27], &x.host_ncpus);
+	b_u64(&r[28], &x.host_userid);
+	b_i64(&r[29], &x.app_version_id);
+	b_u64(&r[30], &x.appid);
+	b_dbl(&r[31], &w.opaque);
+	for (int i = 0; i < 32; i++) {
 		r[i].is_null = &nul[i];
 		r[i].error = &err[i];
 	}
@@ -482,6 +518,10 @@ int ssp_boincdb_fetch(ssp_boincdb *db, uint64_t appid, unsigned mod_n, unsigned 
 				x.host_p_fpops = 0;
 			if (nul[26])
 				x.user_teamid = 0;
+			if (nul[27])
+				x.host_ncpus = 0;
+			if (nul[28])
+				x.host_userid = 0; /* no host row: the result's user is credited */
 			x.xml_doc_in = xml;
 			x.xml_doc_in_len = xml_len;
 			g[cur->nresults++] = x;
@@ -553,8 +593,20 @@ typedef struct credit_row {
 } credit_row;
 
 typedef struct cj_row {
-	uint64_t userid, workunitid;
+	uint64_t userid;
+	int64_t workunitid;
 } cj_row;
+
+typedef struct hav_row {
+	int valid, inc, valid2, quota;
+	uint64_t host;
+	int64_t avid;
+} hav_row;
+
+typedef struct turn_row {
+	double t, t2;
+	uint64_t host;
+} turn_row;
 
 typedef struct outbox_row {
 	uint64_t result_id, workunit_id, user_id, host_id, credit_micro, granted_at;
@@ -562,8 +614,9 @@ typedef struct outbox_row {
 	uint8_t digest[32];
 } outbox_row;
 
-/* Binds AVG_SET's 17 parameters and the id (18 in all) to rows[0]. */
-static void bind_avg(MYSQL_BIND *b, credit_row *r)
+/* Binds AVG_SET's 16 parameters and the id (17 in all) to rows[0]; without total, AVG_EXPR's
+ * 15 and the id. */
+static void bind_avg(MYSQL_BIND *b, credit_row *r, int total)
 {
 	b_dbl(&b[0], &r->now);       /* dt */
 	b_dbl(&b[1], &r->half_life);
@@ -580,6 +633,10 @@ static void bind_avg(MYSQL_BIND *b, credit_row *r)
 	b_dbl(&b[12], &r->now);
 	b_dbl(&b[13], &r->start);
 	b_dbl(&b[14], &r->now);      /* expavg_time */
+	if (!total) {
+		b_u64(&b[15], &r->id);
+		return;
+	}
 	b_dbl(&b[15], &r->work);     /* total_credit */
 	b_u64(&b[16], &r->id);
 }
@@ -588,12 +645,53 @@ typedef struct wu_scratch {
 	credit_row *host, *user, *team;
 	cj_row *cj;
 	outbox_row *ob;
+	hav_row *hav;
+	turn_row *turn;
 } wu_scratch;
+
+/* BOINC's is_valid / is_invalid bookkeeping of the judged results. */
+static int judge_all(ssp_boincdb *db, const ssp_bdb_judged *jd, size_t njd, wu_scratch *w)
+{
+	size_t nh = 0, nt = 0;
+	MYSQL_BIND b[6];
+	uint64_t aff;
+	int rc;
+
+	for (size_t i = 0; i < njd; i++) {
+		const ssp_bdb_judged *j = &jd[i];
+
+		if (j->hav_avid) {
+			w->hav[nh].valid = w->hav[nh].valid2 = j->valid ? 1 : 0;
+			w->hav[nh].inc = j->count_consecutive ? 1 : 0;
+			w->hav[nh].quota = db->opts.daily_result_quota;
+			w->hav[nh].host = j->host_id;
+			w->hav[nh].avid = j->hav_avid;
+			nh++;
+		}
+		if (j->valid) {
+			w->turn[nt].t = w->turn[nt].t2 = j->turnaround;
+			w->turn[nt].host = j->host_id;
+			nt++;
+		}
+	}
+	b_int(&b[0], &w->hav[0].valid);
+	b_int(&b[1], &w->hav[0].inc);
+	b_int(&b[2], &w->hav[0].valid2);
+	b_int(&b[3], &w->hav[0].quota);
+	b_u64(&b[4], &w->hav[0].host);
+	b_i64(&b[5], &w->hav[0].avid);
+	if ((rc = exec_rows(db, ST_UPD_HAV, b, 6, sizeof(hav_row), nh, &aff)))
+		return rc;
+	b_dbl(&b[0], &w->turn[0].t);
+	b_dbl(&b[1], &w->turn[0].t2);
+	b_u64(&b[2], &w->turn[0].host);
+	return exec_rows(db, ST_UPD_TURN, b, 3, sizeof(turn_row), nt, &aff);
+}
 
 static int grant_all(ssp_boincdb *db, const ssp_bdb_credit *cr, size_t ncr, double now,
 		     wu_scratch *w)
 {
-	size_t nob = 0, nteam = 0;
+	size_t nob = 0, nteam = 0, ncj = 0;
 	MYSQL_BIND b[17];
 	uint64_t aff;
 	int rc;
@@ -613,8 +711,8 @@ static int grant_all(ssp_boincdb *db, const ssp_bdb_credit *cr, size_t ncr, doub
 			w->team[nteam] = r;
 			w->team[nteam++].id = c->user_id; /* the team is read from the user row */
 		}
-		w->cj[i].userid = c->user_id;
-		w->cj[i].workunitid = c->workunit_id;
+		w->cj[ncj].userid = c->user_id;
+		w->cj[ncj++].workunitid = c->cj_workunitid;
 		if (c->credit_micro == 0)
 			continue; /* nothing to claim */
 		w->ob[nob].result_id = c->result_id;
@@ -628,19 +726,21 @@ static int grant_all(ssp_boincdb *db, const ssp_bdb_credit *cr, size_t ncr, doub
 		nob++;
 	}
 	/* a host, user or team credited twice in one work unit: the rows apply in order */
-	bind_avg(b, &w->host[0]);
+	bind_avg(b, &w->host[0], 1);
 	if ((rc = exec_rows(db, ST_UPD_HOST, b, 17, sizeof(credit_row), ncr, &aff)))
 		return rc;
-	bind_avg(b, &w->user[0]);
+	bind_avg(b, &w->user[0], 1);
 	if ((rc = exec_rows(db, ST_UPD_USER, b, 17, sizeof(credit_row), ncr, &aff)))
 		return rc;
-	bind_avg(b, &w->team[0]); /* by user id: the team of each user in a team */
+	bind_avg(b, &w->team[0], 1); /* by user id: the team of each user in a team */
 	if ((rc = exec_rows(db, ST_UPD_TEAM, b, 17, sizeof(credit_row), nteam, &aff)))
 		return rc;
-	b_u64(&b[0], &w->cj[0].userid);
-	b_u64(&b[1], &w->cj[0].workunitid);
-	if ((rc = exec_rows(db, ST_INS_CJ, b, 2, sizeof(cj_row), ncr, &aff)))
-		return rc;
+	if (db->opts.update_credited_job) {
+		b_u64(&b[0], &w->cj[0].userid);
+		b_i64(&b[1], &w->cj[0].workunitid);
+		if ((rc = exec_rows(db, ST_INS_CJ, b, 2, sizeof(cj_row), ncj, &aff)))
+			return rc;
+	}
 	b_u64(&b[0], &w->ob[0].result_id);
 	b_u64(&b[1], &w->ob[0].workunit_id);
 	b_u64(&b[2], &w->ob[0].user_id);
@@ -653,7 +753,8 @@ static int grant_all(ssp_boincdb *db, const ssp_bdb_credit *cr, size_t ncr, doub
 
 static int commit_once(ssp_boincdb *db, const ssp_bdb_wu_update *wu,
 		       const ssp_bdb_result_update *ru, size_t nru,
-		       const ssp_bdb_credit *cr, size_t ncr, double now, wu_scratch *w)
+		       const ssp_bdb_credit *cr, size_t ncr, const ssp_bdb_judged *jd, size_t njd,
+		       double now, wu_scratch *w)
 {
 	MYSQL_BIND p[9];
 	uint64_t aff = 0;
@@ -679,6 +780,8 @@ static int commit_once(ssp_boincdb *db, const ssp_bdb_wu_update *wu,
 	}
 	if ((rc = grant_all(db, cr, ncr, now, w)))
 		return rc;
+	if ((rc = judge_all(db, jd, njd, w)))
+		return rc;
 	b_int(&p[0], &wu->need_validate);
 	b_u64(&p[1], &wu->canonical_resultid);
 	b_dbl(&p[2], &wu->canonical_credit);
@@ -702,13 +805,14 @@ static int commit_once(ssp_boincdb *db, const ssp_bdb_wu_update *wu,
 
 int ssp_boincdb_commit_wu(ssp_boincdb *db, const ssp_bdb_wu_update *wu,
 			  const ssp_bdb_result_update *ru, size_t nru,
-			  const ssp_bdb_credit *cr, size_t ncr, double now)
+			  const ssp_bdb_credit *cr, size_t ncr, const ssp_bdb_judged *jd,
+			  size_t njd, double now)
 {
 	wu_scratch w;
-	size_t k = ncr ? ncr : 1;
+	size_t k = ncr ? ncr : 1, kj = njd ? njd : 1;
 	int rc = SSP_ERR_DB;
 
-	if (!db || !wu || (nru && !ru) || (ncr && !cr))
+	if (!db || !wu || (nru && !ru) || (ncr && !cr) || (njd && !jd))
 		return SSP_ERR_INVAL;
 	if (db->readonly)
 		return SSP_ERR_STATE;
@@ -717,14 +821,16 @@ int ssp_boincdb_commit_wu(ssp_boincdb *db, const ssp_bdb_wu_update *wu,
 	w.team = calloc(k, sizeof(*w.team));
 	w.cj = calloc(k, sizeof(*w.cj));
 	w.ob = calloc(k, sizeof(*w.ob));
-	if (!w.host || !w.user || !w.team || !w.cj || !w.ob) {
+	w.hav = calloc(kj, sizeof(*w.hav));
+	w.turn = calloc(kj, sizeof(*w.turn));
+	if (!w.host || !w.user || !w.team || !w.cj || !w.ob || !w.hav || !w.turn) {
 		rc = SSP_ERR_NOMEM;
 		goto out;
 	}
 	for (int attempt = 0; attempt < 5; attempt++) {
 		unsigned e;
 
-		rc = commit_once(db, wu, ru, nru, cr, ncr, now, &w);
+		rc = commit_once(db, wu, ru, nru, cr, ncr, jd, njd, now, &w);
 		if (rc == 0)
 			break;
 		e = mysql_errno(db->conn);
@@ -738,6 +844,43 @@ out:
 	free(w.team);
 	free(w.cj);
 	free(w.ob);
+	free(w.hav);
+	free(w.turn);
+	return rc;
+}
+
+/* ---- app versions ---- */
+
+int ssp_boincdb_app_version_credit(ssp_boincdb *db, const ssp_bdb_av_sample *s, size_t n,
+				   double now)
+{
+	credit_row *rows;
+	MYSQL_BIND b[16];
+	uint64_t aff;
+	int rc;
+
+	if (!n)
+		return 0;
+	if (db->readonly)
+		return SSP_ERR_STATE;
+	rows = calloc(n, sizeof(*rows));
+	if (!rows)
+		return SSP_ERR_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		rows[i].now = now;
+		rows[i].half_life = SSP_CREDIT_HALF_LIFE;
+		rows[i].work = s[i].credit;
+		rows[i].start = s[i].sent_time;
+		rows[i].id = s[i].app_version_id;
+	}
+	/* autocommit is off: one transaction up to the commit */
+	bind_avg(b, &rows[0], 0);
+	rc = exec_rows(db, ST_UPD_AV, b, 16, sizeof(credit_row), n, &aff);
+	if (!rc && mysql_commit(db->conn))
+		rc = set_err(db, NULL, "commit");
+	if (rc)
+		mysql_rollback(db->conn);
+	free(rows);
 	return rc;
 }
 

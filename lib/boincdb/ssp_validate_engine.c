@@ -2,10 +2,12 @@
 #include "boincdb/ssp_validate_engine.h"
 
 #include "crypto/ssp_binding.h"
+#include "crypto/ssp_binding_delay.h"
 #include "core/ssp_hex.h"
 #include "crypto/ssp_key.h"
 #include "core/ssp_log.h"
 #include "crypto/ssp_sha256.h"
+#include "core/ssp_u64map.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -21,11 +23,11 @@
 
 /* What we know about a user's payout binding. */
 typedef struct bind_entry {
-	uint64_t user_id;          /* 0: empty slot */
 	uint8_t prefs_digest[32];  /* of the project_prefs this was decided on */
 	int ok;                    /* a valid binding to addr */
 	uint8_t addr[20];
 	int64_t checked_at;
+	int64_t wait_until;        /* > 0: a replacement binding waiting for its delay */
 } bind_entry;
 
 struct ssp_vengine {
@@ -41,9 +43,11 @@ struct ssp_vengine {
 	ssp_vengine_stats st;
 	int64_t last_claim_round;
 	uint64_t cb_first_seq, cb_last_seq; /* seqs signed by the current claim call */
-	bind_entry *bind;          /* open addressing, power-of-two size */
-	size_t nbind, capbind;
+	ssp_u64map *bind;          /* user id -> bind_entry, made at first use */
 	struct worker *workers;    /* c.threads of them; workers[0] uses db */
+	pthread_mutex_t av_mu;     /* av: app version credit samples not yet written */
+	ssp_bdb_av_sample *av;
+	size_t nav, capav;
 	ssp_boincdb *ldb;          /* the ledger side's connection: outbox and preferences */
 	/* the ledger thread, running steps 1, 3 and 4 while the workers write work units */
 	pthread_mutex_t mu;
@@ -94,18 +98,16 @@ int ssp_vengine_new(const ssp_vengine_conf *c, const ssp_projcfg *pc, ssp_boincd
 		return ssp_errmsg_set(em, SSP_ERR_INVAL, "engine: missing database, ledger or key");
 	if (c->mod_n && c->mod_i >= c->mod_n)
 		return ssp_errmsg_set(em, SSP_ERR_INVAL, "--mod N I needs I < N");
+	/* the defaults are ssp.conf's ([validator] batch_size, batch_window: lib/core/ssp_cfg.c) */
+	if (!c->batch_size || c->batch_size > SSP_LEDGER_MAX_BATCH_CLAIMS || !c->batch_window)
+		return ssp_errmsg_set(em, SSP_ERR_INVAL, "batch_size must be 1..%d and batch_window above 0",
+				      SSP_LEDGER_MAX_BATCH_CLAIMS);
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return ssp_errmsg_set(em, SSP_ERR_NOMEM, "out of memory");
 	e->c = *c;
 	if (!e->c.chunk)
 		e->c.chunk = 500;
-	if (!e->c.batch_size)
-		e->c.batch_size = 256;
-	if (e->c.batch_size > SSP_LEDGER_MAX_BATCH_CLAIMS)
-		e->c.batch_size = SSP_LEDGER_MAX_BATCH_CLAIMS;
-	if (!e->c.batch_window)
-		e->c.batch_window = 600;
 	if (!e->c.binding_recheck)
 		e->c.binding_recheck = 60;
 	e->pc = pc;
@@ -138,6 +140,8 @@ int ssp_vengine_new(const ssp_vengine_conf *c, const ssp_projcfg *pc, ssp_boincd
 	}
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_cond_init(&e->cv, NULL);
+	pthread_mutex_init(&e->av_mu, NULL);
+	ssp_boincdb_set_opts(db, &c->bdb);
 	if (!c->dry_run) {
 		int rc = ssp_boincdb_open(pc, 0, &e->ldb, em);
 
@@ -159,6 +163,7 @@ int ssp_vengine_new(const ssp_vengine_conf *c, const ssp_projcfg *pc, ssp_boincd
 			ssp_vengine_free(e);
 			return rc;
 		}
+		ssp_boincdb_set_opts(e->workers[i].db, &c->bdb);
 	}
 	*out = e;
 	return 0;
@@ -175,9 +180,11 @@ void ssp_vengine_free(ssp_vengine *e)
 	if (e->workers) {
 		pthread_mutex_destroy(&e->mu);
 		pthread_cond_destroy(&e->cv);
+		pthread_mutex_destroy(&e->av_mu);
 	}
+	free(e->av);
 	free(e->workers);
-	free(e->bind);
+	ssp_u64map_free(e->bind);
 	free(e);
 }
 
@@ -188,6 +195,7 @@ static void add_stats(ssp_vengine_stats *to, const ssp_vengine_stats *from)
 	to->invalid += from->invalid;
 	to->inconclusive += from->inconclusive;
 	to->didnt_need += from->didnt_need;
+	to->duplicates += from->duplicates;
 	to->retried += from->retried;
 	to->conflicts += from->conflicts;
 	to->credits += from->credits;
@@ -289,6 +297,47 @@ static int drain_outbox(ssp_vengine *e)
 	}
 }
 
+/* ---- app version statistics, kept in memory and written after each pass as BOINC's
+ * validator does (write_modified_app_versions): one row per app version would otherwise
+ * be locked by every work unit's transaction ---- */
+
+static void av_sample(ssp_vengine *e, uint64_t av, double credit, double sent_time)
+{
+	pthread_mutex_lock(&e->av_mu);
+	if (e->nav == e->capav) {
+		size_t ncap = e->capav ? 2 * e->capav : 256;
+		ssp_bdb_av_sample *g = realloc(e->av, ncap * sizeof(*g));
+
+		if (!g) {
+			pthread_mutex_unlock(&e->av_mu);
+			return; /* statistics only: a sample lost to memory shortage */
+		}
+		e->av = g;
+		e->capav = ncap;
+	}
+	e->av[e->nav].app_version_id = av;
+	e->av[e->nav].credit = credit;
+	e->av[e->nav].sent_time = sent_time;
+	e->nav++;
+	pthread_mutex_unlock(&e->av_mu);
+}
+
+static int av_flush(ssp_vengine *e)
+{
+	int rc;
+
+	if (!e->nav || e->c.dry_run)
+		return 0;
+	rc = ssp_boincdb_app_version_credit(e->db, e->av, e->nav, now_d());
+	if (rc) {
+		ssp_log_crit("updating app version statistics: %s", ssp_boincdb_errmsg(e->db));
+		return rc;
+	}
+	ssp_log_debug("app version statistics: %zu credits added", e->nav);
+	e->nav = 0;
+	return 0;
+}
+
 /* ---- step 2: one work unit ---- */
 
 static const char *vs_name(int vs)
@@ -310,8 +359,9 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 	ssp_vres *vr = NULL;
 	ssp_bdb_result_update *ru = NULL;
 	ssp_bdb_credit *cr = NULL;
+	ssp_bdb_judged *jd = NULL;
 	ssp_bdb_wu_update wu;
-	size_t n = w->nresults, nru = 0, ncr = 0;
+	size_t n = w->nresults, nru = 0, ncr = 0, njd = 0;
 	int64_t now = now_s();
 	int rc = 0;
 
@@ -332,7 +382,8 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 	vr = calloc(n ? n : 1, sizeof(*vr));
 	ru = calloc(n ? n : 1, sizeof(*ru));
 	cr = calloc(n ? n : 1, sizeof(*cr));
-	if (!vr || !ru || !cr) {
+	jd = calloc(n ? n : 1, sizeof(*jd));
+	if (!vr || !ru || !cr || !jd) {
 		rc = SSP_ERR_NOMEM;
 		goto out;
 	}
@@ -348,7 +399,9 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 		vr[i].validate_state = b->validate_state;
 		vr[i].granted_credit = b->granted_credit;
 		vr[i].sent_time = b->sent_time;
+		vr[i].received_time = b->received_time;
 		vr[i].host_p_fpops = b->host_p_fpops;
+		vr[i].host_ncpus = b->host_ncpus;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!ssp_vres_needs_check(&vw, &vr[i]))
@@ -364,7 +417,20 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 			ssp_log_detail("[RESULT#%" PRIu64 " %s] files and receipt checked", vr[i].id,
 				       vr[i].name);
 	}
-	rc = ssp_validate_wu(&vw, vr, n, &e->c.vopts, ssp_vres_compare, &e->c.vopts, now);
+	if (e->c.plugin) {
+		/* BOINC's check_set: init_result on every result first */
+		rc = ssp_vplugin_init_results(e->c.plugin, vr, n, w->id, w->name,
+					      e->c.vopts.max_output_bytes);
+		if (rc)
+			goto out;
+		for (size_t i = 0; i < n; i++)
+			if (vr[i].check == SSP_CHECK_INVALID && !strncmp(vr[i].reason, "the plug-in", 11))
+				ssp_log_info("[RESULT#%" PRIu64 " %s] invalid output: %s", vr[i].id,
+					     vr[i].name, vr[i].reason);
+		rc = ssp_validate_wu(&vw, vr, n, &e->c.vopts, ssp_vplugin_compare, e->c.plugin, now);
+	} else {
+		rc = ssp_validate_wu(&vw, vr, n, &e->c.vopts, ssp_vres_compare, &e->c.vopts, now);
+	}
 	if (rc || vw.retry) {
 		ssp_log_info("[WU#%" PRIu64 " %s] left for a later pass: %s", w->id, w->name, vw.note);
 		wk->st.retried++;
@@ -379,6 +445,11 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 		if (x->new_outcome == SSP_RO_DIDNT_NEED && x->outcome != SSP_RO_DIDNT_NEED) {
 			ssp_log_debug("[RESULT#%" PRIu64 " %s] not needed any more", x->id, x->name);
 			wk->st.didnt_need++;
+		} else if (x->dup_of) {
+			ssp_log_info("[RESULT#%" PRIu64 " %s] agrees, but its user or host already has"
+				     " result %" PRIu64 " in this work unit: valid, no credit [HOST#%" PRIu64
+				     " USER#%" PRIu64 "]", x->id, x->name, x->dup_of, x->hostid, x->userid);
+			wk->st.duplicates++;
 		} else if (x->new_validate_state == SSP_VS_VALID) {
 			ssp_log_info("[RESULT#%" PRIu64 " %s] valid; granted %.6f credit [HOST#%" PRIu64
 				     " USER#%" PRIu64 "]", x->id, x->name, x->new_granted_credit,
@@ -406,6 +477,25 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 		ru[nru].validate_state = x->new_validate_state;
 		ru[nru].granted_credit = x->new_granted_credit;
 		nru++;
+		if ((x->new_validate_state == SSP_VS_VALID && x->validate_state != SSP_VS_VALID) ||
+		    (x->new_validate_state == SSP_VS_INVALID && x->validate_state != SSP_VS_INVALID)) {
+			const ssp_bdb_result *b = NULL;
+
+			for (size_t k = 0; k < n && !b; k++)
+				if (w->results[k].id == x->id)
+					b = &w->results[k];
+			jd[njd].host_id = x->hostid;
+			/* BOINC's generalized_app_version_id: anonymous platform versions are
+			 * negative and become appid × 1000000 - avid */
+			jd[njd].hav_avid = b->app_version_id < 0
+						   ? (int64_t)b->appid * 1000000 - b->app_version_id
+						   : b->app_version_id;
+			jd[njd].valid = x->new_validate_state == SSP_VS_VALID;
+			jd[njd].count_consecutive =
+				!(w->target_nresults == 1 && e->c.app_target_nresults > 1);
+			jd[njd].turnaround = (double)(b->received_time - b->sent_time);
+			njd++;
+		}
 		if (x->credited) {
 			uint64_t micro = 0;
 
@@ -414,14 +504,25 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 			cr[ncr].result_id = x->id;
 			cr[ncr].workunit_id = w->id;
 			cr[ncr].user_id = x->userid;
+			cr[ncr].cj_workunitid = (int64_t)w->opaque;
 			cr[ncr].host_id = x->hostid;
 			cr[ncr].credit_micro = micro;
 			memcpy(cr[ncr].result_digest, x->result_digest, 32);
 			cr[ncr].granted_at = (uint64_t)now;
 			cr[ncr].sent_time = x->sent_time;
-			for (size_t k = 0; k < n; k++)
-				if (w->results[k].id == x->id)
-					cr[ncr].team_hint = w->results[k].user_teamid != 0;
+			for (size_t k = 0; k < n; k++) {
+				const ssp_bdb_result *b = &w->results[k];
+
+				if (b->id != x->id)
+					continue;
+				/* BOINC credits the host's owner (grant_credit) */
+				if (b->host_userid)
+					cr[ncr].user_id = b->host_userid;
+				cr[ncr].team_hint = b->user_teamid != 0;
+				if (b->app_version_id > 0 && micro)
+					av_sample(e, (uint64_t)b->app_version_id, (double)micro / 1e6,
+						  (double)b->sent_time);
+			}
 			ncr++;
 			if (micro == 0)
 				ssp_log_info("[RESULT#%" PRIu64 " %s] valid with zero credit: nothing to claim",
@@ -443,7 +544,7 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 	wu.transition_time = vw.new_transition_time;
 	wu.target_nresults = vw.new_target_nresults;
 	wu.error_mask = vw.new_error_mask;
-	rc = ssp_boincdb_commit_wu(wk->db, &wu, ru, nru, cr, ncr, now_d());
+	rc = ssp_boincdb_commit_wu(wk->db, &wu, ru, nru, cr, ncr, jd, njd, now_d());
 	if (rc == SSP_ERR_STATE) {
 		ssp_log_info("[WU#%" PRIu64 " %s] not written: %s; it will be read again", w->id,
 			     w->name, ssp_boincdb_errmsg(wk->db));
@@ -461,11 +562,14 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 		if (cr[i].credit_micro)
 			wk->st.credits++;
 out:
+	if (e->c.plugin && vr)
+		ssp_vplugin_cleanup_results(e->c.plugin, vr, n);
 	for (size_t i = 0; vr && i < n; i++)
 		ssp_vres_clear(&vr[i]);
 	free(vr);
 	free(ru);
 	free(cr);
+	free(jd);
 	return rc;
 }
 
@@ -473,35 +577,15 @@ out:
 
 static bind_entry *bind_slot(ssp_vengine *e, uint64_t user_id)
 {
-	size_t mask, i;
+	bind_entry *b;
+	int created;
 
-	if (e->nbind * 2 >= e->capbind) {
-		size_t ncap = e->capbind ? 2 * e->capbind : 256;
-		bind_entry *nb = calloc(ncap, sizeof(*nb));
-
-		if (!nb)
-			return NULL;
-		for (size_t k = 0; k < e->capbind; k++) {
-			if (!e->bind[k].user_id)
-				continue;
-			for (i = (size_t)(e->bind[k].user_id * 0x9E3779B97F4A7C15ULL) & (ncap - 1);
-			     nb[i].user_id; i = (i + 1) & (ncap - 1))
-				;
-			nb[i] = e->bind[k];
-		}
-		free(e->bind);
-		e->bind = nb;
-		e->capbind = ncap;
-	}
-	mask = e->capbind - 1;
-	for (i = (size_t)(user_id * 0x9E3779B97F4A7C15ULL) & mask; e->bind[i].user_id;
-	     i = (i + 1) & mask)
-		if (e->bind[i].user_id == user_id)
-			return &e->bind[i];
-	e->bind[i].user_id = user_id;
-	e->bind[i].checked_at = -1;
-	e->nbind++;
-	return &e->bind[i];
+	if (e->bind == NULL && ssp_u64map_new(sizeof(bind_entry), &e->bind) != 0)
+		return NULL;
+	b = ssp_u64map_upsert(e->bind, user_id, &created);
+	if (b && created)
+		b->checked_at = -1;
+	return b;
 }
 
 /* Decides whether user_id has a valid binding: *ok and addr. Logs once per prefs version. */
@@ -539,7 +623,8 @@ static int user_binding(ssp_vengine *e, uint64_t user_id, int *ok, uint8_t addr[
 		free(prefs);
 		return SSP_ERR_NOMEM;
 	}
-	if (b->checked_at >= 0 && !memcmp(digest, b->prefs_digest, 32)) {
+	if (b->checked_at >= 0 && !memcmp(digest, b->prefs_digest, 32) &&
+	    !(b->wait_until > 0 && now >= b->wait_until)) {
 		free(prefs);
 		b->checked_at = now;
 		*ok = b->ok;
@@ -549,13 +634,33 @@ static int user_binding(ssp_vengine *e, uint64_t user_id, int *ok, uint8_t addr[
 	memcpy(b->prefs_digest, digest, 32);
 	b->checked_at = now;
 	b->ok = 0;
+	b->wait_until = 0;
 	rc = ssp_binding_from_prefs(prefs, len, b->addr, sig, &em);
-	free(prefs);
 	if (rc == 0) {
 		rc = ssp_binding_verify(e->pc->master_url, user_id, b->addr, sig);
 		if (rc == 0) {
 			char a[SSP_ADDR_STRLEN];
+			int wait = 0;
 
+			/* a binding replacing another address waits its delay (DESIGN §9) */
+			rc = ssp_binding_delay_check(prefs, len, e->pc->master_url, user_id, b->addr, now,
+						     e->c.binding_delay, &wait, &b->wait_until, &em);
+			free(prefs);
+			if (rc == SSP_ERR_NOMEM)
+				return rc;
+			if (rc != 0 || wait) {
+				if (rc != 0)
+					ssp_log_info("[USER#%" PRIu64 "] credit kept, no claim: replacement"
+						     " record: %s", user_id, em.msg);
+				else
+					ssp_log_info("[USER#%" PRIu64 "] credit kept, no claim: the binding to %s"
+						     " replaces another address and takes effect at %" PRId64,
+						     user_id, ssp_address_format(b->addr, a), b->wait_until);
+				if (rc != 0 || b->wait_until == INT64_MAX)
+					b->wait_until = 0;
+				e->st.unbound_users++;
+				return 0;
+			}
 			b->ok = 1;
 			*ok = 1;
 			memcpy(addr, b->addr, 20);
@@ -563,19 +668,23 @@ static int user_binding(ssp_vengine *e, uint64_t user_id, int *ok, uint8_t addr[
 				     ssp_address_format(b->addr, a));
 			return 0;
 		}
-		if (rc == SSP_ERR_NOMEM)
+		if (rc == SSP_ERR_NOMEM) {
+			free(prefs);
 			return rc;
+		}
 		ssp_log_info("[USER#%" PRIu64 "] credit kept, no claim: the payout binding's signature"
 			     " is not this user's binding of its address (%s)", user_id, ssp_strerror(rc));
 	} else if (rc == SSP_ERR_NOT_FOUND) {
 		ssp_log_info("[USER#%" PRIu64 "] credit kept, no claim: no payout binding in"
 			     " project_prefs", user_id);
 	} else if (rc == SSP_ERR_NOMEM) {
+		free(prefs);
 		return rc;
 	} else {
 		ssp_log_info("[USER#%" PRIu64 "] credit kept, no claim: project_prefs: %s%s%s", user_id,
 			     ssp_strerror(rc), em.msg[0] ? ": " : "", em.msg);
 	}
+	free(prefs);
 	e->st.unbound_users++;
 	return 0;
 }
@@ -820,7 +929,7 @@ static void *ledger_main(void *arg)
 
 int ssp_vengine_pass(ssp_vengine *e, int *found)
 {
-	uint64_t after = 0;
+	uint64_t after = e->c.min_wu_id ? e->c.min_wu_id - 1 : 0, left = e->c.max_wus;
 	pthread_t ledger_tid;
 	int rc, any = 0, ledger_running = 0;
 
@@ -839,8 +948,14 @@ int ssp_vengine_pass(ssp_vengine *e, int *found)
 		ssp_bdb_wu *wus = NULL;
 		size_t n = 0;
 
-		rc = ssp_boincdb_fetch(e->db, e->c.appid, e->c.mod_n, e->c.mod_i, after, e->c.chunk,
-				       &wus, &n);
+		unsigned limit = e->c.chunk;
+
+		if (e->c.max_wus && left < limit)
+			limit = (unsigned)left;
+		if (e->c.max_wus && !left)
+			break;
+		rc = ssp_boincdb_fetch(e->db, e->c.appid, e->c.mod_n, e->c.mod_i, after,
+				       e->c.max_wu_id, limit, &wus, &n);
 		if (rc) {
 			ssp_log_crit("reading work units: %s", ssp_boincdb_errmsg(e->db));
 			break;
@@ -851,7 +966,9 @@ int ssp_vengine_pass(ssp_vengine *e, int *found)
 		rc = run_chunk(e, wus, n);
 		after = wus[n - 1].id;
 		ssp_bdb_wus_free(wus, n);
-		if (rc || n < e->c.chunk)
+		if (e->c.max_wus)
+			left -= n < left ? n : left;
+		if (rc || n < limit)
 			break;
 		if (!ledger_running) {
 			int r2 = drain_outbox(e);
@@ -873,6 +990,8 @@ int ssp_vengine_pass(ssp_vengine *e, int *found)
 	}
 	if (found)
 		*found = any;
+	if (!rc)
+		rc = av_flush(e);
 	if (rc || stopping(e) || e->c.dry_run)
 		return rc;
 	rc = drain_outbox(e);

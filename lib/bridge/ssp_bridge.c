@@ -27,6 +27,12 @@ struct ssp_bridge {
 	volatile sig_atomic_t *stop;
 	ssp_bridge_stats *stats;
 	uint64_t head;            /* latest block number, read at the start of a pass */
+	/* The batch held back by a revert that can succeed later, until when, and why. */
+	int64_t hold_id;
+	time_t hold_until;
+	char hold_reason[SSP_LEDGER_REASON_MAX];
+	int warned_balance;       /* the low-balance warning was logged (once per low spell) */
+	int has_key;              /* 0: an admin's handle (requeue), no passes */
 	ssp_bridge_hook hook;
 	void *hook_ctx;
 };
@@ -91,13 +97,17 @@ int ssp_bridge_new(const ssp_bridge_cfg *cfg, const uint8_t seckey[32], ssp_brid
 	if (b == NULL)
 		return SSP_ERR_NOMEM;
 	b->cfg = *cfg;
-	memcpy(b->seckey, seckey, 32);
-	if ((rc = ssp_key_address(seckey, b->addr)) != 0) {
-		ssp_errmsg_set(em, rc, "the bridge key is not a valid secp256k1 key");
-		goto fail;
+	if (seckey != NULL) {
+		memcpy(b->seckey, seckey, 32);
+		b->has_key = 1;
+		if ((rc = ssp_key_address(seckey, b->addr)) != 0) {
+			ssp_errmsg_set(em, rc, "the bridge key is not a valid secp256k1 key");
+			goto fail;
+		}
 	}
 	ssp_address_format(b->addr, b->addr_text);
-	if (cfg->has_validator_signer && memcmp(cfg->validator_signer, b->addr, SSP_ADDR_LEN) == 0) {
+	if (b->has_key && cfg->has_validator_signer &&
+	    memcmp(cfg->validator_signer, b->addr, SSP_ADDR_LEN) == 0) {
 		rc = ssp_errmsg_set(em, SSP_ERR_CONFIG,
 				    "the bridge key %s is the validator's claim-signing key: use a "
 				    "separate key for paying gas", b->addr_text);
@@ -122,7 +132,8 @@ int ssp_bridge_new(const ssp_bridge_cfg *cfg, const uint8_t seckey[32], ssp_brid
 				    (unsigned long long)chain, (unsigned long long)cfg->chain_id);
 		goto fail;
 	}
-	report_nonces(b);
+	if (b->has_key)
+		report_nonces(b);
 	*out = b;
 	return 0;
 fail:
@@ -338,6 +349,7 @@ static int broadcast(ssp_bridge *b, const ssp_ledger_batch *bt, const ssp_ledger
 		return may_bump ? bump_tx(b, bt, tx) : 0;
 	case SSP_SEND_NO_FUNDS:
 		ssp_log_crit("the bridge account %s cannot pay for gas: %s (fund it)", b->addr_text, em.msg);
+		b->stats->unpaid = 1;
 		return 0;
 	default:
 		ssp_log_crit("batch %lld: the node refused tx %s: %s", (long long)bt->id, hex32(tx->hash, h),
@@ -430,8 +442,8 @@ static int bump_tx(ssp_bridge *b, const ssp_ledger_batch *bt, const ssp_ledger_t
 	ssp_bridge_bump(&old->max_priority_fee, &min_tip);
 	ssp_bridge_bump(&old->max_fee, &min_fee);
 	umax(&tip, &tip, &min_tip);
-	ssp_u256_add(&two_base, &base, &base);
-	ssp_u256_add(&want_fee, &two_base, &tip);
+	if (ssp_u256_add(&two_base, &base, &base) != 0 || ssp_u256_add(&want_fee, &two_base, &tip) != 0)
+		return SSP_ERR_RANGE; /* a base fee near 2^255 wei: no bid can follow it */
 	umax(&fee, &want_fee, &min_fee);
 	if (ssp_u256_cmp(&min_tip, &b->cfg.max_tip_cap) > 0 || ssp_u256_cmp(&min_fee, &b->cfg.max_fee_cap) > 0) {
 		ssp_log_crit("batch %lld: tx nonce %llu is stuck (base fee %s wei) and its fees cannot "
@@ -696,6 +708,78 @@ static int earlier_pending(ssp_bridge *b, const ssp_ledger_batch *bt)
 	return found;
 }
 
+/* Holds bt back for cfg.retry_delay after a revert that can succeed later. */
+static void hold(ssp_bridge *b, const ssp_ledger_batch *bt, const char *reason)
+{
+	const char *why = "";
+
+	if (strncmp(reason, "EnforcedPause", 13) == 0)
+		why = "the minter is paused; ";
+	else if (strncmp(reason, "AccessControlUnauthorizedAccount", 32) == 0)
+		why = "the minter lacks a role it needs (the token's MINTER_ROLE?); ";
+	if (b->hold_id != bt->id || strcmp(b->hold_reason, reason) != 0)
+		ssp_log_info("batch %lld: would revert with %s: %sthis can succeed later; waiting "
+			     "(retry every %.0f s)", (long long)bt->id, reason, why, b->cfg.retry_delay);
+	else
+		ssp_log_debug("batch %lld: still %s; waiting", (long long)bt->id, reason);
+	b->hold_id = bt->id;
+	b->hold_until = time(NULL) + (time_t)b->cfg.retry_delay;
+	snprintf(b->hold_reason, sizeof b->hold_reason, "%s", reason);
+	b->stats->waiting++;
+}
+
+/* Whether the account can pay gas × max_fee for the next tx (*ok), warning when its balance
+ * covers fewer than cfg.low_balance_batches such txs. */
+static int check_balance(ssp_bridge *b, uint64_t gas, const ssp_u256 *max_fee, int *ok)
+{
+	ssp_u256 cost, need;
+	ssp_errmsg em = { { 0 } };
+	char t1[SSP_U256_DEC_MAX], t2[SSP_U256_DEC_MAX];
+	int rc;
+
+	*ok = 0;
+	if ((rc = ssp_bridge_balance(b->rpc, b->addr, &b->stats->balance, &em)) != 0) {
+		ssp_log_info("cannot read the bridge account's balance: %s", em.msg);
+		return rc;
+	}
+	b->stats->have_balance = 1;
+	if (ssp_u256_mul_u64(&cost, max_fee, gas) != 0)
+		memset(&cost, 0xff, sizeof cost);
+	if (ssp_u256_cmp(&b->stats->balance, &cost) < 0) {
+		ssp_log_crit("the bridge account %s holds %s wei; the next mint may cost up to %s wei "
+			     "(gas %llu x max fee): fund it; nothing is sent until then", b->addr_text,
+			     ssp_u256_to_dec(&b->stats->balance, t1), ssp_u256_to_dec(&cost, t2),
+			     (unsigned long long)gas);
+		b->stats->unpaid = 1;
+		b->stats->low_balance = 1;
+		b->warned_balance = 1;
+		return 0;
+	}
+	*ok = 1;
+	if (ssp_u256_mul_u64(&need, &cost, b->cfg.low_balance_batches) != 0)
+		memset(&need, 0xff, sizeof need);
+	if (ssp_u256_cmp(&b->stats->balance, &need) < 0) {
+		ssp_u256 n;
+		uint64_t left = 0, c64;
+
+		b->stats->low_balance = 1;
+		/* cost fits in 64 bits at any realistic fee; otherwise "about 0" is right. */
+		if (ssp_u256_to_u64(&cost, &c64) == 0 && c64 != 0 &&
+		    ssp_u256_divmod_u64(&n, &b->stats->balance, c64, NULL) == 0 &&
+		    ssp_u256_to_u64(&n, &left) != 0)
+			left = UINT64_MAX;
+		if (!b->warned_balance)
+			ssp_log_crit("the bridge account %s is running low: %s wei pays for about %llu "
+				     "more mints at the current fees (warning below %llu): fund it",
+				     b->addr_text, ssp_u256_to_dec(&b->stats->balance, t1),
+				     (unsigned long long)left, (unsigned long long)b->cfg.low_balance_batches);
+		b->warned_balance = 1;
+	} else {
+		b->warned_balance = 0;
+	}
+	return 0;
+}
+
 /* Step 3: the next SEALED batch, when nothing is in flight. *sent = 1 when one went out. */
 static int submit_next(ssp_bridge *b, int *progressed)
 {
@@ -707,8 +791,9 @@ static int submit_next(ssp_bridge *b, int *progressed)
 	uint64_t next, gas, pending, lnonce;
 	ssp_u256 base, tip, fee;
 	ssp_tx tx;
-	int rc, live = 0;
+	int rc, live = 0, affordable;
 
+	memset(&tx, 0, sizeof tx);
 	*progressed = 0;
 	rc = ssp_ledger_batch_next_to_submit(b->ledger, b->cfg.project, &bt);
 	if (rc == SSP_ERR_NOT_FOUND)
@@ -716,6 +801,13 @@ static int submit_next(ssp_bridge *b, int *progressed)
 	if (rc != 0)
 		return rc;
 	*progressed = 1;
+	if (b->hold_id == bt.id && time(NULL) < b->hold_until) {
+		ssp_log_debug("batch %lld: held back (%s) for %.0f more s", (long long)bt.id,
+			      b->hold_reason, difftime(b->hold_until, time(NULL)));
+		b->stats->waiting++;
+		*progressed = 0;
+		goto out;
+	}
 	/* A crash between storing a tx and marking the batch SUBMITTED leaves a live tx. */
 	if ((rc = ssp_ledger_batch_txs(b->ledger, bt.id, &txs, &n)) != 0)
 		goto out;
@@ -742,19 +834,28 @@ static int submit_next(ssp_bridge *b, int *progressed)
 		char reason[SSP_LEDGER_REASON_MAX];
 
 		ssp_bridge_revert_reason(b->rpc, reason, sizeof reason);
-		if (strncmp(reason, "EnforcedPause", 13) == 0) {
-			ssp_log_info("batch %lld: the minter is paused; waiting", (long long)bt.id);
-			rc = 0;
-		} else if (strncmp(reason, "SeqGap", 6) == 0 && earlier_pending(b, &bt)) {
+		if (strncmp(reason, "SeqGap", 6) == 0 && earlier_pending(b, &bt)) {
 			ssp_log_info("batch %lld: waiting for an earlier batch (%s)", (long long)bt.id, reason);
 			rc = 0;
 		} else if (strncmp(reason, "SeqReplayed", 11) == 0 && next_seq(b, &next) == 0 &&
 			   next > bt.header.last_seq) {
 			rc = already_minted(b, &bt);
-		} else {
+		} else if (ssp_bridge_revert_is_final(reason)) {
 			rc = set_batch(b, &bt, SSP_BATCH_FAILED, reason);
+		} else {
+			hold(b, &bt, reason);
+			rc = 0;
 		}
 		*progressed = 0;
+		goto out;
+	}
+	if (rc == SSP_ERR_RPC && ssp_rpc_last_error(b->rpc) != NULL &&
+	    ssp_rpc_classify_send_error(ssp_rpc_last_error(b->rpc)->message) == SSP_SEND_NO_FUNDS) {
+		ssp_log_crit("the bridge account %s cannot pay for gas: %s (fund it)", b->addr_text,
+			     em.msg);
+		b->stats->unpaid = 1;
+		*progressed = 0;
+		rc = 0;
 		goto out;
 	}
 	if (rc != 0) {
@@ -774,6 +875,13 @@ static int submit_next(ssp_bridge *b, int *progressed)
 		*progressed = 0;
 		goto out;
 	}
+	tx.gas = ssp_bridge_headroom(gas, b->cfg.gas_headroom_percent);
+	if ((rc = check_balance(b, tx.gas, &fee, &affordable)) != 0)
+		goto out;
+	if (!affordable) {
+		*progressed = 0;
+		goto out;
+	}
 	/* The nonce: the chain's pending count (nothing of ours is in flight now). */
 	if ((rc = ssp_rpc_tx_count(b->rpc, b->addr, "pending", &pending, &em)) != 0)
 		goto out;
@@ -784,12 +892,10 @@ static int submit_next(ssp_bridge *b, int *progressed)
 		goto out;
 	if (stopping(b))
 		goto out;
-	memset(&tx, 0, sizeof tx);
 	tx.chain_id = b->cfg.chain_id;
 	tx.nonce = pending;
 	tx.max_priority_fee = tip;
 	tx.max_fee = fee;
-	tx.gas = ssp_bridge_headroom(gas, b->cfg.gas_headroom_percent);
 	memcpy(tx.to, b->cfg.minter, SSP_ADDR_LEN);
 	tx.data = data;
 	tx.data_len = len;
@@ -839,6 +945,8 @@ int ssp_bridge_pass(ssp_bridge *b, volatile sig_atomic_t *stop, ssp_bridge_stats
 	int rc, progressed;
 
 	memset(&local, 0, sizeof local);
+	if (!b->has_key)
+		return SSP_ERR_INVAL;
 	b->stats = stats ? stats : &local;
 	memset(b->stats, 0, sizeof *b->stats);
 	b->stop = stop;
@@ -863,5 +971,71 @@ out:
 		if (count_state(b, s, &b->stats->batches[s]) != 0)
 			break;
 	b->stats = NULL;
+	return rc;
+}
+
+int ssp_bridge_requeue(ssp_bridge *b, int64_t id, ssp_errmsg *em)
+{
+	ssp_ledger_batch bt;
+	ssp_ledger_tx *txs = NULL;
+	char reason[SSP_LEDGER_REASON_MAX], h[67];
+	uint64_t next;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = ssp_ledger_batch_get(b->ledger, id, &bt)) != 0) {
+		if (rc == SSP_ERR_NOT_FOUND)
+			return ssp_errmsg_set(em, rc, "no batch %lld in the ledger", (long long)id);
+		return ssp_errmsg_set(em, rc, "reading batch %lld: %s (%s)", (long long)id,
+				      ssp_strerror(rc), ssp_ledger_errmsg(b->ledger));
+	}
+	if (memcmp(bt.header.project, b->cfg.project, 32) != 0) {
+		rc = ssp_errmsg_set(em, SSP_ERR_NOT_FOUND, "batch %lld belongs to another project "
+				    "than %s", (long long)id, b->cfg.master_url);
+		goto out;
+	}
+	if (bt.state != SSP_BATCH_FAILED) {
+		rc = ssp_errmsg_set(em, SSP_ERR_STATE, "batch %lld is %s, not FAILED: nothing to "
+				    "requeue", (long long)id, ssp_ledger_batch_state_name(bt.state));
+		goto out;
+	}
+	if ((rc = ssp_ledger_batch_txs(b->ledger, id, &txs, &n)) != 0) {
+		ssp_errmsg_set(em, rc, "reading the transactions of batch %lld: %s", (long long)id,
+			       ssp_strerror(rc));
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (txs[i].state == SSP_TX_MINED || txs[i].state == SSP_TX_FINAL) {
+			rc = ssp_errmsg_set(em, SSP_ERR_STATE, "batch %lld was minted by its "
+					    "transaction %s (block %llu): refusing to requeue it",
+					    (long long)id, hex32(txs[i].hash, h),
+					    (unsigned long long)txs[i].block_number);
+			goto out;
+		}
+	if ((rc = next_seq(b, &next)) != 0) {
+		ssp_errmsg_set(em, rc, "cannot read nextSeq from the minter %s: the chain must be "
+			       "reachable to requeue", b->cfg.rpc_url);
+		goto out;
+	}
+	if (next > bt.header.first_seq) {
+		rc = ssp_errmsg_set(em, SSP_ERR_STATE, "the minter's nextSeq is %llu: seq %llu..%llu "
+				    "of batch %lld %s already minted; refusing to requeue it",
+				    (unsigned long long)next, (unsigned long long)bt.header.first_seq,
+				    (unsigned long long)bt.header.last_seq, (long long)id,
+				    next > bt.header.last_seq ? "were" : "were partly");
+		goto out;
+	}
+	snprintf(reason, sizeof reason, "requeued by the admin (was FAILED: %.200s)", bt.reason);
+	if ((rc = ssp_ledger_batch_set_state(b->ledger, id, SSP_BATCH_SEALED, reason)) != 0) {
+		ssp_errmsg_set(em, rc, "batch %lld: FAILED -> SEALED: %s (%s)", (long long)id,
+			       ssp_strerror(rc), ssp_ledger_errmsg(b->ledger));
+		goto out;
+	}
+	ssp_log_info("batch %lld (seq %llu..%llu): FAILED -> SEALED: %s", (long long)id,
+		     (unsigned long long)bt.header.first_seq, (unsigned long long)bt.header.last_seq,
+		     reason);
+out:
+	ssp_ledger_txs_free(txs, n);
+	ssp_ledger_batch_clear(&bt);
 	return rc;
 }

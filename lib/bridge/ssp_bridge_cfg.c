@@ -1,6 +1,6 @@
 /* ssp_bridge configuration from ssp.conf, gwei amounts, and the revert-error table. */
-#include "bridge/ssp_bridge.h"
-#include "core/ssp_conf.h"
+#include "bridge/ssp_bridge_int.h"
+#include "core/ssp_cfg.h"
 #include "crypto/ssp_eip712.h"
 #include "core/ssp_file.h"
 #include "core/ssp_hex.h"
@@ -63,21 +63,6 @@ const char *const ssp_bridge_error_sigs[] = {
 };
 const size_t ssp_bridge_nerror_sigs = sizeof ssp_bridge_error_sigs / sizeof ssp_bridge_error_sigs[0];
 
-void ssp_bridge_cfg_defaults(ssp_bridge_cfg *cfg)
-{
-	memset(cfg, 0, sizeof *cfg);
-	cfg->confirmations = 3;
-	cfg->gas_headroom_percent = 25;
-	cfg->rpc_timeout_ms = 10000;
-	cfg->rpc_retries = 2;
-	cfg->poll_interval = 5.0;
-	cfg->stuck_after = 180;
-	cfg->max_chain_failures = 3;
-	/* 100 gwei and 2 gwei unless ssp.conf says otherwise. */
-	ssp_u256_from_u64(&cfg->max_fee_cap, 100000000000ULL);
-	ssp_u256_from_u64(&cfg->max_tip_cap, 2000000000ULL);
-}
-
 int ssp_bridge_parse_gwei(const char *text, ssp_u256 *wei)
 {
 	ssp_u256 whole, frac;
@@ -112,12 +97,12 @@ static int copy_str(char *dst, const char *src, const char *key, ssp_errmsg *em)
 {
 	if (strlen(src) >= SSP_BRIDGE_PATH_MAX)
 		return ssp_errmsg_set(em, SSP_ERR_CONFIG, "%s is too long", key);
-	strcpy(dst, src);
+	memcpy(dst, src, strlen(src) + 1);
 	return 0;
 }
 
 /* The plain "address" member of a keystore file, without decrypting it. */
-static int keystore_address(const char *path, uint8_t addr[SSP_ADDR_LEN])
+int ssp_bridge_keystore_address(const char *path, uint8_t addr[SSP_ADDR_LEN])
 {
 	char *text = NULL, hex[64];
 	json_t *root = NULL, *a;
@@ -140,83 +125,84 @@ static int keystore_address(const char *path, uint8_t addr[SSP_ADDR_LEN])
 	return rc;
 }
 
+/* The numeric settings of c (the file's values or the table's defaults). */
+static int apply_numbers(ssp_bridge_cfg *cfg, const ssp_cfg *c)
+{
+	cfg->confirmations = ssp_cfg_u64(c, SSP_CFG_BRIDGE_CONFIRMATIONS);
+	cfg->gas_headroom_percent = ssp_cfg_u64(c, SSP_CFG_BRIDGE_GAS_HEADROOM_PERCENT);
+	if (ssp_bridge_parse_gwei(ssp_cfg_str(c, SSP_CFG_BRIDGE_MAX_FEE_PER_GAS_GWEI), &cfg->max_fee_cap) != 0 ||
+	    ssp_bridge_parse_gwei(ssp_cfg_str(c, SSP_CFG_BRIDGE_MAX_PRIORITY_FEE_PER_GAS_GWEI), &cfg->max_tip_cap) != 0)
+		return SSP_ERR_CONFIG;
+	if (ssp_u256_cmp(&cfg->max_tip_cap, &cfg->max_fee_cap) > 0)
+		cfg->max_tip_cap = cfg->max_fee_cap;
+	cfg->rpc_timeout_ms = (long)(ssp_cfg_double(c, SSP_CFG_BRIDGE_RPC_TIMEOUT) * 1000);
+	cfg->poll_interval = ssp_cfg_double(c, SSP_CFG_BRIDGE_POLL_INTERVAL);
+	cfg->retry_delay = ssp_cfg_double(c, SSP_CFG_BRIDGE_RETRY_DELAY);
+	cfg->low_balance_batches = ssp_cfg_u64(c, SSP_CFG_BRIDGE_LOW_BALANCE_BATCHES);
+	return 0;
+}
+
+/* Settings ssp.conf does not have, then the table's defaults (lib/core/ssp_cfg.c). */
+void ssp_bridge_cfg_defaults(ssp_bridge_cfg *cfg)
+{
+	ssp_cfg *c = NULL;
+
+	memset(cfg, 0, sizeof *cfg);
+	cfg->rpc_retries = 2;
+	cfg->stuck_after = 180;
+	cfg->max_chain_failures = 3;
+	if (ssp_cfg_defaults(&c) == 0)
+		(void)apply_numbers(cfg, c);
+	ssp_cfg_free(c);
+}
+
 int ssp_bridge_cfg_load(const char *path, ssp_bridge_cfg *cfg, ssp_errmsg *em)
 {
-	ssp_conf *c = NULL;
+	static const struct {
+		ssp_cfg_id id;
+		size_t off;
+	} strs[] = {
+		{ SSP_CFG_PROJECT_MASTER_URL, offsetof(ssp_bridge_cfg, master_url) },
+		{ SSP_CFG_PROJECT_LEDGER, offsetof(ssp_bridge_cfg, ledger) },
+		{ SSP_CFG_CHAIN_RPC_URL, offsetof(ssp_bridge_cfg, rpc_url) },
+		{ SSP_CFG_BRIDGE_KEYSTORE, offsetof(ssp_bridge_cfg, keystore) },
+		{ SSP_CFG_BRIDGE_PASSWORD_FILE, offsetof(ssp_bridge_cfg, password_file) },
+	};
+	ssp_cfg *c = NULL;
 	const char *s;
-	double d;
 	int rc;
 
 	ssp_bridge_cfg_defaults(cfg);
-	if ((rc = ssp_conf_load(path, &c, em)) != 0)
+	if ((rc = ssp_cfg_load(path, &c, em)) != 0)
 		return rc;
-#define STR(sec, key, dst)                                                        \
-	if ((rc = ssp_conf_get_str(c, sec, key, NULL, &s, em)) != 0 ||            \
-	    (rc = copy_str(dst, s, sec "." key, em)) != 0)                        \
-		goto out;
-	STR("project", "master_url", cfg->master_url);
-	STR("project", "ledger", cfg->ledger);
-	STR("chain", "rpc_url", cfg->rpc_url);
-	STR("bridge", "keystore", cfg->keystore);
-	STR("bridge", "password_file", cfg->password_file);
-#undef STR
+	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+		const ssp_cfg_def *d = ssp_cfg_def_of(strs[i].id);
+		char *dst = (char *)cfg + strs[i].off;
+
+		if ((rc = ssp_cfg_require(c, strs[i].id, em)) != 0)
+			goto out;
+		s = ssp_cfg_str(c, strs[i].id);
+		if ((rc = copy_str(dst, s, d->key, em)) != 0)
+			goto out;
+	}
 	ssp_project_id(cfg->master_url, cfg->project);
-	if ((rc = ssp_conf_get_u64(c, "chain", "chain_id", 0, &cfg->chain_id, em)) != 0)
+	if ((rc = ssp_cfg_require(c, SSP_CFG_CHAIN_CHAIN_ID, em)) != 0 ||
+	    (rc = ssp_cfg_require(c, SSP_CFG_CHAIN_MINTER, em)) != 0)
 		goto out;
-	if (cfg->chain_id == 0) {
-		rc = ssp_errmsg_set(em, SSP_ERR_CONFIG, "missing or zero chain.chain_id in %s", path);
-		goto out;
-	}
-	if ((rc = ssp_conf_get_str(c, "chain", "minter", NULL, &s, em)) != 0)
-		goto out;
-	if (ssp_address_parse(s, cfg->minter) != 0) {
-		rc = ssp_errmsg_set(em, SSP_ERR_CONFIG, "chain.minter in %s is not an address", path);
+	cfg->chain_id = ssp_cfg_u64(c, SSP_CFG_CHAIN_CHAIN_ID);
+	if (ssp_address_parse(ssp_cfg_str(c, SSP_CFG_CHAIN_MINTER), cfg->minter) != 0) {
+		rc = ssp_errmsg_set(em, SSP_ERR_CONFIG, "[chain] minter in %s is not an address (EIP-55 checksum)", path);
 		goto out;
 	}
-	if ((rc = ssp_conf_get_u64(c, "bridge", "confirmations", cfg->confirmations,
-				   &cfg->confirmations, em)) != 0)
-		goto out;
-	if (cfg->confirmations == 0)
-		cfg->confirmations = 1;
-	if ((rc = ssp_conf_get_u64(c, "bridge", "gas_headroom_percent", cfg->gas_headroom_percent,
-				   &cfg->gas_headroom_percent, em)) != 0)
-		goto out;
-	if (cfg->gas_headroom_percent > 1000) {
-		rc = ssp_errmsg_set(em, SSP_ERR_CONFIG, "bridge.gas_headroom_percent above 1000");
+	if ((rc = apply_numbers(cfg, c)) != 0) {
+		rc = ssp_errmsg_set(em, rc, "[bridge] fee ceilings in %s: not gwei amounts", path);
 		goto out;
 	}
-	s = ssp_conf_get(c, "bridge", "max_fee_per_gas_gwei");
-	if (s != NULL && ssp_bridge_parse_gwei(s, &cfg->max_fee_cap) != 0) {
-		rc = ssp_errmsg_set(em, SSP_ERR_CONFIG, "bridge.max_fee_per_gas_gwei in %s: not a gwei amount", path);
-		goto out;
-	}
-	s = ssp_conf_get(c, "bridge", "max_priority_fee_per_gas_gwei");
-	if (s != NULL && ssp_bridge_parse_gwei(s, &cfg->max_tip_cap) != 0) {
-		rc = ssp_errmsg_set(em, SSP_ERR_CONFIG,
-				    "bridge.max_priority_fee_per_gas_gwei in %s: not a gwei amount", path);
-		goto out;
-	}
-	if (ssp_u256_cmp(&cfg->max_tip_cap, &cfg->max_fee_cap) > 0)
-		cfg->max_tip_cap = cfg->max_fee_cap;
-	if ((rc = ssp_conf_get_double(c, "bridge", "rpc_timeout", 10.0, &d, em)) != 0)
-		goto out;
-	if (d < 0.1 || d > 3600) {
-		rc = ssp_errmsg_set(em, SSP_ERR_CONFIG, "bridge.rpc_timeout must be 0.1..3600 seconds");
-		goto out;
-	}
-	cfg->rpc_timeout_ms = (long)(d * 1000);
-	if ((rc = ssp_conf_get_double(c, "bridge", "poll_interval", 5.0, &d, em)) != 0)
-		goto out;
-	if (d < 0 || d > 86400) {
-		rc = ssp_errmsg_set(em, SSP_ERR_CONFIG, "bridge.poll_interval must be 0..86400 seconds");
-		goto out;
-	}
-	cfg->poll_interval = d;
-	s = ssp_conf_get(c, "validator", "keystore");
-	if (s != NULL && keystore_address(s, cfg->validator_signer) == 0)
+	s = ssp_cfg_str(c, SSP_CFG_VALIDATOR_KEYSTORE);
+	if (s != NULL && ssp_bridge_keystore_address(s, cfg->validator_signer) == 0)
 		cfg->has_validator_signer = 1;
 	rc = 0;
 out:
-	ssp_conf_free(c);
+	ssp_cfg_free(c);
 	return rc;
 }

@@ -15,8 +15,8 @@
 
 #define MAX_BIN_FILE (1u << 20)
 
-/* Reads DIR/NAME (hex text, optional 0x, surrounding whitespace) into new bytes. */
-static int read_bin(const char *dir, const char *name, uint8_t **out, size_t *len, ssp_errmsg *em)
+/* See ssp_bridge_int.h. */
+int ssp_bridge_read_bin(const char *dir, const char *name, uint8_t **out, size_t *len, ssp_errmsg *em)
 {
 	char path[SSP_BRIDGE_PATH_MAX + 64], *text = NULL, *s, *e;
 	size_t tl;
@@ -127,29 +127,34 @@ static int send_and_wait(struct sender *s, const uint8_t *to, const uint8_t *dat
 	return 0;
 }
 
-/* init code ‖ abi.encode(args). */
+/* init code ‖ abi.encode(args); the encoded arguments are kept in *enc (owned by caller). */
 static int init_code(const uint8_t *bin, size_t blen, const ssp_abi_val *args, size_t nargs,
-		     uint8_t **out, size_t *len)
+		     uint8_t **out, size_t *len, uint8_t **enc, size_t *elen)
 {
 	ssp_abi_val top;
-	uint8_t *enc = NULL;
-	size_t elen;
 	int rc;
 
 	*out = NULL;
+	*enc = NULL;
 	ssp_abi_tuple(&top, args, nargs);
-	if ((rc = ssp_abi_encode(&top, NULL, &enc, &elen)) != 0)
+	if ((rc = ssp_abi_encode(&top, NULL, enc, elen)) != 0)
 		return rc;
-	*out = malloc(blen + elen);
-	if (*out == NULL) {
-		free(enc);
+	*out = malloc(blen + *elen);
+	if (*out == NULL)
 		return SSP_ERR_NOMEM;
-	}
 	memcpy(*out, bin, blen);
-	memcpy(*out + blen, enc, elen);
-	*len = blen + elen;
-	free(enc);
+	memcpy(*out + blen, *enc, *elen);
+	*len = blen + *elen;
 	return 0;
+}
+
+void ssp_deploy_result_clear(ssp_deploy_result *r)
+{
+	if (r == NULL)
+		return;
+	free(r->token_args);
+	free(r->minter_args);
+	memset(r, 0, sizeof *r);
 }
 
 int ssp_bridge_deploy(const ssp_deploy_params *p, const uint8_t seckey[32],
@@ -178,8 +183,8 @@ int ssp_bridge_deploy(const ssp_deploy_params *p, const uint8_t seckey[32],
 	sv = calloc(p->nsigners, sizeof *sv);
 	if (sv == NULL)
 		return SSP_ERR_NOMEM;
-	if ((rc = read_bin(p->contracts_dir, "SSPToken.bin", &tbin, &tlen, em)) != 0 ||
-	    (rc = read_bin(p->contracts_dir, "ShareMinter.bin", &mbin, &mlen, em)) != 0)
+	if ((rc = ssp_bridge_read_bin(p->contracts_dir, "SSPToken.bin", &tbin, &tlen, em)) != 0 ||
+	    (rc = ssp_bridge_read_bin(p->contracts_dir, "ShareMinter.bin", &mbin, &mlen, em)) != 0)
 		goto out;
 	if ((rc = ssp_key_address(seckey, out->deployer)) != 0) {
 		ssp_errmsg_set(em, rc, "deploy: invalid key");
@@ -203,10 +208,11 @@ int ssp_bridge_deploy(const ssp_deploy_params *p, const uint8_t seckey[32],
 
 	/* SSPToken(admin) */
 	ssp_abi_address(&targs[0], out->deployer);
-	if ((rc = init_code(tbin, tlen, targs, 1, &code, &clen)) != 0)
+	if ((rc = init_code(tbin, tlen, targs, 1, &code, &clen, &out->token_args,
+			     &out->token_args_len)) != 0)
 		goto out;
-	ssp_tx_create_address(s.from, s.nonce, expect);
-	if ((rc = send_and_wait(&s, NULL, code, clen, "SSPToken deployment", &rc_token,
+	if ((rc = ssp_tx_create_address(s.from, s.nonce, expect)) != 0 ||
+	    (rc = send_and_wait(&s, NULL, code, clen, "SSPToken deployment", &rc_token,
 				out->token_tx, em)) != 0)
 		goto out;
 	if (!rc_token.has_contract || memcmp(rc_token.contract, expect, SSP_ADDR_LEN) != 0) {
@@ -214,6 +220,8 @@ int ssp_bridge_deploy(const ssp_deploy_params *p, const uint8_t seckey[32],
 		goto out;
 	}
 	memcpy(out->token, rc_token.contract, SSP_ADDR_LEN);
+	out->token_block = rc_token.block_number;
+	memcpy(out->token_block_hash, rc_token.block_hash, 32);
 	free(code);
 	code = NULL;
 
@@ -227,10 +235,11 @@ int ssp_bridge_deploy(const ssp_deploy_params *p, const uint8_t seckey[32],
 	ssp_abi_u64(&margs[4], p->threshold);
 	ssp_abi_u256(&margs[5], &p->rate);
 	ssp_abi_u64(&margs[6], p->max_batch_credit);
-	if ((rc = init_code(mbin, mlen, margs, 7, &code, &clen)) != 0)
+	if ((rc = init_code(mbin, mlen, margs, 7, &code, &clen, &out->minter_args,
+			     &out->minter_args_len)) != 0)
 		goto out;
-	ssp_tx_create_address(s.from, s.nonce, expect);
-	if ((rc = send_and_wait(&s, NULL, code, clen, "ShareMinter deployment", &rc_minter,
+	if ((rc = ssp_tx_create_address(s.from, s.nonce, expect)) != 0 ||
+	    (rc = send_and_wait(&s, NULL, code, clen, "ShareMinter deployment", &rc_minter,
 				out->minter_tx, em)) != 0)
 		goto out;
 	if (!rc_minter.has_contract || memcmp(rc_minter.contract, expect, SSP_ADDR_LEN) != 0) {
@@ -238,6 +247,8 @@ int ssp_bridge_deploy(const ssp_deploy_params *p, const uint8_t seckey[32],
 		goto out;
 	}
 	memcpy(out->minter, rc_minter.contract, SSP_ADDR_LEN);
+	out->minter_block = rc_minter.block_number;
+	memcpy(out->minter_block_hash, rc_minter.block_hash, 32);
 
 	/* token.grantRole(MINTER_ROLE, minter) */
 	ssp_keccak256("MINTER_ROLE", 11, role);
@@ -249,6 +260,10 @@ int ssp_bridge_deploy(const ssp_deploy_params *p, const uint8_t seckey[32],
 		goto out;
 	rc = send_and_wait(&s, out->token, call, calllen, "MINTER_ROLE grant", &rc_grant,
 			   out->grant_tx, em);
+	if (rc == 0) {
+		out->grant_block = rc_grant.block_number;
+		memcpy(out->grant_block_hash, rc_grant.block_hash, 32);
+	}
 out:
 	ssp_rpc_free(rpc);
 	free(tbin);

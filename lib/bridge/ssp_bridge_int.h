@@ -2,6 +2,8 @@
 #ifndef SSP_BRIDGE_INT_H
 #define SSP_BRIDGE_INT_H
 
+#include "core/ssp_err.h"
+
 #include "bridge/ssp_bridge.h"
 #include "eth/ssp_rpc.h"
 
@@ -14,7 +16,7 @@
 /* Fees for a new transaction: *base = the next block's base fee, *tip = the median recent
  * tip (at least SSP_BRIDGE_MIN_TIP) capped by tip_cap, *max_fee = 2 * base + tip capped by
  * fee_cap (caps may be NULL), and tip ≤ max_fee. */
-int ssp_bridge_fees(ssp_rpc *rpc, const ssp_u256 *fee_cap, const ssp_u256 *tip_cap,
+SSP_MUST_CHECK int ssp_bridge_fees(ssp_rpc *rpc, const ssp_u256 *fee_cap, const ssp_u256 *tip_cap,
 		    ssp_u256 *base, ssp_u256 *tip, ssp_u256 *max_fee, ssp_errmsg *em);
 
 /* v + ceil(v / 8): the smallest fee a replacement must offer (12.5 % more). */
@@ -22,6 +24,19 @@ void ssp_bridge_bump(const ssp_u256 *v, ssp_u256 *out);
 
 /* After ssp_rpc returned SSP_ERR_REVERTED: the decoded revert ("SeqGap(0x.., 3, 5)") in out. */
 void ssp_bridge_revert_reason(ssp_rpc *rpc, char *out, size_t cap);
+
+/* The balance of addr (wei, "pending" tag) into *wei. ssp_rpc_call's errors. */
+SSP_MUST_CHECK int ssp_bridge_balance(ssp_rpc *rpc, const uint8_t addr[SSP_ADDR_LEN], ssp_u256 *wei,
+		       ssp_errmsg *em);
+
+/* The plain "address" member of keystore file path (no password needed) into addr.
+ * SSP_ERR_NOT_FOUND when it has none, or the errors of reading the file. */
+SSP_MUST_CHECK int ssp_bridge_keystore_address(const char *path, uint8_t addr[SSP_ADDR_LEN]);
+
+/* Reads dir/name (hex bytecode text, optional 0x, surrounding whitespace; at most 1 MiB)
+ * into new bytes *out. SSP_ERR_NOT_FOUND/IO/TOO_BIG/PARSE, em names the file. */
+SSP_MUST_CHECK int ssp_bridge_read_bin(const char *dir, const char *name, uint8_t **out, size_t *len,
+			ssp_errmsg *em);
 
 /* gas * (100 + pct) / 100, saturating. */
 uint64_t ssp_bridge_headroom(uint64_t gas, uint64_t pct);

@@ -444,28 +444,6 @@ int ssp_conf_entry(const ssp_conf *c, size_t i, const char **section, const char
 	return 0;
 }
 
-int ssp_conf_is_known(const char *section, const char *key)
-{
-	static const char *const known[][2] = {
-		{ "project", "master_url" }, { "project", "ledger" },
-		{ "chain", "rpc_url" }, { "chain", "chain_id" }, { "chain", "minter" },
-		{ "chain", "token" },
-		{ "validator", "keystore" }, { "validator", "password_file" },
-		{ "validator", "batch_size" }, { "validator", "batch_window" },
-		{ "bridge", "keystore" }, { "bridge", "password_file" },
-		{ "bridge", "confirmations" }, { "bridge", "max_fee_per_gas_gwei" },
-		{ "bridge", "max_priority_fee_per_gas_gwei" }, { "bridge", "gas_headroom_percent" },
-		{ "bridge", "rpc_timeout" }, { "bridge", "poll_interval" },
-	};
-
-	if (section == NULL || key == NULL)
-		return 0;
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (strcmp(known[i][0], section) == 0 && strcmp(known[i][1], key) == 0)
-			return 1;
-	return 0;
-}
-
 /* ---- ssp_conf_set: a line-level edit ---- */
 
 static int name_ok(const char *s)

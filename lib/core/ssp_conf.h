@@ -5,36 +5,13 @@
  * "value"). Leading and trailing whitespace of keys and values is dropped; indentation is
  * allowed and never makes a continuation line. Names are case-sensitive. A key may appear only
  * once per section (a repeated [section] header continues that section). Unknown sections and
- * keys are kept (see ssp_conf_entry, ssp_conf_is_known) so programs can warn about typos.
+ * keys are kept (see ssp_conf_entry); lib/core/ssp_cfg.h refuses them.
  * Limits: the file is at most SSP_CONF_MAX_FILE bytes; a line must fit inih's line buffer
  * (200 bytes with Debian's libinih, newline included); section names at most 49 bytes; no NUL
  * or other control characters except tab and CR/LF.
  *
- * The keys the project uses (docs/ssp.conf.example shows them all, with comments):
- *
- *   [project]
- *   master_url       BOINC master URL exactly as in config.xml, trailing slash included;
- *                    project id = keccak256(master_url)
- *   ledger           path of the SQLite ledger
- *   [chain]
- *   rpc_url          Ethereum JSON-RPC endpoint (http:// or https://)
- *   chain_id         decimal chain id (EIP-155)
- *   minter           ShareMinter contract address (0x…)
- *   token            SSPToken contract address (0x…)
- *   [validator]
- *   keystore         keystore v3 file of the claim-signing key
- *   password_file    its password file (mode 0600)
- *   batch_size       claims per sealed batch (default 256)
- *   batch_window     seconds before a partial batch is sealed (default 600)
- *   [bridge]
- *   keystore         keystore v3 file of the transaction-paying key
- *   password_file    its password file (mode 0600)
- *   confirmations    blocks before a mint counts as final (default 3)
- *   max_fee_per_gas_gwei            EIP-1559 fee ceiling, gwei (decimal, may have a fraction)
- *   max_priority_fee_per_gas_gwei   EIP-1559 tip ceiling, gwei
- *   gas_headroom_percent            added to eth_estimateGas (default 25)
- *   rpc_timeout      seconds per JSON-RPC request (default 10)
- *   poll_interval    seconds between chain polls (default 5)
+ * The keys themselves, their types and defaults: lib/core/ssp_cfg.h (the settings table),
+ * which programs use to read ssp.conf.
  */
 #ifndef SSP_CONF_H
 #define SSP_CONF_H
@@ -52,11 +29,11 @@ typedef struct ssp_conf ssp_conf;
  * first. Returns 0; SSP_ERR_NOT_FOUND / SSP_ERR_IO for the file; SSP_ERR_TOO_BIG over
  * SSP_CONF_MAX_FILE; SSP_ERR_PARSE for a syntax error, a duplicate key, an over-long line or
  * binary data, with em naming "path:line: what"; SSP_ERR_NOMEM. */
-int ssp_conf_load(const char *path, ssp_conf **out, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_conf_load(const char *path, ssp_conf **out, ssp_errmsg *em);
 
 /* As ssp_conf_load, from text[0..len) (at most SSP_CONF_MAX_FILE bytes); name is used in
  * messages in place of the path. */
-int ssp_conf_parse(const char *text, size_t len, const char *name, ssp_conf **out, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_conf_parse(const char *text, size_t len, const char *name, ssp_conf **out, ssp_errmsg *em);
 
 /* Frees c; NULL is allowed. */
 void ssp_conf_free(ssp_conf *c);
@@ -67,22 +44,22 @@ const char *ssp_conf_get(const ssp_conf *c, const char *section, const char *key
 
 /* A string value: *out = the value, or def when the key is absent. def == NULL makes the key
  * required: absent or empty is SSP_ERR_CONFIG ("missing section.key in path"). */
-int ssp_conf_get_str(const ssp_conf *c, const char *section, const char *key, const char *def,
+SSP_MUST_CHECK int ssp_conf_get_str(const ssp_conf *c, const char *section, const char *key, const char *def,
 		     const char **out, ssp_errmsg *em);
 
 /* A strict decimal uint64 (digits only, no sign, no spaces, no overflow): *out = the value,
  * or def when absent. SSP_ERR_CONFIG otherwise, em naming "path:line: section.key". */
-int ssp_conf_get_u64(const ssp_conf *c, const char *section, const char *key, uint64_t def,
+SSP_MUST_CHECK int ssp_conf_get_u64(const ssp_conf *c, const char *section, const char *key, uint64_t def,
 		     uint64_t *out, ssp_errmsg *em);
 
 /* A finite decimal number ([+-]digits[.digits][e[+-]digits], no hex, inf or nan): *out = the
  * value, or def when absent. SSP_ERR_CONFIG otherwise, em naming the key. */
-int ssp_conf_get_double(const ssp_conf *c, const char *section, const char *key, double def,
+SSP_MUST_CHECK int ssp_conf_get_double(const ssp_conf *c, const char *section, const char *key, double def,
 			double *out, ssp_errmsg *em);
 
 /* A boolean: true/yes/1 → 1, false/no/0 → 0 (case-insensitive); *out = def when absent.
  * SSP_ERR_CONFIG otherwise, em naming the key. */
-int ssp_conf_get_bool(const ssp_conf *c, const char *section, const char *key, int def, int *out,
+SSP_MUST_CHECK int ssp_conf_get_bool(const ssp_conf *c, const char *section, const char *key, int def, int *out,
 		      ssp_errmsg *em);
 
 /* Number of key = value entries in c, in file order. */
@@ -90,11 +67,8 @@ size_t ssp_conf_count(const ssp_conf *c);
 
 /* The i-th entry (file order): section, key, value (owned by c) and its line number; any
  * output pointer may be NULL. Returns 0, or SSP_ERR_NOT_FOUND when i ≥ ssp_conf_count(c). */
-int ssp_conf_entry(const ssp_conf *c, size_t i, const char **section, const char **key,
+SSP_MUST_CHECK int ssp_conf_entry(const ssp_conf *c, size_t i, const char **section, const char **key,
 		   const char **value, unsigned *line);
-
-/* Returns 1 when section.key is one of the keys documented above, 0 otherwise. */
-int ssp_conf_is_known(const char *section, const char *key);
 
 /* Sets key = value in section of the file at path: replaces the key's line (keeping its
  * indentation, inline comment and line end), or adds the line after the section's last key,
@@ -104,6 +78,6 @@ int ssp_conf_is_known(const char *section, const char *key);
  * printable, no leading/trailing whitespace, no whitespace followed by ';', and the line must
  * fit the line limit. Returns 0; SSP_ERR_INVAL for a bad name or value; the errors of
  * ssp_conf_load when the existing file does not parse; SSP_ERR_IO / SSP_ERR_NOMEM. */
-int ssp_conf_set(const char *path, const char *section, const char *key, const char *value);
+SSP_MUST_CHECK int ssp_conf_set(const char *path, const char *section, const char *key, const char *value);
 
 #endif

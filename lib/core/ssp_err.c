@@ -33,6 +33,7 @@ const char *ssp_strerror(int code)
 	case SSP_ERR_INTERNAL: return "internal error";
 	case SSP_ERR_CHILD: return "child process failed";
 	case SSP_ERR_REVERTED: return "execution reverted";
+	case SSP_ERR_FILE_TYPE: return "not a regular file";
 	}
 	return "unknown error";
 }

@@ -33,7 +33,12 @@ enum ssp_err {
 	SSP_ERR_INTERNAL = -24,    /* a bug: an invariant does not hold */
 	SSP_ERR_CHILD = -25,       /* a child process failed */
 	SSP_ERR_REVERTED = -26,    /* a contract call or transaction reverted */
+	SSP_ERR_FILE_TYPE = -27,   /* not a regular file: a symlink, FIFO, device or directory */
 };
+
+/* On every int-returning ssp_ function: a caller that drops the status gets a warning (an
+ * error with --enable-werror). Where a result is truly not needed, say so: (void)!f(...). */
+#define SSP_MUST_CHECK __attribute__((warn_unused_result))
 
 /* A message naming what was wrong with external input (the field, the line).
  * Functions that parse outside input take an optional ssp_errmsg *; NULL is allowed. */

@@ -13,28 +13,79 @@
 
 #define SSP_PASSWORD_CAP 1024
 
-int ssp_file_read(const char *path, size_t cap, char **out, size_t *len)
+int ssp_file_open_regular(const char *path, uint64_t cap, int *fd_out, uint64_t *size)
 {
-	int fd = -1, rc = SSP_ERR_IO;
-	char *buf = NULL;
-	size_t used = 0, size = 0;
-	struct stat st;
+	return ssp_file_openat_regular(AT_FDCWD, path, cap, fd_out, size);
+}
 
-	*out = NULL;
-	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = errno == ENOENT ? SSP_ERR_NOT_FOUND : SSP_ERR_IO;
-		goto out;
-	}
+int ssp_file_openat_regular(int dirfd, const char *path, uint64_t cap, int *fd_out, uint64_t *size)
+{
+	struct stat st;
+	int fd, flags, rc = SSP_ERR_IO;
+
+	*fd_out = -1;
+	/* O_NOFOLLOW: a symlink fails with ELOOP; O_NONBLOCK: opening a FIFO does not wait for
+	 * a writer (and a device does not block); the type is then checked on what was opened. */
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR ? SSP_ERR_NOT_FOUND :
+		       errno == ELOOP ? SSP_ERR_FILE_TYPE : SSP_ERR_IO;
 	if (fstat(fd, &st) != 0)
 		goto out;
-	if (S_ISDIR(st.st_mode))
+	if (!S_ISREG(st.st_mode)) {
+		rc = SSP_ERR_FILE_TYPE;
 		goto out;
-	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > cap) {
+	}
+	if ((uint64_t)st.st_size > cap) {
 		rc = SSP_ERR_TOO_BIG;
 		goto out;
 	}
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0)
+		goto out;
+	if (size)
+		*size = (uint64_t)st.st_size;
+	*fd_out = fd;
+	return 0;
+out:
+	close(fd);
+	return rc;
+}
+
+const char *ssp_file_type_name(const char *path)
+{
+	return ssp_file_type_name_at(AT_FDCWD, path);
+}
+
+const char *ssp_file_type_name_at(int dirfd, const char *path)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return "missing";
+	if (S_ISREG(st.st_mode))
+		return "regular file";
+	if (S_ISLNK(st.st_mode))
+		return "symbolic link";
+	if (S_ISDIR(st.st_mode))
+		return "directory";
+	if (S_ISFIFO(st.st_mode))
+		return "FIFO";
+	if (S_ISSOCK(st.st_mode))
+		return "socket";
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		return "device";
+	return "special file";
+}
+
+int ssp_file_read_fd(int fd, size_t cap, char **out, size_t *len)
+{
+	int rc = SSP_ERR_IO;
+	char *buf = NULL;
+	size_t used = 0, size = 0;
+
+	*out = NULL;
+	*len = 0;
 	for (;;) {
 		ssize_t n;
 
@@ -84,9 +135,60 @@ int ssp_file_read(const char *path, size_t cap, char **out, size_t *len)
 	rc = 0;
 out:
 	free(buf);
-	if (fd >= 0)
-		close(fd);
 	return rc;
+}
+
+int ssp_file_read(const char *path, size_t cap, char **out, size_t *len)
+{
+	int fd, rc = SSP_ERR_IO;
+	struct stat st;
+
+	*out = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? SSP_ERR_NOT_FOUND : SSP_ERR_IO;
+	if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode))
+		goto out;
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > cap) {
+		rc = SSP_ERR_TOO_BIG;
+		goto out;
+	}
+	rc = ssp_file_read_fd(fd, cap, out, len);
+out:
+	close(fd);
+	return rc;
+}
+
+int ssp_file_read_regular(const char *path, size_t cap, char **out, size_t *len)
+{
+	int fd, rc;
+
+	*out = NULL;
+	*len = 0;
+	if ((rc = ssp_file_open_regular(path, cap, &fd, NULL)) != 0)
+		return rc;
+	rc = ssp_file_read_fd(fd, cap, out, len);
+	close(fd);
+	return rc;
+}
+
+int ssp_file_write_all(int fd, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return SSP_ERR_IO;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
 }
 
 static int fsync_dir_of(const char *path)
@@ -115,7 +217,6 @@ static int write_temp(const char *path, const void *data, size_t len, mode_t mod
 	char *tmp;
 	size_t tlen = strlen(path) + 16;
 	int fd, rc = SSP_ERR_IO;
-	const uint8_t *p = data;
 
 	*tmp_out = NULL;
 	tmp = malloc(tlen);
@@ -127,19 +228,8 @@ static int write_temp(const char *path, const void *data, size_t len, mode_t mod
 		free(tmp); /* nothing was created */
 		return SSP_ERR_IO;
 	}
-	if (fchmod(fd, mode) != 0)
+	if (fchmod(fd, mode) != 0 || ssp_file_write_all(fd, data, len) != 0)
 		goto out;
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			goto out;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
 	if (fsync(fd) != 0)
 		goto out;
 	if (close(fd) != 0) {

@@ -21,7 +21,7 @@ char *ssp_hex_encode(const uint8_t *data, size_t len, char *out, int prefix)
 	return out;
 }
 
-static int nibble(char c)
+int ssp_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -47,7 +47,7 @@ int ssp_hex_decode(const char *hex, uint8_t *out, size_t cap, size_t *outlen)
 	if (n / 2 > cap)
 		return SSP_ERR_TOO_BIG;
 	for (i = 0; i < n / 2; i++) {
-		int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+		int hi = ssp_hex_digit(hex[2 * i]), lo = ssp_hex_digit(hex[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return SSP_ERR_PARSE;

@@ -3,6 +3,8 @@
 #ifndef SSP_LOG_H
 #define SSP_LOG_H
 
+#include "core/ssp_err.h"
+
 #include <stdio.h>
 
 enum ssp_log_level {
@@ -16,11 +18,11 @@ enum ssp_log_level {
 void ssp_log_set_ident(const char *ident);
 /* Messages above level are dropped. Values outside 1..4 are clamped. */
 void ssp_log_set_level(int level);
-int ssp_log_get_level(void);
+SSP_MUST_CHECK int ssp_log_get_level(void);
 /* Stream for log lines; NULL means stderr. Not owned. */
 void ssp_log_set_stream(FILE *stream);
 /* True when a message at level would be written. */
-int ssp_log_enabled(int level);
+SSP_MUST_CHECK int ssp_log_enabled(int level);
 /* Writes "YYYY-MM-DD HH:MM:SS.mmm [ident] LEVEL message\n" when level is enabled. */
 void ssp_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -1,5 +1,6 @@
 /* Unsigned 256-bit arithmetic on four 64-bit limbs (w[0] least significant). */
 #include "core/ssp_u256.h"
+#include "core/ssp_hex.h"
 #include "core/ssp_err.h"
 
 #include <string.h>
@@ -125,17 +126,6 @@ int ssp_u256_from_dec(ssp_u256 *r, const char *s)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int ssp_u256_from_hex(ssp_u256 *r, const char *s)
 {
 	ssp_u256 t;
@@ -148,7 +138,7 @@ int ssp_u256_from_hex(ssp_u256 *r, const char *s)
 	if (s[0] == '\0')
 		return SSP_ERR_PARSE;
 	for (n = 0; s[n] != '\0'; n++) {
-		if (hexval(s[n]) < 0)
+		if (ssp_hex_digit(s[n]) < 0)
 			return SSP_ERR_PARSE;
 	}
 	if (n > 64)
@@ -157,7 +147,7 @@ int ssp_u256_from_hex(ssp_u256 *r, const char *s)
 	for (size_t i = 0; i < n; i++) {
 		size_t bit = 4 * (n - 1 - i);
 
-		t.w[bit / 64] |= (uint64_t)hexval(s[i]) << (bit % 64);
+		t.w[bit / 64] |= (uint64_t)ssp_hex_digit(s[i]) << (bit % 64);
 	}
 	*r = t;
 	return 0;
@@ -173,7 +163,7 @@ char *ssp_u256_to_dec(const ssp_u256 *x, char *out)
 	do {
 		uint64_t chunk;
 
-		ssp_u256_divmod_u64(&t, &t, DEC_CHUNK, &chunk);
+		(void)!ssp_u256_divmod_u64(&t, &t, DEC_CHUNK, &chunk); /* a non-zero divisor: cannot fail */
 		/* Full 19-digit chunks except the most significant one. */
 		for (int i = 0; i < 19; i++) {
 			buf[--pos] = (char)('0' + chunk % 10);

@@ -2,6 +2,8 @@
 #ifndef SSP_U256_H
 #define SSP_U256_H
 
+#include "core/ssp_err.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,24 +16,24 @@ typedef struct ssp_u256 {
 
 void ssp_u256_from_u64(ssp_u256 *r, uint64_t v);
 /* Returns 0 and sets *v when x fits in 64 bits, SSP_ERR_RANGE otherwise. */
-int ssp_u256_to_u64(const ssp_u256 *x, uint64_t *v);
-int ssp_u256_is_zero(const ssp_u256 *x);
+SSP_MUST_CHECK int ssp_u256_to_u64(const ssp_u256 *x, uint64_t *v);
+SSP_MUST_CHECK int ssp_u256_is_zero(const ssp_u256 *x);
 /* -1, 0 or 1. */
-int ssp_u256_cmp(const ssp_u256 *a, const ssp_u256 *b);
+SSP_MUST_CHECK int ssp_u256_cmp(const ssp_u256 *a, const ssp_u256 *b);
 /* r = a + b; SSP_ERR_RANGE on overflow (r then holds the wrapped value). r may alias. */
-int ssp_u256_add(ssp_u256 *r, const ssp_u256 *a, const ssp_u256 *b);
+SSP_MUST_CHECK int ssp_u256_add(ssp_u256 *r, const ssp_u256 *a, const ssp_u256 *b);
 /* r = a - b; SSP_ERR_RANGE when b > a. */
-int ssp_u256_sub(ssp_u256 *r, const ssp_u256 *a, const ssp_u256 *b);
+SSP_MUST_CHECK int ssp_u256_sub(ssp_u256 *r, const ssp_u256 *a, const ssp_u256 *b);
 /* r = a * m; SSP_ERR_RANGE on overflow. */
-int ssp_u256_mul_u64(ssp_u256 *r, const ssp_u256 *a, uint64_t m);
+SSP_MUST_CHECK int ssp_u256_mul_u64(ssp_u256 *r, const ssp_u256 *a, uint64_t m);
 /* q = a / d, *rem = a % d (rem may be NULL); SSP_ERR_INVAL when d is 0. */
-int ssp_u256_divmod_u64(ssp_u256 *q, const ssp_u256 *a, uint64_t d, uint64_t *rem);
+SSP_MUST_CHECK int ssp_u256_divmod_u64(ssp_u256 *q, const ssp_u256 *a, uint64_t d, uint64_t *rem);
 
 /* Decimal digits only, no sign, no leading '+', at most 78 digits, value < 2^256.
  * SSP_ERR_PARSE when malformed, SSP_ERR_RANGE when too large. */
-int ssp_u256_from_dec(ssp_u256 *r, const char *s);
+SSP_MUST_CHECK int ssp_u256_from_dec(ssp_u256 *r, const char *s);
 /* "0x"-prefixed (optional) hex, 1..64 digits. SSP_ERR_PARSE / SSP_ERR_RANGE. */
-int ssp_u256_from_hex(ssp_u256 *r, const char *s);
+SSP_MUST_CHECK int ssp_u256_from_hex(ssp_u256 *r, const char *s);
 /* out must hold SSP_U256_DEC_MAX bytes. Returns out. */
 char *ssp_u256_to_dec(const ssp_u256 *x, char *out);
 /* Minimal "0x…" form ("0x0" for zero), as JSON-RPC quantities. out: SSP_U256_HEX_MAX bytes. */

@@ -27,20 +27,20 @@
  * JSON, not an object, a field missing, unknown, duplicated, of the wrong type, out of range,
  * of the wrong length, or a bad EIP-55 checksum), with em->msg naming the field, e.g.
  * `field "seq": missing`. *c is written only on success. */
-int ssp_claim_from_json(const char *text, size_t len, ssp_claim *c, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_claim_from_json(const char *text, size_t len, ssp_claim *c, ssp_errmsg *em);
 
 /* Writes *c as compact JSON (no spaces, fields in EIP-712 order, beneficiary EIP-55
  * checksummed, hex lowercase) into *out, NUL-terminated, caller frees with free().
  * Returns 0; SSP_ERR_RANGE when a uint64 field exceeds SSP_CLAIM_JSON_UINT_MAX;
  * SSP_ERR_NOMEM; SSP_ERR_INVAL when an argument is NULL. *out is NULL on failure. */
-int ssp_claim_to_json(const ssp_claim *c, char **out);
+SSP_MUST_CHECK int ssp_claim_to_json(const ssp_claim *c, char **out);
 
 /* The same on jansson objects, for documents that embed claims (exports, signed claims):
  * obj must be an object with exactly the ten fields. Same returns as ssp_claim_from_json
  * (no size cap: the caller capped the document it parsed). */
-int ssp_claim_from_json_obj(const json_t *obj, ssp_claim *c, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_claim_from_json_obj(const json_t *obj, ssp_claim *c, ssp_errmsg *em);
 /* A new object (reference owned by the caller, json_decref) with the ten fields in EIP-712
  * order. Same returns as ssp_claim_to_json; *out is NULL on failure. */
-int ssp_claim_to_json_obj(const ssp_claim *c, json_t **out);
+SSP_MUST_CHECK int ssp_claim_to_json_obj(const ssp_claim *c, json_t **out);
 
 #endif

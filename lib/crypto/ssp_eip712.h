@@ -3,6 +3,8 @@
 #ifndef SSP_EIP712_H
 #define SSP_EIP712_H
 
+#include "core/ssp_err.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -62,23 +64,23 @@ void ssp_eip712_batch_digest(const ssp_domain *d, const ssp_batch *b, uint8_t ou
 
 /* Merkle root over n ≥ 1 leaves: sorted-pair keccak parents, odd node carried up.
  * SSP_ERR_INVAL when n is 0. */
-int ssp_merkle_root(const uint8_t (*leaves)[32], size_t n, uint8_t root[32]);
+SSP_MUST_CHECK int ssp_merkle_root(const uint8_t (*leaves)[32], size_t n, uint8_t root[32]);
 /* Proof for leaf index: the sibling hashes bottom-up into proof (cap entries);
  * *len set. SSP_ERR_RANGE when index ≥ n, SSP_ERR_TOO_BIG when cap is too small. */
-int ssp_merkle_proof(const uint8_t (*leaves)[32], size_t n, size_t index,
+SSP_MUST_CHECK int ssp_merkle_proof(const uint8_t (*leaves)[32], size_t n, size_t index,
 		     uint8_t (*proof)[32], size_t cap, size_t *len);
 /* 0 when leaf with proof hashes to root (OpenZeppelin MerkleProof.verify), SSP_ERR_MISMATCH otherwise. */
-int ssp_merkle_verify(const uint8_t leaf[32], const uint8_t (*proof)[32], size_t len, const uint8_t root[32]);
+SSP_MUST_CHECK int ssp_merkle_verify(const uint8_t leaf[32], const uint8_t (*proof)[32], size_t len, const uint8_t root[32]);
 
 /* Sums claims per beneficiary, sorted by address ascending. *out is caller-freed (NULL when n is 0).
  * SSP_ERR_RANGE when a sum overflows uint64. */
-int ssp_payouts_from_claims(const ssp_claim *claims, size_t n, ssp_payout **out, size_t *nout);
+SSP_MUST_CHECK int ssp_payouts_from_claims(const ssp_claim *claims, size_t n, ssp_payout **out, size_t *nout);
 /* abi.encode(payouts) for (address,uint64)[]: *out caller-freed. */
-int ssp_payouts_abi_encode(const ssp_payout *p, size_t n, uint8_t **out, size_t *len);
-int ssp_payouts_hash(const ssp_payout *p, size_t n, uint8_t out[32]);
+SSP_MUST_CHECK int ssp_payouts_abi_encode(const ssp_payout *p, size_t n, uint8_t **out, size_t *len);
+SSP_MUST_CHECK int ssp_payouts_hash(const ssp_payout *p, size_t n, uint8_t out[32]);
 
 /* Seals claims (n ≥ 1, same project, consecutive seq ascending) into a batch header and
  * its payouts (*payouts caller-freed). SSP_ERR_INVAL when the claims are not a run. */
-int ssp_batch_seal(const ssp_claim *claims, size_t n, ssp_batch *b, ssp_payout **payouts, size_t *npayouts);
+SSP_MUST_CHECK int ssp_batch_seal(const ssp_claim *claims, size_t n, ssp_batch *b, ssp_payout **payouts, size_t *npayouts);
 
 #endif

@@ -38,7 +38,7 @@ typedef struct ssp_keystore_params {
  * vector uses it) or builtin is nonzero: then a built-in implementation. Returns 0;
  * SSP_ERR_RANGE for parameters outside the keystore limits above; SSP_ERR_NOMEM /
  * SSP_ERR_CRYPTO on failure. */
-int ssp_keystore_scrypt(const char *pass, size_t passlen, const uint8_t *salt, size_t saltlen,
+SSP_MUST_CHECK int ssp_keystore_scrypt(const char *pass, size_t passlen, const uint8_t *salt, size_t saltlen,
 			uint64_t n, uint64_t r, uint64_t p, int builtin, uint8_t *out, size_t outlen);
 
 /* Decrypts the keystore JSON text json[0..len) with password into seckey.
@@ -49,12 +49,12 @@ int ssp_keystore_scrypt(const char *pass, size_t passlen, const uint8_t *salt, s
  * that is not a valid secp256k1 key; SSP_ERR_TOO_BIG when len exceeds SSP_KEYSTORE_MAX_FILE;
  * SSP_ERR_CRYPTO / SSP_ERR_NOMEM on failure. em (optional) names the offending field.
  * seckey is zeroed on every failure; intermediate secrets are wiped. */
-int ssp_keystore_decrypt(const char *json, size_t len, const char *password, uint8_t seckey[32],
+SSP_MUST_CHECK int ssp_keystore_decrypt(const char *json, size_t len, const char *password, uint8_t seckey[32],
 			 ssp_errmsg *em);
 
 /* Reads the keystore file at path (capped at SSP_KEYSTORE_MAX_FILE) and decrypts it as
  * ssp_keystore_decrypt does. Also SSP_ERR_NOT_FOUND / SSP_ERR_IO for the file; em names it. */
-int ssp_keystore_read(const char *path, const char *password, uint8_t seckey[32], ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_keystore_read(const char *path, const char *password, uint8_t seckey[32], ssp_errmsg *em);
 
 /* Encrypts seckey under password with scrypt cost *p (NULL: SSP_KEYSTORE_DEFAULT_PARAMS),
  * a random salt (32 bytes), iv and uuid-v4 id, in geth's layout ("address": 40 lowercase
@@ -62,20 +62,20 @@ int ssp_keystore_read(const char *path, const char *password, uint8_t seckey[32]
  * string the caller frees with free(). *json = NULL first. Returns 0; SSP_ERR_INVAL for an
  * invalid key, a NULL password or parameters outside the reading limits; SSP_ERR_CRYPTO /
  * SSP_ERR_NOMEM on failure. */
-int ssp_keystore_encrypt(const uint8_t seckey[32], const char *password,
+SSP_MUST_CHECK int ssp_keystore_encrypt(const uint8_t seckey[32], const char *password,
 			 const ssp_keystore_params *p, char **json);
 
 /* Encrypts as ssp_keystore_encrypt and creates path with mode 0600, durably (file and
  * directory fsync'd), never replacing anything: SSP_ERR_EXISTS when path exists (checked
  * before and, atomically, after the KDF). Returns 0 or SSP_ERR_INVAL / SSP_ERR_IO /
  * SSP_ERR_CRYPTO / SSP_ERR_NOMEM; on failure no file is left behind. */
-int ssp_keystore_write(const char *path, const uint8_t seckey[32], const char *password,
+SSP_MUST_CHECK int ssp_keystore_write(const char *path, const uint8_t seckey[32], const char *password,
 		       const ssp_keystore_params *p);
 
 /* Reads the password from password_file (ssp_file_read_password: first line; SSP_ERR_PERM when
  * the file is readable or writable by group or others) and decrypts keystore_path with it
  * as ssp_keystore_read does. The password is wiped before returning. em names the file. */
-int ssp_keystore_load(const char *keystore_path, const char *password_file, uint8_t seckey[32],
+SSP_MUST_CHECK int ssp_keystore_load(const char *keystore_path, const char *password_file, uint8_t seckey[32],
 		      ssp_errmsg *em);
 
 #endif

@@ -45,7 +45,7 @@ void ssp_abi_array(ssp_abi_val *v, const ssp_abi_val *items, size_t n);
 /* abi.encode of the members of tuple `args` (the argument list), prefixed by the 4-byte
  * selector when sel is not NULL. *out is caller-freed. SSP_ERR_INVAL for a malformed
  * tree or one deeper than SSP_ABI_MAX_DEPTH, SSP_ERR_TOO_BIG past SSP_ABI_MAX_LEN. */
-int ssp_abi_encode(const ssp_abi_val *args, const uint8_t sel[4], uint8_t **out, size_t *len);
+SSP_MUST_CHECK int ssp_abi_encode(const ssp_abi_val *args, const uint8_t sel[4], uint8_t **out, size_t *len);
 
 /* The selector: first 4 bytes of keccak256(signature), e.g. "transfer(address,uint256)". */
 void ssp_abi_selector(const char *signature, uint8_t sel[4]);
@@ -54,17 +54,17 @@ void ssp_abi_selector(const char *signature, uint8_t sel[4]);
  * *out caller-freed. */
 #define SSP_MINTBATCH_SIG \
 	"mintBatch((bytes32,uint64,uint64,bytes32,bytes32,uint64),(address,uint64)[],bytes[])"
-int ssp_abi_mint_batch_calldata(const ssp_batch *b, const ssp_payout *payouts, size_t npayouts,
+SSP_MUST_CHECK int ssp_abi_mint_batch_calldata(const ssp_batch *b, const ssp_payout *payouts, size_t npayouts,
 				const uint8_t (*sigs)[SSP_SIG_LEN], size_t nsigs,
 				uint8_t **out, size_t *len);
 
 /* Readers for return data and log data. Word index i is bytes [32i, 32i+32).
  * SSP_ERR_PARSE when the data is too short; SSP_ERR_RANGE when the word does not fit
  * the type (non-zero high bytes). */
-int ssp_abi_read_word(const uint8_t *data, size_t len, size_t i, uint8_t word[32]);
-int ssp_abi_read_u64(const uint8_t *data, size_t len, size_t i, uint64_t *v);
-int ssp_abi_read_u256(const uint8_t *data, size_t len, size_t i, ssp_u256 *v);
-int ssp_abi_read_address(const uint8_t *data, size_t len, size_t i, uint8_t addr[SSP_ADDR_LEN]);
+SSP_MUST_CHECK int ssp_abi_read_word(const uint8_t *data, size_t len, size_t i, uint8_t word[32]);
+SSP_MUST_CHECK int ssp_abi_read_u64(const uint8_t *data, size_t len, size_t i, uint64_t *v);
+SSP_MUST_CHECK int ssp_abi_read_u256(const uint8_t *data, size_t len, size_t i, ssp_u256 *v);
+SSP_MUST_CHECK int ssp_abi_read_address(const uint8_t *data, size_t len, size_t i, uint8_t addr[SSP_ADDR_LEN]);
 
 /* Describes revert data in out (cap bytes, always NUL-terminated):
  * Error(string) → its text; Panic(uint256) → "Panic(0x11)"; a selector matching one of the
@@ -72,7 +72,7 @@ int ssp_abi_read_address(const uint8_t *data, size_t len, size_t i, uint8_t addr
  * arguments decoded ("SeqMismatch(5, 3)"); otherwise "unknown error 0x<selector>", or
  * "empty revert" when len is 0. Returns 0 when the revert was recognised,
  * SSP_ERR_NOT_FOUND otherwise (out still filled). */
-int ssp_abi_describe_revert(const uint8_t *data, size_t len, const char *const *sigs, size_t n,
+SSP_MUST_CHECK int ssp_abi_describe_revert(const uint8_t *data, size_t len, const char *const *sigs, size_t n,
 			    char *out, size_t cap);
 
 #endif

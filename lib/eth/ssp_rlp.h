@@ -26,7 +26,7 @@ void ssp_rlp_buf_init(ssp_rlp_buf *b);
 void ssp_rlp_buf_clear(ssp_rlp_buf *b);
 /* Hands the bytes over: *out (caller frees) and *len; b is re-initialised.
  * Returns b's sticky error (and *out = NULL) when a put failed. */
-int ssp_rlp_buf_take(ssp_rlp_buf *b, uint8_t **out, size_t *len);
+SSP_MUST_CHECK int ssp_rlp_buf_take(ssp_rlp_buf *b, uint8_t **out, size_t *len);
 
 /* Appends raw bytes without any RLP header (e.g. a typed transaction's type byte). */
 int ssp_rlp_put_raw(ssp_rlp_buf *b, const void *p, size_t n);
@@ -53,12 +53,12 @@ typedef struct ssp_rlp_item {
  * Returns 0, SSP_ERR_NOT_FOUND when *p == end, SSP_ERR_PARSE for truncated or
  * non-canonical input (single byte < 0x80 in long form, long form for ≤ 55 bytes,
  * a length with leading zeros), naming the fault in em. */
-int ssp_rlp_next(const uint8_t **p, const uint8_t *end, ssp_rlp_item *it, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_rlp_next(const uint8_t **p, const uint8_t *end, ssp_rlp_item *it, ssp_errmsg *em);
 /* Decodes exactly one item spanning in[0..len) (SSP_ERR_PARSE on trailing bytes). */
-int ssp_rlp_decode_one(const uint8_t *in, size_t len, ssp_rlp_item *it, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_rlp_decode_one(const uint8_t *in, size_t len, ssp_rlp_item *it, ssp_errmsg *em);
 /* Reads a string item as a canonical unsigned integer (no leading zero byte).
  * SSP_ERR_PARSE for a list or a leading zero, SSP_ERR_RANGE when too large. */
-int ssp_rlp_item_u64(const ssp_rlp_item *it, uint64_t *v);
-int ssp_rlp_item_u256(const ssp_rlp_item *it, ssp_u256 *v);
+SSP_MUST_CHECK int ssp_rlp_item_u64(const ssp_rlp_item *it, uint64_t *v);
+SSP_MUST_CHECK int ssp_rlp_item_u256(const ssp_rlp_item *it, ssp_u256 *v);
 
 #endif

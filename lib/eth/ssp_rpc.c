@@ -301,42 +301,19 @@ int ssp_rpc_error_data(const ssp_rpc *rpc, uint8_t **out, size_t *len)
 
 /* --- quantities and data --- */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int ssp_rpc_quantity_u256(const json_t *v, ssp_u256 *out)
 {
 	const char *s;
-	size_t n;
 
 	if (!json_is_string(v))
 		return SSP_ERR_PARSE;
 	s = json_string_value(v);
 	if (s[0] != '0' || s[1] != 'x' || s[2] == '\0')
 		return SSP_ERR_PARSE;
-	s += 2;
-	for (n = 0; s[n]; n++)
-		if (hexval(s[n]) < 0)
-			return SSP_ERR_PARSE;
-	while (n > 1 && *s == '0')
-		s++, n--;
-	if (n > 64)
-		return SSP_ERR_RANGE;
-	memset(out, 0, sizeof *out);
-	for (size_t i = 0; i < n; i++) {
-		size_t bit = 4 * (n - 1 - i);
-
-		out->w[bit / 64] |= (uint64_t)hexval(s[i]) << (bit % 64);
-	}
-	return 0;
+	/* leading zeros are allowed here (not in ssp_u256_from_hex's 64-digit limit) */
+	for (s += 2; s[0] == '0' && s[1] != '\0'; s++)
+		;
+	return ssp_u256_from_hex(out, s);
 }
 
 int ssp_rpc_quantity_u64(const json_t *v, uint64_t *out)

@@ -35,7 +35,7 @@ typedef struct ssp_rpc_error {
 
 /* Creates a client for url (http:// or https:// only). opts may be NULL.
  * SSP_ERR_INVAL for another scheme, SSP_ERR_NOMEM. *out freed with ssp_rpc_free. */
-int ssp_rpc_new(const char *url, const ssp_rpc_opts *opts, ssp_rpc **out);
+SSP_MUST_CHECK int ssp_rpc_new(const char *url, const ssp_rpc_opts *opts, ssp_rpc **out);
 void ssp_rpc_free(ssp_rpc *rpc);
 
 /* Calls method with params (a JSON array, or NULL for []; the reference is stolen even on
@@ -44,29 +44,29 @@ void ssp_rpc_free(ssp_rpc *rpc);
  * SSP_ERR_TOO_BIG (body over the cap), SSP_ERR_PARSE (not JSON, or the envelope is wrong:
  * jsonrpc, id, result/error), SSP_ERR_RPC (an error object: see ssp_rpc_last_error).
  * em receives a one-line description. */
-int ssp_rpc_call(ssp_rpc *rpc, const char *method, json_t *params, json_t **result,
+SSP_MUST_CHECK int ssp_rpc_call(ssp_rpc *rpc, const char *method, json_t *params, json_t **result,
 		 ssp_errmsg *em);
 /* The error object of the last SSP_ERR_RPC / SSP_ERR_REVERTED, or NULL after a success. */
 const ssp_rpc_error *ssp_rpc_last_error(const ssp_rpc *rpc);
 /* Revert data of the last error: the "data" member as hex bytes (or, for nodes that nest it,
  * data.data). *out caller-freed. SSP_ERR_NOT_FOUND when there is none. */
-int ssp_rpc_error_data(const ssp_rpc *rpc, uint8_t **out, size_t *len);
+SSP_MUST_CHECK int ssp_rpc_error_data(const ssp_rpc *rpc, uint8_t **out, size_t *len);
 
 /* Quantities ("0x" + 1..64 hex digits; leading zeros tolerated). SSP_ERR_PARSE / SSP_ERR_RANGE. */
-int ssp_rpc_quantity_u64(const json_t *v, uint64_t *out);
-int ssp_rpc_quantity_u256(const json_t *v, ssp_u256 *out);
+SSP_MUST_CHECK int ssp_rpc_quantity_u64(const json_t *v, uint64_t *out);
+SSP_MUST_CHECK int ssp_rpc_quantity_u256(const json_t *v, ssp_u256 *out);
 /* New JSON string "0x…" (minimal) for v; NULL when out of memory. */
 json_t *ssp_rpc_u64_json(uint64_t v);
 json_t *ssp_rpc_u256_json(const ssp_u256 *v);
 /* New JSON string "0x" + hex of data. */
 json_t *ssp_rpc_data_json(const uint8_t *data, size_t len);
 /* Data ("0x" + even hex digits): exactly n bytes, or up to cap bytes into a new buffer. */
-int ssp_rpc_data_fixed(const json_t *v, uint8_t *out, size_t n);
-int ssp_rpc_data_alloc(const json_t *v, size_t cap, uint8_t **out, size_t *len);
+SSP_MUST_CHECK int ssp_rpc_data_fixed(const json_t *v, uint8_t *out, size_t n);
+SSP_MUST_CHECK int ssp_rpc_data_alloc(const json_t *v, size_t cap, uint8_t **out, size_t *len);
 
 /* --- typed calls (em: optional) --- */
-int ssp_rpc_chain_id(ssp_rpc *rpc, uint64_t *id, ssp_errmsg *em);
-int ssp_rpc_block_number(ssp_rpc *rpc, uint64_t *n, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_rpc_chain_id(ssp_rpc *rpc, uint64_t *id, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_rpc_block_number(ssp_rpc *rpc, uint64_t *n, ssp_errmsg *em);
 
 typedef struct ssp_rpc_block {
 	uint64_t number;
@@ -77,27 +77,27 @@ typedef struct ssp_rpc_block {
 	ssp_u256 base_fee;
 } ssp_rpc_block;
 /* eth_getBlockByNumber(tag or number, false). tag NULL means `number`. SSP_ERR_NOT_FOUND for null. */
-int ssp_rpc_get_block(ssp_rpc *rpc, const char *tag, uint64_t number, ssp_rpc_block *out,
+SSP_MUST_CHECK int ssp_rpc_get_block(ssp_rpc *rpc, const char *tag, uint64_t number, ssp_rpc_block *out,
 		      ssp_errmsg *em);
 /* eth_getTransactionCount(addr, tag), tag "latest" or "pending". */
-int ssp_rpc_tx_count(ssp_rpc *rpc, const uint8_t addr[SSP_ADDR_LEN], const char *tag,
+SSP_MUST_CHECK int ssp_rpc_tx_count(ssp_rpc *rpc, const uint8_t addr[SSP_ADDR_LEN], const char *tag,
 		     uint64_t *n, ssp_errmsg *em);
 /* eth_estimateGas({from, to (omitted when NULL: creation), value (NULL: 0), data}).
  * A revert is SSP_ERR_REVERTED (its data via ssp_rpc_error_data). */
-int ssp_rpc_estimate_gas(ssp_rpc *rpc, const uint8_t from[SSP_ADDR_LEN], const uint8_t *to,
+SSP_MUST_CHECK int ssp_rpc_estimate_gas(ssp_rpc *rpc, const uint8_t from[SSP_ADDR_LEN], const uint8_t *to,
 			 const ssp_u256 *value, const uint8_t *data, size_t len, uint64_t *gas,
 			 ssp_errmsg *em);
 /* eth_call({from (NULL: omitted), to, data}, tag or "latest"). *ret caller-freed (≤ 1 MiB).
  * A revert is SSP_ERR_REVERTED. */
-int ssp_rpc_eth_call(ssp_rpc *rpc, const uint8_t *from, const uint8_t to[SSP_ADDR_LEN],
+SSP_MUST_CHECK int ssp_rpc_eth_call(ssp_rpc *rpc, const uint8_t *from, const uint8_t to[SSP_ADDR_LEN],
 		     const uint8_t *data, size_t len, const char *tag, uint8_t **ret,
 		     size_t *retlen, ssp_errmsg *em);
 /* eth_feeHistory(blocks, "latest", [percentile]): *next_base_fee = the base fee of the next
  * block, *tip = the median over the blocks of the percentile reward (0 when none). */
-int ssp_rpc_fee_history(ssp_rpc *rpc, unsigned blocks, double percentile,
+SSP_MUST_CHECK int ssp_rpc_fee_history(ssp_rpc *rpc, unsigned blocks, double percentile,
 			ssp_u256 *next_base_fee, ssp_u256 *tip, ssp_errmsg *em);
 /* eth_sendRawTransaction; hash (may be NULL) receives the returned hash. */
-int ssp_rpc_send_raw(ssp_rpc *rpc, const uint8_t *raw, size_t len, uint8_t hash[32],
+SSP_MUST_CHECK int ssp_rpc_send_raw(ssp_rpc *rpc, const uint8_t *raw, size_t len, uint8_t hash[32],
 		     ssp_errmsg *em);
 
 /* How the node refused a transaction (from the error message of eth_sendRawTransaction). */
@@ -123,11 +123,11 @@ typedef struct ssp_rpc_receipt {
 	uint8_t contract[SSP_ADDR_LEN];
 } ssp_rpc_receipt;
 /* eth_getTransactionReceipt. SSP_ERR_NOT_FOUND while the transaction is not mined. */
-int ssp_rpc_get_receipt(ssp_rpc *rpc, const uint8_t hash[32], ssp_rpc_receipt *out,
+SSP_MUST_CHECK int ssp_rpc_get_receipt(ssp_rpc *rpc, const uint8_t hash[32], ssp_rpc_receipt *out,
 			ssp_errmsg *em);
 /* eth_getTransactionByHash: 0 when the node knows the transaction (pooled or mined; *mined
  * set, may be NULL), SSP_ERR_NOT_FOUND when it does not. */
-int ssp_rpc_tx_known(ssp_rpc *rpc, const uint8_t hash[32], int *mined, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_rpc_tx_known(ssp_rpc *rpc, const uint8_t hash[32], int *mined, ssp_errmsg *em);
 
 typedef struct ssp_rpc_log {
 	uint8_t address[SSP_ADDR_LEN];
@@ -143,7 +143,7 @@ typedef struct ssp_rpc_log {
 } ssp_rpc_log;
 /* eth_getLogs({address, topics (ntopics ≤ 4, exact matches), fromBlock, toBlock}); to_block
  * UINT64_MAX means "latest". At most 10000 logs. *logs freed with ssp_rpc_logs_free. */
-int ssp_rpc_get_logs(ssp_rpc *rpc, const uint8_t addr[SSP_ADDR_LEN], const uint8_t (*topics)[32],
+SSP_MUST_CHECK int ssp_rpc_get_logs(ssp_rpc *rpc, const uint8_t addr[SSP_ADDR_LEN], const uint8_t (*topics)[32],
 		     size_t ntopics, uint64_t from_block, uint64_t to_block, ssp_rpc_log **logs,
 		     size_t *n, ssp_errmsg *em);
 void ssp_rpc_logs_free(ssp_rpc_log *logs, size_t n);

@@ -28,12 +28,12 @@ typedef struct ssp_tx {
 
 /* keccak256(0x02 ‖ rlp([chainId, nonce, tip, maxFee, gas, to, value, data, []])):
  * the digest the sender signs. */
-int ssp_tx_signing_hash(const ssp_tx *tx, uint8_t out[32]);
+SSP_MUST_CHECK int ssp_tx_signing_hash(const ssp_tx *tx, uint8_t out[32]);
 
 /* Signs tx with seckey: *raw (caller frees) = 0x02 ‖ rlp(all 12 fields) with r and s
  * minimal big-endian; hash = keccak256(raw), the transaction hash. hash may be NULL.
  * Returns 0, SSP_ERR_INVAL (bad key or tx), SSP_ERR_CRYPTO, SSP_ERR_NOMEM. */
-int ssp_tx_sign(const ssp_tx *tx, const uint8_t seckey[32], uint8_t **raw, size_t *rawlen,
+SSP_MUST_CHECK int ssp_tx_sign(const ssp_tx *tx, const uint8_t seckey[32], uint8_t **raw, size_t *rawlen,
 		uint8_t hash[32]);
 
 /* A decoded signed transaction. data points into the raw bytes passed to ssp_tx_decode. */
@@ -49,11 +49,11 @@ typedef struct ssp_tx_signed {
  * access list, 20-byte or empty `to`, yParity 0/1, r and s ≤ 32 bytes without leading
  * zeros) and recovers the sender. SSP_ERR_PARSE (em names the field), SSP_ERR_UNSUPPORTED
  * for another type or a non-empty access list, SSP_ERR_BAD_SIG when recovery fails. */
-int ssp_tx_decode(const uint8_t *raw, size_t len, ssp_tx_signed *out, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_tx_decode(const uint8_t *raw, size_t len, ssp_tx_signed *out, ssp_errmsg *em);
 
 /* Address of the contract created by sender's transaction with nonce:
  * keccak256(rlp([sender, nonce]))[12:]. */
-int ssp_tx_create_address(const uint8_t sender[SSP_ADDR_LEN], uint64_t nonce,
+SSP_MUST_CHECK int ssp_tx_create_address(const uint8_t sender[SSP_ADDR_LEN], uint64_t nonce,
 			  uint8_t out[SSP_ADDR_LEN]);
 
 #endif

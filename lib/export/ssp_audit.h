@@ -100,16 +100,16 @@ typedef struct ssp_audit_chain {
 #define SSP_EV_RATE_CHANGED_SIG "RateChanged(uint256,uint256)"
 
 /* A new, empty chain record for contract on chain_id (*out freed with ssp_audit_chain_free). */
-int ssp_audit_chain_new(uint64_t chain_id, const uint8_t contract[SSP_ADDR_LEN],
+SSP_MUST_CHECK int ssp_audit_chain_new(uint64_t chain_id, const uint8_t contract[SSP_ADDR_LEN],
 			ssp_audit_chain **out);
 void ssp_audit_chain_free(ssp_audit_chain *c);
 /* Appends ev (a copy). SSP_ERR_INVAL for an unknown kind, SSP_ERR_NOMEM. */
-int ssp_audit_chain_add(ssp_audit_chain *c, const ssp_chain_event *ev);
+SSP_MUST_CHECK int ssp_audit_chain_add(ssp_audit_chain *c, const ssp_chain_event *ev);
 /* Decodes one log and appends it when it is one of the five events above emitted by c's
  * contract; other logs (other contracts, RoleGranted, Paused, …) and removed logs are skipped
  * (*added = 0; added may be NULL). SSP_ERR_PARSE, em naming block and log index, when a known
  * event's topics or data are malformed. */
-int ssp_audit_chain_add_log(ssp_audit_chain *c, const ssp_rpc_log *log, int *added,
+SSP_MUST_CHECK int ssp_audit_chain_add_log(ssp_audit_chain *c, const ssp_rpc_log *log, int *added,
 			    ssp_errmsg *em);
 /* Sorts the events by (block_number, log_index). */
 void ssp_audit_chain_sort(ssp_audit_chain *c);
@@ -128,14 +128,14 @@ typedef struct ssp_audit_chain_opts {
  * the minter's signers(), threshold() and weiPerMicroCredit() at from_block - 1 when
  * from_block > 0, and totalMinted() at to_block. *out = NULL first; caller frees.
  * Returns 0 or the RPC errors (SSP_ERR_NET, SSP_ERR_RPC, …) with em saying which call. */
-int ssp_audit_chain_fetch(ssp_rpc *rpc, const uint8_t contract[SSP_ADDR_LEN],
+SSP_MUST_CHECK int ssp_audit_chain_fetch(ssp_rpc *rpc, const uint8_t contract[SSP_ADDR_LEN],
 			  const ssp_audit_chain_opts *o, ssp_audit_chain **out, ssp_errmsg *em);
 
 /* Looks for the BatchMinted event of project starting at first_seq emitted by contract in
  * blocks from..to (to = UINT64_MAX: the head), with eth_getLogs filtered on the event and the
  * project, in chunks of `chunk` blocks (0: 2000; halved when refused). 0 with the first such
  * event in *ev; SSP_ERR_NOT_FOUND when there is none; RPC errors with em. */
-int ssp_audit_find_mint(ssp_rpc *rpc, const uint8_t contract[SSP_ADDR_LEN],
+SSP_MUST_CHECK int ssp_audit_find_mint(ssp_rpc *rpc, const uint8_t contract[SSP_ADDR_LEN],
 			const uint8_t project[32], uint64_t first_seq, uint64_t from, uint64_t to,
 			uint64_t chunk, ssp_chain_event *ev, ssp_errmsg *em);
 
@@ -255,17 +255,17 @@ const char *ssp_audit_ssp_string(const ssp_u256 *wei, char buf[SSP_U256_DEC_MAX 
 /* The report as text (a summary, then every kept discrepancy, one per line) or as JSON
  * (json nonzero; {"clean":…,"summary":{…},"counts":{kind:n},"discrepancies":[…],
  * "omitted":n}) in *out, caller frees. */
-int ssp_audit_report_format(const ssp_audit_report *r, int json, char **out);
+SSP_MUST_CHECK int ssp_audit_report_format(const ssp_audit_report *r, int json, char **out);
 /* The report as one self-contained HTML page (inline CSS and SVG, no script, no external
  * resource, a Content-Security-Policy that forbids fetching any) in *out, caller frees:
  * summary, charts of credit claimed and SSP minted over time and of credit per volunteer,
  * per-batch and per-user tables, every discrepancy linked to its batch or claim row. */
-int ssp_audit_report_html(const ssp_audit_report *r, char **out);
+SSP_MUST_CHECK int ssp_audit_report_html(const ssp_audit_report *r, char **out);
 
 /* Reads BOINC's stats export at path (user.gz or user.xml) as a file from outside: opened
  * O_NOFOLLOW|O_NONBLOCK, a regular file only (ssp_export_open_file), then parsed through that
- * descriptor by ssp_stats_read. Its errors, and SSP_ERR_PERM for a symbolic link or FIFO. */
-int ssp_audit_stats_read(const char *path, ssp_stats **out, ssp_errmsg *em);
+ * descriptor by ssp_stats_read. Its errors, and SSP_ERR_FILE_TYPE for a symbolic link or FIFO. */
+SSP_MUST_CHECK int ssp_audit_stats_read(const char *path, ssp_stats **out, ssp_errmsg *em);
 
 /* ---- running it ---- */
 
@@ -290,6 +290,6 @@ typedef struct ssp_audit_opts {
  * manifest cannot be read, SSP_ERR_NOT_FOUND when only_batch is not in the export,
  * SSP_ERR_INVAL when the stats are of another project, SSP_ERR_IO / SSP_ERR_NOMEM; em says
  * what. A corrupt or altered data file is a discrepancy, not an error. */
-int ssp_audit_run(const ssp_audit_opts *o, ssp_audit_report **out, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_audit_run(const ssp_audit_opts *o, ssp_audit_report **out, ssp_errmsg *em);
 
 #endif

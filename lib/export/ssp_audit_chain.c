@@ -200,6 +200,12 @@ static int read_state(ssp_rpc *rpc, ssp_audit_chain *c, uint64_t block, ssp_errm
 	int rc;
 
 	rc = view(rpc, c->contract, "signers()", block, &ret, &len, em);
+	if (rc == 0 && len == 0) {
+		/* No code there yet: the scan starts at the deployment block (the manifest's
+		 * deployBlock) and sees the constructor's events; there is no earlier state. */
+		free(ret);
+		return 0;
+	}
 	if (rc == 0) {
 		rc = ssp_abi_read_u64(ret, len, 0, &off);
 		if (rc == 0 && (off % 32 != 0 || off / 32 >= len / 32))

@@ -3,6 +3,8 @@
 #ifndef SSP_AUDIT_INT_H
 #define SSP_AUDIT_INT_H
 
+#include "core/ssp_err.h"
+
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -148,11 +150,11 @@ struct audit {
 /* ---- ssp_audit_pool.c ---- */
 
 /* Inserts k: 1 when new, 0 when present, SSP_ERR_NOMEM. k < UINT64_MAX. */
-int ssp_aud_u64set_add(struct u64set *s, uint64_t k);
+SSP_MUST_CHECK int ssp_aud_u64set_add(struct u64set *s, uint64_t k);
 /* The entry of user id (created zeroed when new), NULL when out of memory. */
 struct user *ssp_aud_usermap_get(struct usermap *m, uint64_t id);
 /* Starts n worker threads on p (zeroed, domsep set). SSP_ERR_NOMEM. */
-int ssp_aud_pool_start(struct pool *p, unsigned n);
+SSP_MUST_CHECK int ssp_aud_pool_start(struct pool *p, unsigned n);
 /* Stops and joins the workers started. */
 void ssp_aud_pool_stop(struct pool *p);
 /* Hands c to the workers. */
@@ -169,14 +171,14 @@ void ssp_aud_issue(struct audit *a, int kind, int64_t batch, uint64_t seq, const
 const char *ssp_aud_addr(const uint8_t a[SSP_ADDR_LEN], char buf[SSP_ADDR_STRLEN]);
 const char *ssp_aud_hex32(const uint8_t h[32], char buf[67]);
 /* 1 when a is in the signer set v. */
-int ssp_aud_set_has(const struct version *v, const uint8_t a[SSP_ADDR_LEN]);
+SSP_MUST_CHECK int ssp_aud_set_has(const struct version *v, const uint8_t a[SSP_ADDR_LEN]);
 /* Replays the chain's events: signer-set versions, the rate, the project's mints. */
-int ssp_aud_replay_chain(struct audit *a);
+SSP_MUST_CHECK int ssp_aud_replay_chain(struct audit *a);
 /* Frees the current batch's arrays and zeroes it. */
 void ssp_aud_cur_free(struct cur *c);
 /* Recomputes root, payouts and total of the current batch from its claims. */
-int ssp_aud_end_batch(struct audit *a);
+SSP_MUST_CHECK int ssp_aud_end_batch(struct audit *a);
 /* Makes the batch covering seq current (finishing the ones before it). */
-int ssp_aud_advance_batches(struct audit *a, uint64_t seq);
+SSP_MUST_CHECK int ssp_aud_advance_batches(struct audit *a, uint64_t seq);
 
 #endif

@@ -258,10 +258,8 @@ int ssp_audit_report_format(const ssp_audit_report *r, int json, char **out)
 		if (rc != 0)
 			return rc;
 		buf = malloc(strlen(t) + 2);
-		if (buf != NULL) {
-			strcpy(buf, t);
-			strcat(buf, "\n");
-		}
+		if (buf != NULL)
+			snprintf(buf, strlen(t) + 2, "%s\n", t);
 		free(t);
 		if (buf == NULL)
 			return SSP_ERR_NOMEM;

@@ -208,6 +208,8 @@ int ssp_export_manifest_format(const ssp_export_manifest *m, char **out)
 	ssp_exj_set(sub, "minter", ssp_exj_addr_new(m->minter), &bad);
 	ssp_exj_set(sub, "weiPerMicroCredit",
 		m->has_rate ? json_string(ssp_u256_to_dec(&m->rate, dec)) : json_null(), &bad);
+	ssp_exj_set(sub, "deployBlock",
+		m->has_deploy_block ? ssp_exj_u64_new(m->deploy_block) : json_null(), &bad);
 	ssp_exj_set(o, "chain", sub, &bad);
 	sub = json_object();
 	ssp_exj_set(sub, "count", ssp_exj_u64_new(m->nclaims), &bad);
@@ -255,7 +257,8 @@ int ssp_export_manifest_parse(const char *text, size_t len, ssp_export_manifest 
 	static const char *const top[] = { "format", "version", "createdAt", "project", "chain",
 					   "claims", "batches", "files" };
 	static const char *const pnames[] = { "masterUrl", "id" };
-	static const char *const cnames[] = { "chainId", "minter", "weiPerMicroCredit" };
+	static const char *const cnames[] = { "chainId", "minter", "weiPerMicroCredit",
+					      "deployBlock" };
 	static const char *const clnames[] = { "count", "firstSeq", "lastSeq" };
 	static const char *const bnames[] = { "count" };
 	static const char *const fnames[] = { SSP_EXPORT_CLAIMS_FILE, SSP_EXPORT_BATCHES_FILE,
@@ -316,7 +319,7 @@ int ssp_export_manifest_parse(const char *text, size_t len, ssp_export_manifest 
 	}
 	sub = json_object_get(j, "chain");
 	if (rc == 0)
-		rc = ssp_exj_members(sub, "chain", cnames, 3, em);
+		rc = ssp_exj_members(sub, "chain", cnames, 4, em);
 	if (rc == 0)
 		rc = ssp_exj_u64(sub, "chain", "chainId", &tmp.chain_id, em);
 	if (rc == 0)
@@ -330,6 +333,10 @@ int ssp_export_manifest_parse(const char *text, size_t len, ssp_export_manifest 
 		else
 			rc = ssp_errmsg_set(em, SSP_ERR_PARSE,
 					    "chain.weiPerMicroCredit: expected a decimal string or null");
+	}
+	if (rc == 0 && !json_is_null(json_object_get(sub, "deployBlock"))) {
+		rc = ssp_exj_u64(sub, "chain", "deployBlock", &tmp.deploy_block, em);
+		tmp.has_deploy_block = rc == 0;
 	}
 	sub = json_object_get(j, "claims");
 	if (rc == 0)

@@ -63,14 +63,14 @@ typedef struct ssp_ndjson_writer ssp_ndjson_writer;
 /* Creates (or truncates) path, mode 0644, for gzip output at zlib level (1..9; 0 means 6),
  * refusing lines longer than max_line bytes. *out = NULL first; on success *out is
  * caller-owned (ssp_ndjson_writer_close or _abort). SSP_ERR_IO, SSP_ERR_NOMEM, SSP_ERR_INVAL. */
-int ssp_ndjson_writer_open(const char *path, int level, size_t max_line, ssp_ndjson_writer **out);
+SSP_MUST_CHECK int ssp_ndjson_writer_open(const char *path, int level, size_t max_line, ssp_ndjson_writer **out);
 /* Writes line[0..len) and a LF. SSP_ERR_INVAL when it holds a LF or NUL, SSP_ERR_TOO_BIG
  * past max_line, SSP_ERR_IO. After a failure the writer only accepts _abort. */
-int ssp_ndjson_write_line(ssp_ndjson_writer *w, const char *line, size_t len);
+SSP_MUST_CHECK int ssp_ndjson_write_line(ssp_ndjson_writer *w, const char *line, size_t len);
 /* Finishes the gzip stream, fsyncs and closes the file and frees w (also on failure).
  * sha256, bytes and lines (each may be NULL) receive the digest and size of the compressed
  * file and the number of lines. Returns 0 or SSP_ERR_IO (then the file is removed). */
-int ssp_ndjson_writer_close(ssp_ndjson_writer *w, uint8_t sha256[32], uint64_t *bytes,
+SSP_MUST_CHECK int ssp_ndjson_writer_close(ssp_ndjson_writer *w, uint8_t sha256[32], uint64_t *bytes,
 			    uint64_t *lines);
 /* Closes w and removes its file (NULL ok). */
 void ssp_ndjson_writer_abort(ssp_ndjson_writer *w);
@@ -80,15 +80,15 @@ typedef struct ssp_ndjson_reader ssp_ndjson_reader;
 /* Opens the gzip'd stream at path (as ssp_export_open_file: no symbolic link, FIFO or device),
  * lines capped at max_line bytes, at most max_bytes compressed bytes read (UINT64_MAX: no
  * cap; reading a file that goes on past it fails with SSP_ERR_TOO_BIG). *out = NULL first.
- * SSP_ERR_NOT_FOUND, SSP_ERR_PERM, SSP_ERR_IO, SSP_ERR_NOMEM; em names the file. */
-int ssp_ndjson_reader_open(const char *path, size_t max_line, uint64_t max_bytes,
+ * SSP_ERR_NOT_FOUND, SSP_ERR_FILE_TYPE, SSP_ERR_IO, SSP_ERR_NOMEM; em names the file. */
+SSP_MUST_CHECK int ssp_ndjson_reader_open(const char *path, size_t max_line, uint64_t max_bytes,
 			   ssp_ndjson_reader **out, ssp_errmsg *em);
 /* The next line, without its LF, NUL-terminated, in *line (owned by r, valid until the next
  * call) and its length in *len. Returns 1 for a line, 0 at the end, or: SSP_ERR_TOO_BIG for a
  * line over the cap, SSP_ERR_PARSE for a NUL byte, corrupt or truncated gzip data or a last
  * line without LF, SSP_ERR_IO; em names the line number (1-based). After an error, further
  * calls return the same error. */
-int ssp_ndjson_read_line(ssp_ndjson_reader *r, const char **line, size_t *len, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_ndjson_read_line(ssp_ndjson_reader *r, const char **line, size_t *len, ssp_errmsg *em);
 /* Lines returned so far. */
 uint64_t ssp_ndjson_reader_lines(const ssp_ndjson_reader *r);
 /* Compressed bytes consumed so far (for progress). */
@@ -96,7 +96,7 @@ uint64_t ssp_ndjson_reader_offset(const ssp_ndjson_reader *r);
 /* Reads whatever remains of the file (without decompressing) and gives the SHA-256 and the
  * size of the whole compressed file. Returns 0, SSP_ERR_TOO_BIG when it goes on past the
  * reader's max_bytes, or SSP_ERR_IO. Call once, when done reading. */
-int ssp_ndjson_reader_digest(ssp_ndjson_reader *r, uint8_t sha256[32], uint64_t *bytes);
+SSP_MUST_CHECK int ssp_ndjson_reader_digest(ssp_ndjson_reader *r, uint8_t sha256[32], uint64_t *bytes);
 /* Closes r (NULL ok). */
 void ssp_ndjson_reader_close(ssp_ndjson_reader *r);
 
@@ -112,15 +112,15 @@ typedef struct ssp_export_claim {
 /* A claims line for ec (compact, no LF) in *out (caller frees), its length in *len.
  * SSP_ERR_RANGE for a field above INT64_MAX, SSP_ERR_INVAL for a negative batch id,
  * SSP_ERR_NOMEM. *out = NULL on failure. */
-int ssp_export_claim_format(const ssp_export_claim *ec, char **out, size_t *len);
+SSP_MUST_CHECK int ssp_export_claim_format(const ssp_export_claim *ec, char **out, size_t *len);
 /* Parses a claims line text[0..len) into *ec (written only on success). SSP_ERR_TOO_BIG over
  * SSP_EXPORT_MAX_CLAIM_LINE; SSP_ERR_PARSE with em naming the member. */
-int ssp_export_claim_parse(const char *text, size_t len, ssp_export_claim *ec, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_export_claim_parse(const char *text, size_t len, ssp_export_claim *ec, ssp_errmsg *em);
 /* Quick look at a claims line written by ssp_export_claim_format (or any line where the
  * member name is spelt plainly): the decimal value of member "name" (e.g. "seq",
  * "resultId") into *v. 0, or SSP_ERR_NOT_FOUND when it is not there plainly (then parse
  * the line fully). Never a substitute for ssp_export_claim_parse: only a filter. */
-int ssp_export_line_peek_u64(const char *line, size_t len, const char *name, uint64_t *v);
+SSP_MUST_CHECK int ssp_export_line_peek_u64(const char *line, size_t len, const char *name, uint64_t *v);
 
 typedef struct ssp_export_sig {
 	uint8_t signer[SSP_ADDR_LEN];
@@ -159,11 +159,11 @@ typedef struct ssp_export_batch {
 void ssp_export_batch_clear(ssp_export_batch *b);
 /* A batches line (compact, no LF) in *out (caller frees), its length in *len.
  * SSP_ERR_RANGE / SSP_ERR_INVAL / SSP_ERR_TOO_BIG (over the line cap) / SSP_ERR_NOMEM. */
-int ssp_export_batch_format(const ssp_export_batch *b, char **out, size_t *len);
+SSP_MUST_CHECK int ssp_export_batch_format(const ssp_export_batch *b, char **out, size_t *len);
 /* Parses a batches line into *b (zeroed first; on failure left cleared). SSP_ERR_TOO_BIG
  * over the cap or past SSP_EXPORT_MAX_BATCH_CLAIMS payouts / SSP_EXPORT_MAX_SIGS signatures;
  * SSP_ERR_PARSE with em naming the member; SSP_ERR_NOMEM. */
-int ssp_export_batch_parse(const char *text, size_t len, ssp_export_batch *b, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_export_batch_parse(const char *text, size_t len, ssp_export_batch *b, ssp_errmsg *em);
 
 /* ---- manifest ---- */
 
@@ -181,6 +181,8 @@ typedef struct ssp_export_manifest {
 	uint8_t minter[SSP_ADDR_LEN];
 	int has_rate;                /* weiPerMicroCredit when the export knew it */
 	ssp_u256 rate;
+	int has_deploy_block;        /* chain.deployBlock: the minter's deployment block, where */
+	uint64_t deploy_block;       /* an audit starts its scan (null when unknown) */
 	uint64_t nclaims;            /* claims exported: seqs first_seq..last_seq */
 	uint64_t first_seq, last_seq; /* 1 and 0 when there are none */
 	uint64_t nbatches;
@@ -191,30 +193,30 @@ typedef struct ssp_export_manifest {
 
 /* Manifest JSON (pretty-printed, ends with LF) in *out, caller frees. SSP_ERR_RANGE /
  * SSP_ERR_INVAL / SSP_ERR_NOMEM. */
-int ssp_export_manifest_format(const ssp_export_manifest *m, char **out);
+SSP_MUST_CHECK int ssp_export_manifest_format(const ssp_export_manifest *m, char **out);
 /* Parses manifest text[0..len) into *m. SSP_ERR_TOO_BIG over SSP_EXPORT_MAX_MANIFEST;
  * SSP_ERR_UNSUPPORTED for another format or version; SSP_ERR_PARSE naming the member (also
  * when project.id is not keccak256(masterUrl) or the claims counts disagree). */
-int ssp_export_manifest_parse(const char *text, size_t len, ssp_export_manifest *m,
+SSP_MUST_CHECK int ssp_export_manifest_parse(const char *text, size_t len, ssp_export_manifest *m,
 			      ssp_errmsg *em);
 /* Reads DIR/manifest.json (ssp_export_read_file, capped) and parses it; em names the file. */
-int ssp_export_manifest_read(const char *dir, ssp_export_manifest *m, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_export_manifest_read(const char *dir, ssp_export_manifest *m, ssp_errmsg *em);
 
 /* ---- files from outside (an export is a downloaded archive: it may hold symbolic links,
  * FIFOs or devices in place of its files) ---- */
 
 /* Opens path read-only without following a symbolic link and without blocking
  * (O_NOFOLLOW|O_NONBLOCK), a regular file only; nothing is read. *fd (caller closes; -1 on
- * failure) and *size (may be NULL). SSP_ERR_NOT_FOUND; SSP_ERR_PERM for a symbolic link, a
+ * failure) and *size (may be NULL). SSP_ERR_NOT_FOUND; SSP_ERR_FILE_TYPE for a symbolic link, a
  * FIFO, a device, a directory or a socket; SSP_ERR_IO. em names the file and says why, never
  * quoting its content. */
-int ssp_export_open_file(const char *path, int *fd, uint64_t *size, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_export_open_file(const char *path, int *fd, uint64_t *size, ssp_errmsg *em);
 /* Reads such a file whole into *out (NUL-terminated, caller frees; *len excludes the NUL).
  * SSP_ERR_TOO_BIG over cap bytes (refused before reading), errors as ssp_export_open_file. */
-int ssp_export_read_file(const char *path, size_t cap, char **out, size_t *len, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_export_read_file(const char *path, size_t cap, char **out, size_t *len, ssp_errmsg *em);
 
 /* "DIR/name" into buf (cap bytes). SSP_ERR_TOO_BIG when it does not fit. */
-int ssp_export_path(const char *dir, const char *name, char *buf, size_t cap);
+SSP_MUST_CHECK int ssp_export_path(const char *dir, const char *name, char *buf, size_t cap);
 
 /* ---- writing an export from the ledger ---- */
 
@@ -226,6 +228,8 @@ typedef struct ssp_export_opts {
 	uint8_t minter[SSP_ADDR_LEN];
 	int has_rate;                /* weiPerMicroCredit to record, when known */
 	ssp_u256 rate;
+	int has_deploy_block;        /* the minter's deployment block, when known */
+	uint64_t deploy_block;
 	int level;                   /* zlib level 1..9, 0: 6 */
 	const char *receipts_dir;    /* the receipt archive to publish from (NULL: none) */
 	uint64_t now;                /* createdAt; 0: time(NULL) */
@@ -243,12 +247,12 @@ typedef struct ssp_export_opts {
  * the batches' seq ranges, never the claims. *m (may be NULL) receives the manifest.
  * Returns 0, the ledger's errors, SSP_ERR_IO, SSP_ERR_TOO_BIG (a batch over the line cap),
  * SSP_ERR_INVAL; em says what failed. On failure no export file is left changed. */
-int ssp_export_from_ledger(struct ssp_ledger *l, const char *dir, const ssp_export_opts *o,
+SSP_MUST_CHECK int ssp_export_from_ledger(struct ssp_ledger *l, const char *dir, const ssp_export_opts *o,
 			   ssp_export_manifest *m, ssp_errmsg *em);
 
 /* Finds batch id in DIR/batches.ndjson.gz into *b (release with ssp_export_batch_clear).
  * SSP_ERR_NOT_FOUND when it is not there; parse and I/O errors with em naming the line. */
-int ssp_export_find_batch(const char *dir, int64_t id, ssp_export_batch *b, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_export_find_batch(const char *dir, int64_t id, ssp_export_batch *b, ssp_errmsg *em);
 
 /* ---- a volunteer's proof that a claim is in a batch ---- */
 
@@ -278,19 +282,19 @@ typedef struct ssp_claim_proof {
  * SSP_ERR_NOT_FOUND when no claim has that result; SSP_ERR_STATE when the claim is in no
  * batch yet; SSP_ERR_MISMATCH when the export's batch does not hash to its root (the export
  * is inconsistent: audit it); parse and I/O errors with em naming file and line. */
-int ssp_claim_proof_build(const char *dir, uint64_t result_id, ssp_claim_proof *p,
+SSP_MUST_CHECK int ssp_claim_proof_build(const char *dir, uint64_t result_id, ssp_claim_proof *p,
 			  ssp_errmsg *em);
 /* The proof as JSON (pretty, LF-terminated) in *out, caller frees:
  * {"chainId":…,"minter":…,"claim":{…},"signature":…,"batchId":…,"batch":{header},
  *  "state":…,"tx":{…}|null,"index":…,"leaf":…,"proof":["0x…",…]}. */
-int ssp_claim_proof_format(const ssp_claim_proof *p, char **out);
+SSP_MUST_CHECK int ssp_claim_proof_format(const ssp_claim_proof *p, char **out);
 /* Parses a proof JSON (capped at SSP_PROOF_MAX_JSON). SSP_ERR_PARSE naming the member. */
-int ssp_claim_proof_parse(const char *text, size_t len, ssp_claim_proof *p, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_claim_proof_parse(const char *text, size_t len, ssp_claim_proof *p, ssp_errmsg *em);
 /* Checks p on its own: the leaf is the claim's struct hash, the claim's project and seq are
  * the batch's (index = seq - firstSeq), and leaf + proof hash to the batch's claimsRoot.
  * *signer (may be NULL) receives the address the claim's signature recovers to (zeroes when
  * it does not recover). 0 when it holds, SSP_ERR_MISMATCH with em naming the failed check. */
-int ssp_claim_proof_verify(const ssp_claim_proof *p, uint8_t signer[SSP_ADDR_LEN],
+SSP_MUST_CHECK int ssp_claim_proof_verify(const ssp_claim_proof *p, uint8_t signer[SSP_ADDR_LEN],
 			   ssp_errmsg *em);
 
 /* ---- an auditor's co-signature of a sealed batch ---- */
@@ -308,24 +312,24 @@ typedef struct ssp_cosig {
 
 /* {"chainId":…,"minter":…,"batchId":…,"batch":{header},"digest":…,"signer":…,
  *  "signature":…} (pretty, LF-terminated) in *out, caller frees. */
-int ssp_cosig_format(const ssp_cosig *c, char **out);
+SSP_MUST_CHECK int ssp_cosig_format(const ssp_cosig *c, char **out);
 /* Parses a co-signature (capped at SSP_COSIG_MAX_JSON); the digest member must be the batch's
  * EIP-712 digest for (chainId, minter). SSP_ERR_PARSE naming the member. */
-int ssp_cosig_parse(const char *text, size_t len, ssp_cosig *c, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_cosig_parse(const char *text, size_t len, ssp_cosig *c, ssp_errmsg *em);
 /* 0 when c->sig over the batch digest recovers to c->signer, SSP_ERR_BAD_SIG otherwise. */
-int ssp_cosig_verify(const ssp_cosig *c);
+SSP_MUST_CHECK int ssp_cosig_verify(const ssp_cosig *c);
 
 /* The batch h as EIP-712 typed data for (chain_id, minter), the JSON eth_signTypedData_v4 and
  * `cast wallet sign --data` take: {"types":{"EIP712Domain":[…],"ShareBatch":[…]},
  * "primaryType":"ShareBatch","domain":{name,version,chainId,verifyingContract},
  * "message":{…}} with uint64 values as decimal strings (pretty, LF-terminated) in *out,
  * caller frees. Its signing digest is ssp_eip712_batch_digest's. */
-int ssp_batch_typed_data_format(uint64_t chain_id, const uint8_t minter[SSP_ADDR_LEN],
+SSP_MUST_CHECK int ssp_batch_typed_data_format(uint64_t chain_id, const uint8_t minter[SSP_ADDR_LEN],
 				const ssp_batch *h, char **out);
 /* Parses such typed data (capped at SSP_COSIG_MAX_JSON; uint64 values as numbers or decimal
  * strings; types, primary type and domain name/version must be exactly SmartShare's).
  * SSP_ERR_PARSE naming the member. */
-int ssp_batch_typed_data_parse(const char *text, size_t len, uint64_t *chain_id,
+SSP_MUST_CHECK int ssp_batch_typed_data_parse(const char *text, size_t len, uint64_t *chain_id,
 			       uint8_t minter[SSP_ADDR_LEN], ssp_batch *h, ssp_errmsg *em);
 
 /* ---- receipts as public evidence ---- */
@@ -336,18 +340,18 @@ int ssp_batch_typed_data_parse(const char *text, size_t len, uint64_t *chain_id,
 struct ssp_receipt;
 /* resultDigest as the validator computes it from receipt r: SHA-256 of its outputs' SHA-256
  * digests concatenated in the receipt's order. 0 or SSP_ERR_NOMEM. */
-int ssp_receipt_digest(const struct ssp_receipt *r, uint8_t out[32]);
+SSP_MUST_CHECK int ssp_receipt_digest(const struct ssp_receipt *r, uint8_t out[32]);
 /* A receipts line (compact, no LF) in *out (caller frees), its length in *outlen. */
-int ssp_export_receipt_format(uint64_t seq, uint64_t result_id, const char *text, size_t len,
+SSP_MUST_CHECK int ssp_export_receipt_format(uint64_t seq, uint64_t result_id, const char *text, size_t len,
 			      char **out, size_t *outlen);
 /* Parses a receipts line: seq, resultId and the receipt's text (*text caller-freed,
  * NUL-terminated, *tlen its length). SSP_ERR_TOO_BIG, SSP_ERR_PARSE naming the member. */
-int ssp_export_receipt_parse(const char *line, size_t len, uint64_t *seq, uint64_t *result_id,
+SSP_MUST_CHECK int ssp_export_receipt_parse(const char *line, size_t len, uint64_t *seq, uint64_t *result_id,
 			     char **text, size_t *tlen, ssp_errmsg *em);
 
 /* The archive: ARCHIVE/<hostid>-<resultDigest hex>.json holds the exact bytes of a receipt
  * found in the upload tree (the claim of that host with that resultDigest is its result's). */
-int ssp_receipt_archive_path(const char *archive, uint64_t host_id, const uint8_t digest[32],
+SSP_MUST_CHECK int ssp_receipt_archive_path(const char *archive, uint64_t host_id, const uint8_t digest[32],
 			     char *buf, size_t cap);
 
 typedef struct ssp_receipt_archive_stats {
@@ -363,14 +367,14 @@ typedef struct ssp_receipt_archive_stats {
 typedef struct ssp_receipt_archiver ssp_receipt_archiver;
 
 /* A new archiver (*out; free with ssp_receipt_archiver_free). SSP_ERR_INVAL, SSP_ERR_NOMEM. */
-int ssp_receipt_archiver_new(const char *upload_dir, const char *archive,
+SSP_MUST_CHECK int ssp_receipt_archiver_new(const char *upload_dir, const char *archive,
 			     ssp_receipt_archiver **out);
 /* One pass: copies every share receipt of the upload tree (upload_dir and its fan-out
  * directories; files read as from outside: no symbolic link, no FIFO, capped) into the
  * archive (created, mode 0755), each under ssp_receipt_archive_path, never replacing an
  * archived one. Run passes more often than BOINC's file deleter deletes (e.g. each minute).
  * Returns 0 or SSP_ERR_IO / SSP_ERR_NOT_FOUND (no upload tree) / SSP_ERR_NOMEM with em. */
-int ssp_receipt_archiver_run(ssp_receipt_archiver *ar, ssp_receipt_archive_stats *st,
+SSP_MUST_CHECK int ssp_receipt_archiver_run(ssp_receipt_archiver *ar, ssp_receipt_archive_stats *st,
 			     ssp_errmsg *em);
 /* Frees ar (NULL ok). */
 void ssp_receipt_archiver_free(ssp_receipt_archiver *ar);

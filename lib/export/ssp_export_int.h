@@ -3,6 +3,8 @@
 #ifndef SSP_EXPORT_INT_H
 #define SSP_EXPORT_INT_H
 
+#include "core/ssp_err.h"
+
 #include <jansson.h>
 
 #include "export/ssp_export.h"
@@ -11,16 +13,16 @@
 const char *ssp_exj_type(const json_t *v);
 /* 0 when obj is an object whose members are exactly names[0..n); SSP_ERR_PARSE naming the
  * first unknown or missing member otherwise. */
-int ssp_exj_members(const json_t *obj, const char *where, const char *const *names, size_t n,
+SSP_MUST_CHECK int ssp_exj_members(const json_t *obj, const char *where, const char *const *names, size_t n,
 		    ssp_errmsg *em);
 /* Member name of obj as a non-negative JSON integer. */
-int ssp_exj_u64(const json_t *obj, const char *where, const char *name, uint64_t *out,
+SSP_MUST_CHECK int ssp_exj_u64(const json_t *obj, const char *where, const char *name, uint64_t *out,
 		ssp_errmsg *em);
 /* Member name of obj as "0x" + exactly 2n hex digits into out[0..n). */
-int ssp_exj_hex(const json_t *obj, const char *where, const char *name, uint8_t *out, size_t n,
+SSP_MUST_CHECK int ssp_exj_hex(const json_t *obj, const char *where, const char *name, uint8_t *out, size_t n,
 		ssp_errmsg *em);
 /* Member name of obj as an address (EIP-55 checked when mixed case). */
-int ssp_exj_addr(const json_t *obj, const char *where, const char *name,
+SSP_MUST_CHECK int ssp_exj_addr(const json_t *obj, const char *where, const char *name,
 		 uint8_t out[SSP_ADDR_LEN], ssp_errmsg *em);
 /* New JSON values (NULL when out of memory, or for u64 above INT64_MAX / hex over 65 bytes). */
 json_t *ssp_exj_hex_new(const uint8_t *p, size_t n);
@@ -30,19 +32,19 @@ json_t *ssp_exj_u64_new(uint64_t v);
 void ssp_exj_set(json_t *obj, const char *name, json_t *v, int *bad);
 /* Takes o (always released): its indented, ordered JSON text plus "\n" into *out (caller
  * frees). SSP_ERR_RANGE when bad is set (a value could not be built), SSP_ERR_NOMEM. */
-int ssp_exj_dump_doc(json_t *o, int bad, char **out);
+SSP_MUST_CHECK int ssp_exj_dump_doc(json_t *o, int bad, char **out);
 /* The ShareBatch header object (the six EIP-712 fields) and its strict parser. */
 json_t *ssp_exj_header_new(const ssp_batch *h, int *bad);
-int ssp_exj_header(const json_t *h, ssp_batch *out, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_exj_header(const json_t *h, ssp_batch *out, ssp_errmsg *em);
 /* The tx member: null, or {"hash","blockNumber","blockHash"}. */
 json_t *ssp_exj_tx_new(int has_tx, const uint8_t hash[32], uint64_t block,
 		       const uint8_t block_hash[32], int *bad);
-int ssp_exj_tx(const json_t *t, int *has_tx, uint8_t hash[32], uint64_t *block,
+SSP_MUST_CHECK int ssp_exj_tx(const json_t *t, int *has_tx, uint8_t hash[32], uint64_t *block,
 	       uint8_t block_hash[32], ssp_errmsg *em);
 /* ssp_export_claim_parse without its fast path (every line through jansson), for tests. */
-int ssp_export_claim_parse_json(const char *text, size_t len, ssp_export_claim *ec,
+SSP_MUST_CHECK int ssp_export_claim_parse_json(const char *text, size_t len, ssp_export_claim *ec,
 				ssp_errmsg *em);
 /* A state name ("SEALED", …) into *state. */
-int ssp_exj_state(const json_t *v, int *state, ssp_errmsg *em);
+SSP_MUST_CHECK int ssp_exj_state(const json_t *v, int *state, ssp_errmsg *em);
 
 #endif

@@ -33,22 +33,6 @@ struct ssp_ndjson_writer {
 	unsigned char out[IOBUF];
 };
 
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return SSP_ERR_IO;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Runs deflate with flush over the pending input, writing and hashing the output. */
 static int writer_deflate(ssp_ndjson_writer *w, int flush)
 {
@@ -64,7 +48,7 @@ static int writer_deflate(ssp_ndjson_writer *w, int flush)
 			return SSP_ERR_INTERNAL;
 		have = sizeof w->out - w->zs.avail_out;
 		if (have > 0) {
-			if (write_all(w->fd, w->out, have) != 0)
+			if (ssp_file_write_all(w->fd, w->out, have) != 0)
 				return SSP_ERR_IO;
 			if (EVP_DigestUpdate(w->md, w->out, have) != 1)
 				return SSP_ERR_CRYPTO;
@@ -487,106 +471,43 @@ int ssp_ndjson_reader_digest(ssp_ndjson_reader *r, uint8_t sha256[32], uint64_t 
 
 int ssp_export_open_file(const char *path, int *fd, uint64_t *size, ssp_errmsg *em)
 {
-	struct stat st;
-	const char *what;
-	int f;
+	int rc;
 
 	if (fd == NULL)
 		return SSP_ERR_INVAL;
 	*fd = -1;
 	if (path == NULL)
 		return ssp_errmsg_set(em, SSP_ERR_INVAL, "no file");
-	/* O_NOFOLLOW: a symbolic link (to /dev/zero, to a local file) fails with ELOOP instead of
-	 * being followed; O_NONBLOCK: opening a FIFO returns at once instead of waiting for a
-	 * writer. Neither reads a byte. */
-	f = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
-	if (f < 0) {
-		int e = errno;
-
-		if (e == ENOENT)
-			return ssp_errmsg_set(em, SSP_ERR_NOT_FOUND, "%.200s: no such file", path);
-		if (e == ELOOP)
-			return ssp_errmsg_set(em, SSP_ERR_PERM,
-					      "%.200s: a symbolic link (refused: a regular file is required)",
-					      path);
-		return ssp_errmsg_set(em, SSP_ERR_IO, "%.200s: %s", path, strerror(e));
-	}
-	if (fstat(f, &st) != 0) {
-		int e = errno;
-
-		close(f);
-		return ssp_errmsg_set(em, SSP_ERR_IO, "%.200s: %s", path, strerror(e));
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(f);
-		what = S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISDIR(st.st_mode) ? "a directory" :
-		       S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" :
-		       S_ISSOCK(st.st_mode) ? "a socket" : "not a regular file";
-		return ssp_errmsg_set(em, SSP_ERR_PERM,
-				      "%.200s: %s (refused: a regular file is required)", path,
-				      what);
-	}
-	/* A regular file: blocking reads from here on (O_NONBLOCK means nothing for it). */
-	if (fcntl(f, F_SETFL, 0) != 0) {
-		close(f);
-		return ssp_errmsg_set(em, SSP_ERR_IO, "%.200s: fcntl: %s", path, strerror(errno));
-	}
-	*fd = f;
-	if (size != NULL)
-		*size = (uint64_t)st.st_size;
+	/* no symlink followed, no wait on a FIFO, not a byte read (lib/core/ssp_file.h); the
+	 * caller caps its reads */
+	rc = ssp_file_open_regular(path, UINT64_MAX, fd, size);
+	if (rc == SSP_ERR_NOT_FOUND)
+		return ssp_errmsg_set(em, rc, "%.200s: no such file", path);
+	if (rc == SSP_ERR_FILE_TYPE)
+		return ssp_errmsg_set(em, rc, "%.200s: a %s (refused: a regular file is required)",
+				      path, ssp_file_type_name(path));
+	if (rc != 0)
+		return ssp_errmsg_set(em, rc, "%.200s: %s", path, ssp_strerror(rc));
 	return 0;
 }
 
 int ssp_export_read_file(const char *path, size_t cap, char **out, size_t *len, ssp_errmsg *em)
 {
-	uint64_t size = 0;
-	size_t used = 0;
-	char *buf = NULL;
-	int fd = -1, rc;
+	int rc;
 
 	if (out == NULL || len == NULL)
 		return SSP_ERR_INVAL;
-	*out = NULL;
-	*len = 0;
-	rc = ssp_export_open_file(path, &fd, &size, em);
-	if (rc != 0)
-		return rc;
-	if (size > cap) {
-		rc = ssp_errmsg_set(em, SSP_ERR_TOO_BIG, "%.200s: %llu bytes, more than %zu (refused)",
-				    path, (unsigned long long)size, cap);
-		goto out;
-	}
-	buf = malloc(cap + 2);
-	if (buf == NULL) {
-		rc = ssp_errmsg_set(em, SSP_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	/* Read at most cap + 1 bytes: a file grown since fstat is refused, not read on. */
-	while (used <= cap) {
-		ssize_t n = read(fd, buf + used, cap + 1 - used);
+	rc = ssp_file_read_regular(path, cap, out, len);
+	if (rc == SSP_ERR_TOO_BIG)
+		return ssp_errmsg_set(em, rc, "%.200s: more than %zu bytes (refused)", path, cap);
+	if (rc != 0) {
+		int fd = -1;
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = ssp_errmsg_set(em, SSP_ERR_IO, "%.200s: %s", path, strerror(errno));
-			goto out;
+		/* the same refusal, named as ssp_export_open_file names it */
+		if (ssp_export_open_file(path, &fd, NULL, em) == 0) {
+			close(fd);
+			ssp_errmsg_set(em, rc, "%.200s: %s", path, ssp_strerror(rc));
 		}
-		if (n == 0)
-			break;
-		used += (size_t)n;
 	}
-	if (used > cap) {
-		rc = ssp_errmsg_set(em, SSP_ERR_TOO_BIG, "%.200s: more than %zu bytes (refused)", path,
-				    cap);
-		goto out;
-	}
-	buf[used] = '\0';
-	*out = buf;
-	*len = used;
-	buf = NULL;
-	rc = 0;
-out:
-	free(buf);
-	close(fd);
 	return rc;
 }

@@ -26,9 +26,10 @@ int ssp_receipt_digest(const ssp_receipt *r, uint8_t out[32])
 		return rc;
 	/* The validator's resultDigest (lib/boinc/ssp_validate.h): SHA-256 of the outputs'
 	 * SHA-256 digests concatenated in the receipt's order. */
-	for (size_t i = 0; i < ssp_receipt_noutputs(r); i++)
-		ssp_sha256_update(ctx, ssp_receipt_output_at(r, i)->sha256, SSP_SHA256_LEN);
-	rc = ssp_sha256_final(ctx, out);
+	for (size_t i = 0; i < ssp_receipt_noutputs(r) && rc == 0; i++)
+		rc = ssp_sha256_update(ctx, ssp_receipt_output_at(r, i)->sha256, SSP_SHA256_LEN);
+	if (rc == 0)
+		rc = ssp_sha256_final(ctx, out);
 	ssp_sha256_free(ctx);
 	return rc;
 }

@@ -256,6 +256,8 @@ int ssp_export_from_ledger(struct ssp_ledger *l, const char *dir, const ssp_expo
 	memcpy(m.minter, o->minter, SSP_ADDR_LEN);
 	m.has_rate = o->has_rate;
 	m.rate = o->rate;
+	m.has_deploy_block = o->has_deploy_block;
+	m.deploy_block = o->deploy_block;
 	m.created_at = o->now ? o->now : (uint64_t)time(NULL);
 
 	if (ssp_export_path(dir, SSP_EXPORT_CLAIMS_FILE, cpath, sizeof cpath) != 0 ||

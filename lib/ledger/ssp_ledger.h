@@ -11,6 +11,8 @@
 #ifndef SSP_LEDGER_H
 #define SSP_LEDGER_H
 
+#include "core/ssp_err.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,13 +35,13 @@ typedef struct ssp_ledger ssp_ledger;
  * foreign_keys=ON and a 5 s busy timeout, and applies pending migrations. *out = NULL first;
  * on success *out is caller-owned (ssp_ledger_close). SSP_ERR_SCHEMA when the database is
  * newer than this program, is not a ledger, or is damaged. */
-int ssp_ledger_open(const char *path, ssp_ledger **out);
+SSP_MUST_CHECK int ssp_ledger_open(const char *path, ssp_ledger **out);
 /* Closes l (NULL ok). */
 void ssp_ledger_close(ssp_ledger *l);
 /* The database's schema version (PRAGMA user_version) into *version. */
-int ssp_ledger_schema_version(ssp_ledger *l, int *version);
+SSP_MUST_CHECK int ssp_ledger_schema_version(ssp_ledger *l, int *version);
 /* The newest schema version this program knows (the number of the last sql/ migration). */
-int ssp_ledger_schema_latest(void);
+SSP_MUST_CHECK int ssp_ledger_schema_latest(void);
 /* SQLite's message for the last failure on l (static or owned by l; never NULL). */
 const char *ssp_ledger_errmsg(ssp_ledger *l);
 
@@ -55,17 +57,17 @@ typedef struct ssp_credit {
 
 /* Records one credit, idempotent on (project, result_id): a second add with the same values
  * is a no-op (*inserted = 0, inserted may be NULL); with different values SSP_ERR_EXISTS. */
-int ssp_ledger_add_credit(ssp_ledger *l, const ssp_credit *c, int *inserted);
+SSP_MUST_CHECK int ssp_ledger_add_credit(ssp_ledger *l, const ssp_credit *c, int *inserted);
 /* The same for n credits (e.g. all results of a work unit) in one transaction: all or none.
  * *ninserted (may be NULL) counts the new rows; SSP_ERR_EXISTS rolls back every one. */
-int ssp_ledger_add_credits(ssp_ledger *l, const ssp_credit *c, size_t n, size_t *ninserted);
+SSP_MUST_CHECK int ssp_ledger_add_credits(ssp_ledger *l, const ssp_credit *c, size_t n, size_t *ninserted);
 /* The credit of (project, result_id) into *out; *claimed (may be NULL) = 1 when it has a claim.
  * SSP_ERR_NOT_FOUND when there is none. */
-int ssp_ledger_get_credit(ssp_ledger *l, const uint8_t project[32], uint64_t result_id,
+SSP_MUST_CHECK int ssp_ledger_get_credit(ssp_ledger *l, const uint8_t project[32], uint64_t result_id,
 			  ssp_credit *out, int *claimed);
 /* The users of project having unclaimed credits, ascending, into *user_ids (caller frees;
  * NULL when *n = 0). */
-int ssp_ledger_unclaimed_users(ssp_ledger *l, const uint8_t project[32], uint64_t **user_ids,
+SSP_MUST_CHECK int ssp_ledger_unclaimed_users(ssp_ledger *l, const uint8_t project[32], uint64_t **user_ids,
 			       size_t *n);
 
 /* ---- claims: signed ShareClaims, seq gap-free per project from 1 ---- */
@@ -79,18 +81,18 @@ typedef int (*ssp_claim_signer)(void *ctx, const ssp_claim *c, uint8_t sig[65]);
  * seq and becomes a ShareClaim to beneficiary (grantedAt from the credit), signed by sign
  * and stored. *nclaimed (may be NULL) = how many. If sign fails, nothing is kept (no seq is
  * consumed) and its error is returned (SSP_ERR_CRYPTO when it returned a positive value). */
-int ssp_ledger_claim_credits(ssp_ledger *l, const uint8_t project[32], uint64_t user_id,
+SSP_MUST_CHECK int ssp_ledger_claim_credits(ssp_ledger *l, const uint8_t project[32], uint64_t user_id,
 			     const uint8_t beneficiary[20], ssp_claim_signer sign, void *ctx,
 			     size_t *nclaimed);
 /* The seq the next claim of project will get (1 for a new project). */
-int ssp_ledger_next_seq(ssp_ledger *l, const uint8_t project[32], uint64_t *seq);
+SSP_MUST_CHECK int ssp_ledger_next_seq(ssp_ledger *l, const uint8_t project[32], uint64_t *seq);
 /* The claim of (project, result_id) and its signature (sig may be NULL).
  * SSP_ERR_NOT_FOUND when the result has no claim (yet). */
-int ssp_ledger_get_claim_by_result(ssp_ledger *l, const uint8_t project[32], uint64_t result_id,
+SSP_MUST_CHECK int ssp_ledger_get_claim_by_result(ssp_ledger *l, const uint8_t project[32], uint64_t result_id,
 				   ssp_claim *c, uint8_t sig[65]);
 /* The claim of (project, seq), its signature and its batch id (0 when unbatched);
  * sig and batch_id may be NULL. SSP_ERR_NOT_FOUND when there is none. */
-int ssp_ledger_get_claim(ssp_ledger *l, const uint8_t project[32], uint64_t seq, ssp_claim *c,
+SSP_MUST_CHECK int ssp_ledger_get_claim(ssp_ledger *l, const uint8_t project[32], uint64_t seq, ssp_claim *c,
 			 uint8_t sig[65], int64_t *batch_id);
 
 /* Visits one claim; batch_id is 0 when unbatched. A non-zero return stops the iteration. */
@@ -99,11 +101,11 @@ typedef int (*ssp_claim_visitor)(void *ctx, const ssp_claim *c, const uint8_t si
 /* Calls fn for every claim of project with first_seq ≤ seq ≤ last_seq, in seq order, from
  * one consistent snapshot. Returns 0, fn's non-zero value, or an SSP_ERR_*. fn must not
  * use l (the snapshot is open on it). */
-int ssp_ledger_claims_foreach(ssp_ledger *l, const uint8_t project[32], uint64_t first_seq,
+SSP_MUST_CHECK int ssp_ledger_claims_foreach(ssp_ledger *l, const uint8_t project[32], uint64_t first_seq,
 			      uint64_t last_seq, ssp_claim_visitor fn, void *ctx);
 /* How many claims of project are not in a batch yet, and the oldest signing time (unix
  * seconds) among them (0 when none), for --batch_size / --batch_window. Either may be NULL. */
-int ssp_ledger_unbatched_stats(ssp_ledger *l, const uint8_t project[32], uint64_t *count,
+SSP_MUST_CHECK int ssp_ledger_unbatched_stats(ssp_ledger *l, const uint8_t project[32], uint64_t *count,
 			       uint64_t *oldest_signed_at);
 
 /* ---- batches: sealed, signed ShareBatches with their payouts ---- */
@@ -152,28 +154,47 @@ typedef int (*ssp_batch_signer)(void *ctx, const ssp_batch *b, uint8_t sig[65]);
  * them (ssp_batch_seal), signs the batch with sign (as signer, the signing key's address),
  * stores batch, payouts and signature in state SEALED and marks the claims.
  * *batch_id = the new id, or 0 when there was nothing to seal. If sign fails nothing is kept. */
-int ssp_ledger_seal_batch(ssp_ledger *l, const uint8_t project[32], size_t max_claims,
+SSP_MUST_CHECK int ssp_ledger_seal_batch(ssp_ledger *l, const uint8_t project[32], size_t max_claims,
 			  const uint8_t signer[20], ssp_batch_signer sign, void *ctx,
 			  int64_t *batch_id);
 /* Batch id into *out (header, payouts, signatures). *out is zeroed first.
  * SSP_ERR_NOT_FOUND when there is none. */
-int ssp_ledger_batch_get(ssp_ledger *l, int64_t id, ssp_ledger_batch *out);
+SSP_MUST_CHECK int ssp_ledger_batch_get(ssp_ledger *l, int64_t id, ssp_ledger_batch *out);
 /* The SEALED batch of project with the lowest first_seq into *out.
  * SSP_ERR_NOT_FOUND when none is waiting. */
-int ssp_ledger_batch_next_to_submit(ssp_ledger *l, const uint8_t project[32],
+SSP_MUST_CHECK int ssp_ledger_batch_next_to_submit(ssp_ledger *l, const uint8_t project[32],
 				    ssp_ledger_batch *out);
 /* The ids of project's batches in state, by first_seq ascending (caller frees *ids;
  * NULL when *n = 0). */
-int ssp_ledger_batches_in_state(ssp_ledger *l, const uint8_t project[32], int state,
+SSP_MUST_CHECK int ssp_ledger_batches_in_state(ssp_ledger *l, const uint8_t project[32], int state,
 				int64_t **ids, size_t *n);
 /* Moves batch id to state (transitions above; the same state again just updates reason),
  * recording reason (NULL clears it). SSP_ERR_STATE for a transition not allowed,
  * SSP_ERR_NOT_FOUND for an unknown id. */
-int ssp_ledger_batch_set_state(ssp_ledger *l, int64_t id, int state, const char *reason);
+SSP_MUST_CHECK int ssp_ledger_batch_set_state(ssp_ledger *l, int64_t id, int state, const char *reason);
 /* Adds signer's signature over batch id (a co-signature; the caller has verified it).
  * Idempotent for the same sig; SSP_ERR_EXISTS when signer already gave a different one. */
-int ssp_ledger_batch_add_signature(ssp_ledger *l, int64_t id, const uint8_t signer[20],
+SSP_MUST_CHECK int ssp_ledger_batch_add_signature(ssp_ledger *l, int64_t id, const uint8_t signer[20],
 				   const uint8_t sig[65]);
+
+/* ---- summary (monitoring) ---- */
+
+/* What `ssp status` shows of one project, from one read snapshot. Credits in micro-cobblestones;
+ * times in unix seconds (0: none). */
+typedef struct ssp_ledger_counts {
+	int schema_version;
+	uint64_t credits, credit_total;                /* every credited result */
+	uint64_t credits_unclaimed, credit_unclaimed;  /* no claim yet (unbound users, …) */
+	uint64_t claims, last_seq;                     /* signed claims; the highest seq */
+	uint64_t claims_unbatched, oldest_unbatched_at;
+	uint64_t batches[6];                           /* by enum ssp_batch_state (1..5) */
+	uint64_t oldest_pending_sealed_at;             /* oldest SEALED/SUBMITTED/MINTED batch */
+	uint64_t credit_final, last_final_at, last_final_seq; /* FINAL batches */
+} ssp_ledger_counts;
+
+/* Fills *out for project (all zero but schema_version for a project the ledger has never
+ * seen). The usual ledger errors. */
+SSP_MUST_CHECK int ssp_ledger_summary(ssp_ledger *l, const uint8_t project[32], ssp_ledger_counts *out);
 
 /* ---- transactions (EIP-1559) submitting batches ---- */
 
@@ -223,27 +244,27 @@ void ssp_ledger_txs_free(ssp_ledger_tx *txs, size_t n);
  * txs with the same (from, nonce) REPLACED and raises the account's next nonce to nonce + 1
  * when lower. *tx_id (may be NULL) = its id. SSP_ERR_EXISTS when the hash is known,
  * SSP_ERR_NOT_FOUND for an unknown batch, SSP_ERR_TOO_BIG above SSP_LEDGER_MAX_RAW_TX. */
-int ssp_ledger_tx_insert(ssp_ledger *l, const ssp_ledger_tx *tx, int64_t *tx_id);
+SSP_MUST_CHECK int ssp_ledger_tx_insert(ssp_ledger *l, const ssp_ledger_tx *tx, int64_t *tx_id);
 /* Moves tx id to state (transitions above), with reason (NULL clears it). block_hash non-NULL
  * records (block_number, block_hash), which MINED requires; moving to SIGNED, SENT, REPLACED
  * or DROPPED clears the block. The same state again updates block and reason.
  * SSP_ERR_STATE for a transition not allowed, SSP_ERR_NOT_FOUND for an unknown id. */
-int ssp_ledger_tx_set_state(ssp_ledger *l, int64_t id, int state, uint64_t block_number,
+SSP_MUST_CHECK int ssp_ledger_tx_set_state(ssp_ledger *l, int64_t id, int state, uint64_t block_number,
 			    const uint8_t block_hash[32], const char *reason);
 /* Tx id (or with this hash) into *out (release with ssp_ledger_tx_clear); *out is zeroed
  * first. SSP_ERR_NOT_FOUND when there is none. */
-int ssp_ledger_tx_get(ssp_ledger *l, int64_t id, ssp_ledger_tx *out);
-int ssp_ledger_tx_get_by_hash(ssp_ledger *l, const uint8_t hash[32], ssp_ledger_tx *out);
+SSP_MUST_CHECK int ssp_ledger_tx_get(ssp_ledger *l, int64_t id, ssp_ledger_tx *out);
+SSP_MUST_CHECK int ssp_ledger_tx_get_by_hash(ssp_ledger *l, const uint8_t hash[32], ssp_ledger_tx *out);
 /* Every tx of batch_id, oldest first, into *txs (ssp_ledger_txs_free; NULL when *n = 0). */
-int ssp_ledger_batch_txs(ssp_ledger *l, int64_t batch_id, ssp_ledger_tx **txs, size_t *n);
+SSP_MUST_CHECK int ssp_ledger_batch_txs(ssp_ledger *l, int64_t batch_id, ssp_ledger_tx **txs, size_t *n);
 /* The newest tx of batch_id into *out. SSP_ERR_NOT_FOUND when it has none. */
-int ssp_ledger_batch_latest_tx(ssp_ledger *l, int64_t batch_id, ssp_ledger_tx *out);
+SSP_MUST_CHECK int ssp_ledger_batch_latest_tx(ssp_ledger *l, int64_t batch_id, ssp_ledger_tx *out);
 /* Every tx in state, oldest first (e.g. SIGNED and SENT ones to watch after a restart). */
-int ssp_ledger_txs_in_state(ssp_ledger *l, int state, ssp_ledger_tx **txs, size_t *n);
+SSP_MUST_CHECK int ssp_ledger_txs_in_state(ssp_ledger *l, int state, ssp_ledger_tx **txs, size_t *n);
 
 /* The next nonce recorded for account addr. SSP_ERR_NOT_FOUND when none is recorded. */
-int ssp_ledger_nonce_get(ssp_ledger *l, const uint8_t addr[20], uint64_t *nonce);
+SSP_MUST_CHECK int ssp_ledger_nonce_get(ssp_ledger *l, const uint8_t addr[20], uint64_t *nonce);
 /* Records nonce as the next nonce of addr (e.g. from eth_getTransactionCount). */
-int ssp_ledger_nonce_set(ssp_ledger *l, const uint8_t addr[20], uint64_t nonce);
+SSP_MUST_CHECK int ssp_ledger_nonce_set(ssp_ledger *l, const uint8_t addr[20], uint64_t nonce);
 
 #endif

@@ -112,7 +112,7 @@ static double claim_users(ssp_ledger *l, const uint8_t project[32], uint64_t fir
 
 int main(int argc, char **argv)
 {
-	long nrows = argc > 1 ? atol(argv[1]) : 1000000;
+	long nrows = argc > 1 ? strtol(argv[1], NULL, 10) : 1000000;
 	char dir[PATH_MAX], path[PATH_MAX + 16], side[PATH_MAX + 32];
 	const char *tmp = getenv("TMPDIR");
 	ssp_ledger *l = NULL;

@@ -315,8 +315,9 @@ static int cmd_send(int argc, char **argv)
 	if ((rc = ssp_rpc_fee_history(rpc, 5, 50.0, &base, &tx.max_priority_fee, &em)) != 0)
 		die("eth_feeHistory", rc, em.msg);
 	ssp_u256_from_u64(&tx.max_priority_fee, 1000000000);
-	ssp_u256_add(&tx.max_fee, &base, &base);
-	ssp_u256_add(&tx.max_fee, &tx.max_fee, &tx.max_priority_fee);
+	if (ssp_u256_add(&tx.max_fee, &base, &base) != 0 ||
+	    ssp_u256_add(&tx.max_fee, &tx.max_fee, &tx.max_priority_fee) != 0)
+		die("fees", SSP_ERR_RANGE, "base fee overflows");
 	if ((rc = ssp_tx_sign(&tx, key, &raw, &rawlen, hash)) != 0)
 		die("sign", rc, NULL);
 	if ((rc = ssp_rpc_send_raw(rpc, raw, rawlen, got, &em)) != 0)
@@ -366,8 +367,9 @@ static int cmd_call(int argc, char **argv)
 		uint8_t *rd = NULL;
 		size_t rdl = 0;
 
-		ssp_rpc_error_data(rpc, &rd, &rdl);
-		ssp_abi_describe_revert(rd, rdl, ssp_bridge_error_sigs, ssp_bridge_nerror_sigs, out, sizeof out);
+		if (ssp_rpc_error_data(rpc, &rd, &rdl) != 0 ||
+		    ssp_abi_describe_revert(rd, rdl, ssp_bridge_error_sigs, ssp_bridge_nerror_sigs, out, sizeof out) != 0)
+			snprintf(out, sizeof out, "(no revert data)");
 		printf("revert %s\n", out);
 		free(rd);
 	} else if (rc == 0) {

@@ -39,8 +39,10 @@ result wait 1 2 12 q inprogress
 SPEC
 A1=$(vt_bind 1 "$(vt_key 1)")
 A2=$(vt_bind 2 "$(vt_key 2)")
+# BOINC's --update_credited_job records (host owner, workunit.opaque); opaque = id here
+vt_sql "UPDATE workunit SET opaque = id"
 t0=$(date +%s)
-vt_run || ssp_fail "validator run 1 failed: $(cat "$T/run.log")"
+vt_run --update_credited_job || ssp_fail "validator run 1 failed: $(cat "$T/run.log")"
 
 # agreeing quorum: both valid, 10 cobblestones each (4.32e12 fpops)
 assert_eq "$(vt_state agree_0)" "1 1 10" "agree_0 valid with credit"

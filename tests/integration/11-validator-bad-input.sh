@@ -13,6 +13,8 @@ out_append out_empty out_binary out_trunc out_missing out_big xml_garbage"
 	echo app
 	echo "user 1"
 	echo "host 11 1"
+	echo "user 5"
+	echo "host 15 5"
 	for c in $cases; do
 		echo "wu $c 1 1 4.32e12"
 		if [ "$c" = out_big ]; then
@@ -24,7 +26,7 @@ out_append out_empty out_binary out_trunc out_missing out_big xml_garbage"
 	# two binary outputs with correct receipts, compared by the numeric comparator
 	echo "wu bin2 2 2 4.32e12"
 	echo "result bin2 0 1 11 x"
-	echo "result bin2 1 1 11 x"
+	echo "result bin2 1 5 15 x"
 } | vt_spec
 
 f() { find "$P/upload" -name "$1" -type f; } # the path of an upload file
@@ -32,12 +34,12 @@ rcpt() { f "${1}_0_1"; }
 out() { f "${1}_0_0"; }
 
 # a receipt for FILE as the wrapper would write it (sha256sum for the digest)
-write_receipt() { # RESULT WU OUTNAME OUTPATH -> receipt JSON on stdout
+write_receipt() { # RESULT WU OUTNAME OUTPATH [USER HOST] -> receipt JSON on stdout
 	local sha bytes
 	sha=$(sha256sum "$4" | cut -d' ' -f1)
 	bytes=$(stat -c %s "$4")
-	printf '{"version":1,"wu_name":"%s","result_name":"%s","userid":1,"hostid":11,"wrapper":{"name":"ssp_wrapper","version":"0.1.0"},"tasks":[{"application":"sci","exit_status":0,"cpu_time":5,"wall_time":6,"peak_rss_kb":10}],"cpu_time":5,"wall_time":6,"outputs":[{"name":"%s","bytes":%s,"sha256":"%s"}],"started_at":1700000000,"finished_at":1700000006}\n' \
-		"$2" "$1" "$3" "$bytes" "$sha"
+	printf '{"version":1,"wu_name":"%s","result_name":"%s","userid":%s,"hostid":%s,"wrapper":{"name":"ssp_wrapper","version":"0.1.0"},"tasks":[{"application":"sci","exit_status":0,"cpu_time":5,"wall_time":6,"peak_rss_kb":10}],"cpu_time":5,"wall_time":6,"outputs":[{"name":"%s","bytes":%s,"sha256":"%s"}],"started_at":1700000000,"finished_at":1700000006}\n' \
+		"$2" "$1" "${5:-1}" "${6:-11}" "$3" "$bytes" "$sha"
 }
 
 sed -i 's/"sha256": "\(.\)/"sha256": "\1\1/; s/"sha256": "\(.*\)."/"sha256": "\1"/' "$(rcpt rcpt_digest)"
@@ -58,12 +60,14 @@ head -c 512 /dev/urandom >"$T/bin.out"
 for k in 0 1; do
 	o=$(f "bin2_${k}_0")
 	cp "$T/bin.out" "$o"
-	write_receipt "bin2_$k" bin2 "bin2_${k}_0" "$o" >"$(f "bin2_${k}_1")"
+	write_receipt "bin2_$k" bin2 "bin2_${k}_0" "$o" $((k ? 5 : 1)) $((k ? 15 : 11)) \
+		>"$(f "bin2_${k}_1")"
 done
 # malformed preferences: binary, oversize, truncated
-vt_sql "INSERT INTO user (id, name, project_prefs) VALUES (2, 'u2', UNHEX('00FF3C7072656673')),
-	(3, 'u3', REPEAT('<a>', 21845)), (4, 'u4', '<project_preferences><project_specific><ssp_add')"
-vt_sql "INSERT INTO host (id, userid) VALUES (12, 2), (13, 3), (14, 4)"
+printf 'user 2\nuser 3\nuser 4\nhost 12 2\nhost 13 3\nhost 14 4\n' | vt_spec
+vt_sql "UPDATE user SET project_prefs = CASE id WHEN 2 THEN UNHEX('00FF3C7072656673')
+	WHEN 3 THEN REPEAT('<a>', 21845) ELSE '<project_preferences><project_specific><ssp_add' END
+	WHERE id IN (2, 3, 4)"
 for u in 2 3 4; do
 	echo "wu pref$u 1 1 4.32e12"
 	echo "result pref$u 0 $u 1$u p$u"

@@ -20,7 +20,7 @@ while [ "$killed" -lt "$KILLS" ]; do
 	if [ $((i % 6)) -eq 0 ]; then
 		echo "bulk 150 8 16 $((100000 + i * 1000))" | vt_spec
 	fi
-	"$VALIDATOR" --app ssp --project_dir "$P" --sleep_interval 1 --chunk 12 --claim_interval 0 \
+	"$VALIDATOR" --app ssp --project_dir "$P" --sleep_interval 1 --chunk 12 --claim_interval 0 --update_credited_job \
 		--threads $((i % 2 ? 1 : 3)) \
 		--batch_size 9 --batch_window 100000 >>"$T/validator.log" 2>&1 &
 	pid=$!
@@ -43,7 +43,7 @@ echo "killed $killed times (and $finished runs ended on their own); $pending_out
 grep -q "CRITICAL" "$T/validator.log" && ssp_fail "a CRITICAL line in the log: $(grep CRITICAL "$T/validator.log" | head -3)"
 
 # finish the work undisturbed
-vt_run --batch_size 9 --batch_window 100000 || ssp_fail "the final run failed: $(tail -5 "$T/run.log")"
+vt_run --batch_size 9 --batch_window 100000 --update_credited_job || ssp_fail "the final run failed: $(tail -5 "$T/run.log")"
 left=$(vt_sql "SELECT count(*) FROM workunit WHERE need_validate > 0")
 assert_eq "$left" 0 "every work unit validated"
 nwu=$(vt_sql "SELECT count(*) FROM workunit")

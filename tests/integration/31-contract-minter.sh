@@ -3,7 +3,7 @@
 # the EIP-712 domain and batch digest against independent cast computations, and batches
 # minted with signatures made by `cast wallet sign --data` (EIP-712 typed data): balances equal
 # credit × rate, BatchMinted and Transfer events match, sequences advance per project.
-set -u
+set -euo pipefail
 : "${SSP_SRCDIR:?}" "${SSP_BUILDDIR:?}"
 . "$SSP_SRCDIR/tests/integration/lib/anvil.sh"
 ssp_contract_test_init

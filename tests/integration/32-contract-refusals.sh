@@ -4,7 +4,7 @@
 # with the 4-byte selector `cast sig "Error(...)"` and decode with `cast decode-error --sig`, and
 # the decoded arguments are compared with what the case implies. A positive control shows the
 # same batch passes when the one broken rule is not broken. Signatures: `cast wallet sign --data`.
-set -u
+set -euo pipefail
 : "${SSP_SRCDIR:?}" "${SSP_BUILDDIR:?}"
 . "$SSP_SRCDIR/tests/integration/lib/anvil.sh"
 ssp_contract_test_init

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The JSON-RPC client (lib/ssp_rpc) and our EIP-1559 transactions against a real anvil,
 # every value cross-checked with foundry's cast.
+set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/bridge.sh"
 bridge_init bridge-rpc
 

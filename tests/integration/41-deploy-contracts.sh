@@ -1,6 +1,7 @@
 #!/bin/bash
 # `ssp deploy`: SSPToken and ShareMinter deployed with our own EIP-1559 transactions, the
 # minter granted MINTER_ROLE, ssp.conf updated; checked with cast. Bad arguments refused.
+set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/bridge.sh"
 bridge_init deploy
 

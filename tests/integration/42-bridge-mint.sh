@@ -2,6 +2,7 @@
 # ssp_bridge mints sealed batches: balances = credit × rate, every batch FINAL after the
 # confirmations, one transaction per batch; it refuses the validator's key, a wrong chain and
 # a second bridge on the same ledger; SIGTERM stops it cleanly.
+set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/bridge.sh"
 bridge_init bridge-mint
 bridge_deploy
@@ -13,7 +14,7 @@ sed "s|^keystore = $T/ks2.json|keystore = $T/ks1.json|" "$T/ssp.conf" >"$T/same-
 expect_status 2 "bridge key = validator key" "$BRIDGE" --conf "$T/same-key.conf" --one_pass
 assert_contains "$OUT" "validator's claim-signing key" "refusal names the reason"
 sed "s|^chain_id = .*|chain_id = 1|" "$T/ssp.conf" >"$T/other-chain.conf"
-expect_status 2 "wrong chain id" "$BRIDGE" --conf "$T/other-chain.conf" --one_pass
+expect_status 4 "wrong chain id" "$BRIDGE" --conf "$T/other-chain.conf" --one_pass
 assert_contains "$OUT" "chain id" "refusal names the chain id"
 expect_status 2 "bad option" "$BRIDGE" --conf "$T/ssp.conf" --sleep_interval soon
 assert_eq "$("$SSP_CAST" nonce "$A2")" 0 "nothing sent by refused runs"
@@ -24,7 +25,7 @@ ssp_ok "refusals"
 pid=$!
 on_exit "kill -9 $pid 2>/dev/null"
 sleep 0.3
-expect_status 2 "a second bridge on the same ledger" "$BRIDGE" --conf "$T/ssp.conf" --one_pass
+expect_status 3 "a second bridge on the same ledger" "$BRIDGE" --conf "$T/ssp.conf" --one_pass
 assert_contains "$OUT" "another ssp_bridge is running" "second bridge refused"
 for i in $(seq 1 300); do
 	[ "$(bstat FINAL)" = 5 ] && break
@@ -35,8 +36,9 @@ assert_eq "$(bstat FINAL)" 5 "all batches FINAL under the daemon"
 kill -TERM "$pid"
 for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$pid" 2>/dev/null && ssp_fail "the daemon ignored SIGTERM"
-wait "$pid"
-assert_eq "$?" 0 "exit status after SIGTERM"
+rc=0
+wait "$pid" || rc=$?
+assert_eq "$rc" 0 "exit status after SIGTERM"
 assert_contains "$(cat "$T/daemon.log")" "stopping on a signal" "SIGTERM logged"
 bridge_verify 30 4 1 5
 ssp_ok "5 batches minted once each, balances = credit x rate"

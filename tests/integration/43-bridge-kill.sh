@@ -3,6 +3,7 @@
 # instants (30 runs), then restarted: every batch is minted
 # exactly once, the chain's minted total equals the ledger's, and no transaction is wasted
 # (the bridge account's nonce equals the number of batches).
+set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/bridge.sh"
 bridge_init bridge-kill
 bridge_deploy
@@ -31,7 +32,7 @@ for run in $(seq 1 $runs); do
 	# 10..400 ms: during start-up, signing, storing, sending, or waiting for receipts.
 	sleep "$(printf '0.%03d' $((10 + RANDOM % 390)))"
 	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null || true
 	# Now and then a block, so confirmations advance under the kills too.
 	[ $((RANDOM % 3)) = 0 ] && "$SSP_CAST" rpc anvil_mine 0x1 0x0 >/dev/null
 	echo "run $run: $(bstat SEALED) sealed, $(bstat SUBMITTED) submitted, $(bstat MINTED) minted, $(bstat FINAL) final" >>"$T/progress"

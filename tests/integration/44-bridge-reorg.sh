@@ -1,6 +1,7 @@
 #!/bin/bash
 # anvil_reorg after batches are mined: the bridge sees the mints gone (or moved to another
 # block), sends the same transactions again, and every batch ends minted exactly once.
+set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/bridge.sh"
 CONFIRMATIONS=6
 bridge_init bridge-reorg

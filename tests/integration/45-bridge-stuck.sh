@@ -2,6 +2,7 @@
 # A transaction stuck under a rising base fee (automine off, anvil_setNextBlockBaseFeePerGas):
 # the bridge replaces it with both fees raised by at least 12.5 %, never above the caps in
 # ssp.conf, and it is mined; with the base fee above the cap it waits.
+set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/bridge.sh"
 MAX_FEE_GWEI=100
 bridge_init bridge-stuck

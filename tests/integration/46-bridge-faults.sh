@@ -2,6 +2,7 @@
 # The bridge behind a fault-injecting JSON-RPC proxy (tests/integration/rpcfault.py): HTTP
 # 500s, dropped connections, time-outs, truncated, malformed, wrong-id and batch answers,
 # some after the node has acted. It retries, never crashes, and mints every batch once.
+set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/bridge.sh"
 RPC_TIMEOUT=1
 bridge_init bridge-faults
@@ -48,7 +49,7 @@ for f in http500 http500after drop timeout truncate malformed wrongid batch; do
 done
 n=$(grep -vc '^ok ' "$T/all.log")
 ssp_ok "6 batches final through $n injected faults of every kind"
-kill "$PROXY_PID"; wait "$PROXY_PID" 2>/dev/null
+kill "$PROXY_PID"; wait "$PROXY_PID" 2>/dev/null || true
 
 # 2. Faults on eth_sendRawTransaction only, most of them after the node took the tx.
 proxy send --rate 0.8 --seed 11 --delay 1.5 --methods eth_sendRawTransaction \

@@ -3,6 +3,7 @@
 # died before recording its tx): the bridge reads nextSeq before sending and records the mint
 # from its BatchMinted event instead of sending again; and when another submitter front-runs
 # its transaction (which then reverts), it records that mint rather than failing the batch.
+set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/bridge.sh"
 bridge_init bridge-foreign
 bridge_deploy

@@ -5,6 +5,7 @@
 # a volunteer's Merkle proof verifies with ssp and, step by step, with `cast keccak`; BOINC
 # stats that match keep it clean; an auditor co-signs the pending batches, the project records
 # the co-signatures, the threshold is raised to 2 and the bridge mints them: still clean.
+set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/audit.sh"
 bridge_init audit-clean
 audit_pipeline 40 4 7

@@ -4,6 +4,7 @@
 # claims, a mint with no batch (a rogue mintBatch signed with the validator's key and sent with
 # cast), credit above BOINC's total in a user.gz. The tamperer republishes the manifest each
 # time (so the file digests do not give it away), except where said.
+set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/audit.sh"
 bridge_init audit-tamper
 audit_pipeline 30 3 6

@@ -10,8 +10,9 @@
 #   - no process it started is left (none has its temporary directory in its command line
 #     or working directory), its temporary directory is gone, and it created nothing in
 #     TMPDIR, HOME or the build tree outside its temporary directory.
-set -u
+set -euo pipefail
 : "${SSP_SRCDIR:?}" "${SSP_BUILDDIR:?}"
+. "$SSP_SRCDIR/tests/integration/lib/common.sh"
 
 for t in boinc mariadbd mariadb-install-db python3 sqlite3 md5sum; do
 	if ! command -v "$t" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$t" ]; then
@@ -21,7 +22,7 @@ for t in boinc mariadbd mariadb-install-db python3 sqlite3 md5sum; do
 done
 
 P=$(mktemp -d "${TMPDIR:-/tmp}/ssp-60demo-XXXXXX")
-trap 'rm -rf "$P"' EXIT
+on_exit "rm -rf '$P'"
 mkdir -p "$P/tmp" "$P/home"
 fails=0
 ok() { echo "ok - $1"; }

@@ -4,12 +4,18 @@
 INTEGRATION_TESTS = \
 	tests/integration/01-ssp-cli.sh \
 	tests/integration/02-layers.sh \
+	tests/integration/03-config.sh \
 	tests/integration/05-keystore-cast.sh \
 	tests/integration/10-validator-quorum.sh \
 	tests/integration/11-validator-bad-input.sh \
 	tests/integration/12-validator-claims.sh \
 	tests/integration/13-validator-mod.sh \
 	tests/integration/14-validator-crash.sh \
+	tests/integration/15-validator-volunteers.sh \
+	tests/integration/16-validator-hostile-files.sh \
+	tests/integration/17-validator-boinc-cmdline.sh \
+	tests/integration/18-validator-bookkeeping.sh \
+	tests/integration/19-validator-plugin.sh \
 	tests/integration/20-wrapper-standalone.sh \
 	tests/integration/21-wrapper-client-run.sh \
 	tests/integration/22-wrapper-client-suspend.sh \
@@ -29,12 +35,20 @@ INTEGRATION_TESTS = \
 	tests/integration/46-bridge-faults.sh \
 	tests/integration/47-bridge-revert.sh \
 	tests/integration/48-bridge-foreign.sh \
+	tests/integration/49-bridge-recover.sh \
 	tests/integration/50-audit-clean.sh \
 	tests/integration/51-audit-tamper.sh \
 	tests/integration/52-audit-cosign.sh \
 	tests/integration/53-audit-html.sh \
 	tests/integration/54-audit-receipts.sh \
-	tests/integration/60-demo.sh
+	tests/integration/60-demo.sh \
+	tests/integration/70-ops-status-requeue.sh \
+	tests/integration/71-deploy-record.sh \
+	tests/integration/72-configure-toolchain.sh \
+	tests/integration/80-web-bind.sh \
+	tests/integration/81-bind-cli-url.sh \
+	tests/integration/82-web-feedback-chain.sh \
+	tests/integration/83-web-bind-delay.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib tests/integration/rpcfault.py
 

@@ -2,9 +2,10 @@
 """A fault-injecting JSON-RPC proxy for the bridge's tests (stdlib only, loopback only).
 
 Usage: rpcfault.py --upstream URL --port-file FILE --log FILE [--rate P] [--seed N]
-                   [--delay S] [--faults a,b,...] [--methods m1,m2,...]
+                   [--delay S] [--faults a,b,...] [--methods m1,m2,...] [--port N]
 
-Listens on 127.0.0.1 (a port chosen by the kernel, written to --port-file) and forwards each
+Listens on 127.0.0.1 (a port chosen by the kernel, or --port N; written to --port-file)
+and forwards each
 POST to --upstream. With probability --rate a request gets one of the faults below instead of
 a clean answer; faults marked "after" first forward the request, so the node has acted on it
 (e.g. accepted a transaction) but the client never sees the answer:
@@ -46,6 +47,7 @@ def main():
     ap.add_argument("--delay", type=float, default=3.0)
     ap.add_argument("--faults", default=",".join(ALL_FAULTS))
     ap.add_argument("--methods", default="")
+    ap.add_argument("--port", type=int, default=0)
     args = ap.parse_args()
     faults = [f for f in args.faults.split(",") if f]
     for f in faults:
@@ -130,7 +132,7 @@ def main():
         daemon_threads = True
         allow_reuse_address = True
 
-    srv = Server(("127.0.0.1", 0), Handler)
+    srv = Server(("127.0.0.1", args.port), Handler)
     with open(args.port_file + ".tmp", "w") as f:
         f.write("%d\n" % srv.server_address[1])
     os.replace(args.port_file + ".tmp", args.port_file)

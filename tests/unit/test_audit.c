@@ -814,32 +814,32 @@ static void test_hostile_files(void)
 	fresh(&f);
 	snprintf(cmd, sizeof cmd, "cd '%s' && rm claims.ndjson.gz && mkfifo claims.ndjson.gz", f.dir);
 	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
-	CU_ASSERT_EQUAL(audit_in_child(f.dir, &em), SSP_ERR_PERM);
+	CU_ASSERT_EQUAL(audit_in_child(f.dir, &em), SSP_ERR_FILE_TYPE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "claims.ndjson.gz: a FIFO"));
 	/* A symbolic link to /dev/zero as the batches file. */
 	fresh(&f);
 	snprintf(cmd, sizeof cmd, "cd '%s' && ln -sf /dev/zero batches.ndjson.gz", f.dir);
 	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
-	CU_ASSERT_EQUAL(audit_in_child(f.dir, &em), SSP_ERR_PERM);
+	CU_ASSERT_EQUAL(audit_in_child(f.dir, &em), SSP_ERR_FILE_TYPE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "batches.ndjson.gz: a symbolic link"));
 	/* The manifest a symbolic link to a local file: refused, none of its bytes in the message. */
 	fresh(&f);
 	snprintf(cmd, sizeof cmd, "cd '%s' && ln -sf '%s' manifest.json", f.dir, secret);
 	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
-	CU_ASSERT_EQUAL(audit_in_child(f.dir, &em), SSP_ERR_PERM);
+	CU_ASSERT_EQUAL(audit_in_child(f.dir, &em), SSP_ERR_FILE_TYPE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "manifest.json: a symbolic link"));
 	CU_ASSERT_PTR_NULL(strstr(em.msg, "TOPSECRET"));
 	/* The same for a data file. */
 	fresh(&f);
 	snprintf(cmd, sizeof cmd, "cd '%s' && ln -sf '%s' claims.ndjson.gz", f.dir, secret);
 	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
-	CU_ASSERT_EQUAL(audit_in_child(f.dir, &em), SSP_ERR_PERM);
+	CU_ASSERT_EQUAL(audit_in_child(f.dir, &em), SSP_ERR_FILE_TYPE);
 	CU_ASSERT_PTR_NULL(strstr(em.msg, "TOPSECRET"));
 	/* A directory, and a manifest over its cap. */
 	fresh(&f);
 	snprintf(cmd, sizeof cmd, "cd '%s' && rm claims.ndjson.gz && mkdir claims.ndjson.gz", f.dir);
 	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
-	CU_ASSERT_EQUAL(audit_in_child(f.dir, &em), SSP_ERR_PERM);
+	CU_ASSERT_EQUAL(audit_in_child(f.dir, &em), SSP_ERR_FILE_TYPE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "a directory"));
 	fresh(&f);
 	snprintf(cmd, sizeof cmd, "cd '%s' && truncate -s 2M manifest.json", f.dir);
@@ -870,10 +870,10 @@ static void test_hostile_files(void)
 		snprintf(cmd, sizeof cmd, "cd '%s' && mkfifo user.gz && ln -s '%s' user.xml", f.dir, secret);
 		CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
 		snprintf(cmd, sizeof cmd, "%s/user.gz", f.dir);
-		CU_ASSERT_EQUAL(ssp_audit_stats_read(cmd, &s, &em), SSP_ERR_PERM);
+		CU_ASSERT_EQUAL(ssp_audit_stats_read(cmd, &s, &em), SSP_ERR_FILE_TYPE);
 		CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "a FIFO"));
 		snprintf(cmd, sizeof cmd, "%s/user.xml", f.dir);
-		CU_ASSERT_EQUAL(ssp_audit_stats_read(cmd, &s, &em), SSP_ERR_PERM);
+		CU_ASSERT_EQUAL(ssp_audit_stats_read(cmd, &s, &em), SSP_ERR_FILE_TYPE);
 		CU_ASSERT_PTR_NULL(strstr(em.msg, "TOPSECRET"));
 		CU_ASSERT_PTR_NULL(s);
 	}

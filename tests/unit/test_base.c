@@ -10,11 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static void test_strerror(void)
 {
-	for (int c = 0; c >= SSP_ERR_REVERTED; c--)
+	for (int c = 0; c >= SSP_ERR_FILE_TYPE; c--)
 		CU_ASSERT_STRING_NOT_EQUAL(ssp_strerror(c), "unknown error");
 	CU_ASSERT_STRING_EQUAL(ssp_strerror(-9999), "unknown error");
 	CU_ASSERT_STRING_EQUAL(ssp_strerror(SSP_ERR_BAD_PASSWORD),
@@ -213,6 +214,73 @@ static void test_file_password(void)
 	CU_ASSERT_EQUAL(ssp_file_check_private(path), SSP_ERR_PERM);
 }
 
+/* Files from outside: what ssp_file_open_regular and ssp_file_read_regular refuse, each at
+ * once (a FIFO with no writer would block a plain open() for ever). */
+static void test_file_regular(void)
+{
+	char *reg = strdup(tmp_path("reg")), *lnk = strdup(tmp_path("lnk")), *fifo = strdup(tmp_path("fifo"));
+	char *zero = strdup(tmp_path("zero")), *dir = strdup(tmp_path("dir")), *buf = NULL;
+	size_t len = 0;
+	uint64_t size = 0;
+	int fd = -1;
+	time_t t0 = time(NULL);
+
+	CU_ASSERT_EQUAL_FATAL(ssp_file_write_atomic(reg, "abcdef", 6, 0644), 0);
+	CU_ASSERT_EQUAL(symlink(reg, lnk), 0);
+	CU_ASSERT_EQUAL(mkfifo(fifo, 0600), 0);
+	CU_ASSERT_EQUAL(symlink("/dev/zero", zero), 0);
+	CU_ASSERT_EQUAL(mkdir(dir, 0700), 0);
+
+	CU_ASSERT_EQUAL(ssp_file_open_regular(reg, 6, &fd, &size), 0);
+	CU_ASSERT(fd >= 0);
+	CU_ASSERT_EQUAL(size, 6);
+	if (fd >= 0)
+		close(fd);
+	CU_ASSERT_EQUAL(ssp_file_read_regular(reg, 6, &buf, &len), 0);
+	CU_ASSERT_EQUAL(len, 6);
+	CU_ASSERT_STRING_EQUAL(buf, "abcdef");
+	free(buf);
+	CU_ASSERT_EQUAL(ssp_file_read_regular(reg, 5, &buf, &len), SSP_ERR_TOO_BIG);
+	CU_ASSERT_PTR_NULL(buf);
+	CU_ASSERT_EQUAL(ssp_file_read_regular(lnk, 100, &buf, &len), SSP_ERR_FILE_TYPE);
+	CU_ASSERT_EQUAL(ssp_file_read_regular(fifo, 100, &buf, &len), SSP_ERR_FILE_TYPE);
+	CU_ASSERT_EQUAL(ssp_file_read_regular(zero, 100, &buf, &len), SSP_ERR_FILE_TYPE);
+	CU_ASSERT_EQUAL(ssp_file_read_regular("/dev/zero", 100, &buf, &len), SSP_ERR_FILE_TYPE);
+	CU_ASSERT_EQUAL(ssp_file_read_regular(dir, 100, &buf, &len), SSP_ERR_FILE_TYPE);
+	CU_ASSERT_EQUAL(ssp_file_open_regular(tmp_path("none"), 100, &fd, NULL), SSP_ERR_NOT_FOUND);
+	CU_ASSERT_EQUAL(fd, -1);
+	CU_ASSERT(time(NULL) - t0 < 5); /* nothing waited */
+
+	CU_ASSERT_STRING_EQUAL(ssp_file_type_name(reg), "regular file");
+	CU_ASSERT_STRING_EQUAL(ssp_file_type_name(lnk), "symbolic link");
+	CU_ASSERT_STRING_EQUAL(ssp_file_type_name(fifo), "FIFO");
+	CU_ASSERT_STRING_EQUAL(ssp_file_type_name(dir), "directory");
+	CU_ASSERT_STRING_EQUAL(ssp_file_type_name("/dev/null"), "device");
+	CU_ASSERT_STRING_EQUAL(ssp_file_type_name(tmp_path("none")), "missing");
+	free(reg), free(lnk), free(fifo), free(zero), free(dir);
+}
+
+static void test_write_all_and_hex_digit(void)
+{
+	int p[2];
+	char got[8] = { 0 };
+
+	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+	CU_ASSERT_EQUAL(ssp_file_write_all(p[1], "1234567", 7), 0);
+	close(p[1]);
+	CU_ASSERT_EQUAL(read(p[0], got, sizeof got), 7);
+	CU_ASSERT_STRING_EQUAL(got, "1234567");
+	close(p[0]);
+	CU_ASSERT_EQUAL(ssp_file_write_all(-1, "x", 1), SSP_ERR_IO);
+	for (int c = 0; c < 256; c++) {
+		const char *digits = "0123456789abcdef", *up = "0123456789ABCDEF";
+		const char *d = c ? strchr(digits, c) : NULL, *u = c ? strchr(up, c) : NULL;
+		int want = d ? (int)(d - digits) : u ? (int)(u - up) : -1;
+
+		CU_ASSERT_EQUAL(ssp_hex_digit((char)c), want);
+	}
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -225,6 +293,8 @@ int main(void)
 		{ "atomic write, mode and read cap", test_file_atomic_and_cap },
 		{ "write_new creates durably, never replaces", test_file_write_new },
 		{ "password file first line, private only", test_file_password },
+		{ "files from outside: regular files only, never blocking", test_file_regular },
+		{ "write_all, hex digits", test_write_all_and_hex_digit },
 		CU_TEST_INFO_NULL,
 	};
 	return ssp_cu_run("base", tests);

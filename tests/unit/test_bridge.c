@@ -138,7 +138,7 @@ static void test_cfg(void)
 
 	/* Defaults; a missing key; a bad address; a bad amount. */
 	path = write_file("min.conf",
-			  "[project]\nmaster_url = u/\nledger = l\n[chain]\nrpc_url = http://x/\n"
+			  "[project]\nmaster_url = https://b.example/p/\nledger = l\n[chain]\nrpc_url = http://x/\n"
 			  "chain_id = 1\nminter = 0xe7f1725e7734ce288f8367e1bb143e90bb3f0512\n"
 			  "[bridge]\nkeystore = k\npassword_file = p\n");
 	CU_ASSERT_EQUAL_FATAL(ssp_bridge_cfg_load(path, &c, &em), 0);
@@ -147,23 +147,23 @@ static void test_cfg(void)
 	CU_ASSERT_STRING_EQUAL(ssp_u256_to_dec(&c.max_fee_cap, dec), "100000000000");
 	CU_ASSERT_FALSE(c.has_validator_signer);
 	path = write_file("nominter.conf",
-			  "[project]\nmaster_url = u/\nledger = l\n[chain]\nrpc_url = http://x/\n"
+			  "[project]\nmaster_url = https://b.example/p/\nledger = l\n[chain]\nrpc_url = http://x/\n"
 			  "chain_id = 1\n[bridge]\nkeystore = k\npassword_file = p\n");
 	CU_ASSERT_EQUAL(ssp_bridge_cfg_load(path, &c, &em), SSP_ERR_CONFIG);
 	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "minter"));
 	path = write_file("badaddr.conf",
-			  "[project]\nmaster_url = u/\nledger = l\n[chain]\nrpc_url = http://x/\n"
+			  "[project]\nmaster_url = https://b.example/p/\nledger = l\n[chain]\nrpc_url = http://x/\n"
 			  "chain_id = 1\nminter = 0xE7f1725e7734ce288f8367e1bb143e90bb3f0512\n"
 			  "[bridge]\nkeystore = k\npassword_file = p\n");
 	CU_ASSERT_EQUAL(ssp_bridge_cfg_load(path, &c, &em), SSP_ERR_CONFIG);
 	path = write_file("badfee.conf",
-			  "[project]\nmaster_url = u/\nledger = l\n[chain]\nrpc_url = http://x/\n"
+			  "[project]\nmaster_url = https://b.example/p/\nledger = l\n[chain]\nrpc_url = http://x/\n"
 			  "chain_id = 1\nminter = 0xe7f1725e7734ce288f8367e1bb143e90bb3f0512\n"
 			  "[bridge]\nkeystore = k\npassword_file = p\nmax_fee_per_gas_gwei = lots\n");
 	CU_ASSERT_EQUAL(ssp_bridge_cfg_load(path, &c, &em), SSP_ERR_CONFIG);
 	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "max_fee_per_gas_gwei"));
 	path = write_file("nochain.conf",
-			  "[project]\nmaster_url = u/\nledger = l\n[chain]\nrpc_url = http://x/\n"
+			  "[project]\nmaster_url = https://b.example/p/\nledger = l\n[chain]\nrpc_url = http://x/\n"
 			  "minter = 0xe7f1725e7734ce288f8367e1bb143e90bb3f0512\n"
 			  "[bridge]\nkeystore = k\npassword_file = p\n");
 	CU_ASSERT_EQUAL(ssp_bridge_cfg_load(path, &c, &em), SSP_ERR_CONFIG);
@@ -202,6 +202,47 @@ static void test_error_table(void)
 	CU_ASSERT_STRING_EQUAL(out, "EnforcedPause()");
 }
 
+/* Which decoded reverts fail a batch for good, and which wait (docs/bridge.md). Every error
+ * of the table is classified on purpose: the final ones are listed here a second time. */
+static void test_revert_classes(void)
+{
+	static const char *const final[] = {
+		"InsufficientSignatures", "InvalidSignatureLength", "SignatureHighS", "InvalidSignature",
+		"NotSigner", "SignersNotAscending", "SeqGap", "SeqReplayed", "InvalidSeqRange",
+		"PayoutsHashMismatch", "PayoutsNotSorted", "TotalCreditMismatch",
+		"BatchCreditTooLarge", "MiningCapExceeded", "ERC20ExceededCap", "InvalidPayout",
+		"ERC20InvalidReceiver", "ECDSAInvalidSignature", "ECDSAInvalidSignatureLength",
+		"ECDSAInvalidSignatureS",
+	};
+	size_t nfinal = 0;
+
+	for (size_t i = 0; i < ssp_bridge_nerror_sigs; i++) {
+		const char *sig = ssp_bridge_error_sigs[i];
+		size_t len = strcspn(sig, "(");
+		int want = 0;
+
+		for (size_t j = 0; j < sizeof final / sizeof final[0]; j++)
+			want |= strlen(final[j]) == len && strncmp(final[j], sig, len) == 0;
+		nfinal += want;
+		CU_ASSERT_EQUAL(ssp_bridge_revert_is_final(sig), want);
+	}
+	CU_ASSERT_EQUAL(nfinal, sizeof final / sizeof final[0]);
+	CU_ASSERT_EQUAL(ssp_bridge_revert_is_final("EnforcedPause()"), 0);
+	CU_ASSERT_EQUAL(ssp_bridge_revert_is_final("AccessControlUnauthorizedAccount(0x01, 0x02)"), 0);
+	CU_ASSERT_EQUAL(ssp_bridge_revert_is_final("execution reverted"), 0);
+	CU_ASSERT_EQUAL(ssp_bridge_revert_is_final("0xdeadbeef"), 0);
+	CU_ASSERT_EQUAL(ssp_bridge_revert_is_final(""), 0);
+	CU_ASSERT_EQUAL(ssp_bridge_revert_is_final(NULL), 0);
+	/* A prefix of a final name is not that name. */
+	CU_ASSERT_EQUAL(ssp_bridge_revert_is_final("NotSignerX()"), 0);
+	CU_ASSERT_EQUAL(ssp_bridge_error_is_transient(SSP_ERR_NET), 1);
+	CU_ASSERT_EQUAL(ssp_bridge_error_is_transient(SSP_ERR_TIMEOUT), 1);
+	CU_ASSERT_EQUAL(ssp_bridge_error_is_transient(SSP_ERR_BUSY), 1);
+	CU_ASSERT_EQUAL(ssp_bridge_error_is_transient(SSP_ERR_MISMATCH), 0);
+	CU_ASSERT_EQUAL(ssp_bridge_error_is_transient(SSP_ERR_CONFIG), 0);
+	CU_ASSERT_EQUAL(ssp_bridge_error_is_transient(SSP_ERR_SCHEMA), 0);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -210,6 +251,7 @@ int main(void)
 		{ "gas headroom", test_headroom },
 		{ "ssp.conf loading", test_cfg },
 		{ "revert-error table", test_error_table },
+		{ "final and retryable reverts", test_revert_classes },
 		CU_TEST_INFO_NULL,
 	};
 

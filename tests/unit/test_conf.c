@@ -320,43 +320,6 @@ static void test_garbage(void)
 	}
 }
 
-static void test_example_and_known(void)
-{
-	char path[4096];
-	const char *src = getenv("SSP_SRCDIR"), *sec, *key;
-	ssp_conf *c = NULL;
-	ssp_errmsg em = { { 0 } };
-	uint64_t u;
-	double d;
-	int known = 0;
-
-	snprintf(path, sizeof(path), "%s/docs/ssp.conf.example", src ? src : ".");
-	CU_ASSERT_EQUAL_FATAL(ssp_conf_load(path, &c, &em), 0);
-	/* every key of the example is a documented one, and every documented one is there */
-	for (size_t i = 0; ssp_conf_entry(c, i, &sec, &key, NULL, NULL) == 0; i++) {
-		if (!ssp_conf_is_known(sec, key))
-			fprintf(stderr, "\n  unknown example key %s.%s\n", sec, key);
-		known += ssp_conf_is_known(sec, key);
-	}
-	CU_ASSERT_EQUAL(known, (int)ssp_conf_count(c));
-	CU_ASSERT_EQUAL(known, 18);
-	CU_ASSERT_EQUAL(ssp_conf_get_u64(c, "validator", "batch_size", 0, &u, &em), 0);
-	CU_ASSERT_EQUAL(u, 256);
-	CU_ASSERT_EQUAL(ssp_conf_get_u64(c, "validator", "batch_window", 0, &u, &em), 0);
-	CU_ASSERT_EQUAL(u, 600);
-	CU_ASSERT_EQUAL(ssp_conf_get_u64(c, "bridge", "confirmations", 0, &u, &em), 0);
-	CU_ASSERT_EQUAL(u, 3);
-	CU_ASSERT_EQUAL(ssp_conf_get_u64(c, "bridge", "gas_headroom_percent", 0, &u, &em), 0);
-	CU_ASSERT_EQUAL(u, 25);
-	CU_ASSERT_EQUAL(ssp_conf_get_double(c, "bridge", "max_fee_per_gas_gwei", 0, &d, &em), 0);
-	CU_ASSERT_EQUAL(ssp_conf_get_u64(c, "chain", "chain_id", 0, &u, &em), 0);
-	ssp_conf_free(c);
-
-	CU_ASSERT_EQUAL(ssp_conf_is_known("bridge", "rpc_timeout"), 1);
-	CU_ASSERT_EQUAL(ssp_conf_is_known("bridge", "rpc_url"), 0);
-	CU_ASSERT_EQUAL(ssp_conf_is_known("", "top"), 0);
-	CU_ASSERT_EQUAL(ssp_conf_is_known(NULL, "x"), 0);
-}
 
 static void write_text(const char *path, const char *text, mode_t mode)
 {
@@ -536,8 +499,7 @@ int main(void)
 		{ "bad numbers are named", test_bad_numbers },
 		{ "parse errors name file:line (duplicates, syntax)", test_parse_errors },
 		{ "garbage: oversized, long lines, binary, truncation", test_garbage },
-		{ "docs/ssp.conf.example and the known keys", test_example_and_known },
-		{ "set(): round trip keeping comments and mode", test_set },
+			{ "set(): round trip keeping comments and mode", test_set },
 		{ "set(): new file, CRLF, symlinks", test_set_new_and_crlf },
 		CU_TEST_INFO_NULL,
 	};

@@ -561,6 +561,8 @@ static void test_manifest(void)
 	CU_ASSERT_EQUAL(ssp_address_parse("0x5FbDB2315678afecb367f032d93F642f64180aa3", m.minter), 0);
 	m.has_rate = 1;
 	CU_ASSERT_EQUAL(ssp_u256_from_dec(&m.rate, "1000000000000"), 0);
+	m.has_deploy_block = 1;
+	m.deploy_block = 4242;
 	m.nclaims = 10;
 	m.first_seq = 1;
 	m.last_seq = 10;
@@ -574,6 +576,7 @@ static void test_manifest(void)
 	CU_ASSERT_EQUAL_FATAL(ssp_export_manifest_format(&m, &text), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"weiPerMicroCredit\": \"1000000000000\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "0x5FbDB2315678afecb367f032d93F642f64180aa3"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"deployBlock\": 4242"));
 	/* The project id is keccak256(masterUrl): cast keccak 'https://boinc.example.org/ssp/'. */
 	CU_ASSERT_EQUAL(ssp_export_manifest_parse(text, strlen(text), &back, &em), 0);
 	CU_ASSERT_EQUAL(memcmp(&back, &m, sizeof m), 0);
@@ -602,6 +605,8 @@ static void test_manifest(void)
 	EDIT("\"1000000000000\"", "1000000000000", SSP_ERR_PARSE, "weiPerMicroCredit");
 	EDIT("\"sha256\": \"c1", "\"sha256\": \"g1", SSP_ERR_PARSE, "sha256");
 	EDIT("\"createdAt\"", "\"CreatedAt\"", SSP_ERR_PARSE, "unknown member");
+	EDIT("\"deployBlock\": 4242", "\"deployBlock\": \"4242\"", SSP_ERR_PARSE, "deployBlock");
+	EDIT("\"deployBlock\": 4242", "\"deployblock\": 4242", SSP_ERR_PARSE, "unknown member");
 	EDIT("0x5FbDB2315678afecb367f032d93F642f64180aa3", "0x5fbDB2315678afecb367f032d93F642f64180aa3",
 	     SSP_ERR_PARSE, "checksum");
 #undef EDIT
@@ -610,11 +615,15 @@ static void test_manifest(void)
 	free(bad);
 	/* No rate: null. */
 	m.has_rate = 0;
+	m.has_deploy_block = 0;
+	m.deploy_block = 0;
 	free(text);
 	CU_ASSERT_EQUAL_FATAL(ssp_export_manifest_format(&m, &text), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"weiPerMicroCredit\": null"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"deployBlock\": null"));
 	CU_ASSERT_EQUAL(ssp_export_manifest_parse(text, strlen(text), &back, &em), 0);
 	CU_ASSERT_EQUAL(back.has_rate, 0);
+	CU_ASSERT_EQUAL(back.has_deploy_block, 0);
 	free(text);
 	/* No claims yet: count 0, firstSeq 1, lastSeq 0. */
 	m.nclaims = 0;

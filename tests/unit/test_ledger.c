@@ -1367,6 +1367,50 @@ static void test_nonce(void)
 	ssp_ledger_close(l);
 }
 
+/* ssp_ledger_summary: counts and totals as the other getters see them. */
+static void test_summary(void)
+{
+	ssp_ledger *l = open_fresh("summary");
+	ssp_ledger_counts c;
+	int64_t ids[3];
+	uint64_t t0 = (uint64_t)time(NULL);
+
+	CU_ASSERT_EQUAL(ssp_ledger_summary(l, P1, &c), 0);
+	CU_ASSERT_EQUAL(c.schema_version, ssp_ledger_schema_latest());
+	CU_ASSERT_EQUAL(c.credits, 0);
+	CU_ASSERT_EQUAL(c.batches[SSP_BATCH_SEALED], 0);
+	make_batches(l, P1, 3, ids);           /* 3 claims of credit 5, one batch each */
+	add(l, P1, 7, 2, 11);                  /* unclaimed */
+	add(l, P2, 8, 2, 13);                  /* another project: not counted */
+	CU_ASSERT_EQUAL(ssp_ledger_batch_set_state(l, ids[0], SSP_BATCH_SUBMITTED, NULL), 0);
+	CU_ASSERT_EQUAL(ssp_ledger_batch_set_state(l, ids[0], SSP_BATCH_MINTED, NULL), 0);
+	CU_ASSERT_EQUAL(ssp_ledger_batch_set_state(l, ids[0], SSP_BATCH_FINAL, NULL), 0);
+	CU_ASSERT_EQUAL(ssp_ledger_batch_set_state(l, ids[1], SSP_BATCH_FAILED, "x"), 0);
+	CU_ASSERT_EQUAL(ssp_ledger_summary(l, P1, &c), 0);
+	CU_ASSERT_EQUAL(c.credits, 4);
+	CU_ASSERT_EQUAL(c.credit_total, 26);
+	CU_ASSERT_EQUAL(c.credits_unclaimed, 1);
+	CU_ASSERT_EQUAL(c.credit_unclaimed, 11);
+	CU_ASSERT_EQUAL(c.claims, 3);
+	CU_ASSERT_EQUAL(c.last_seq, 3);
+	CU_ASSERT_EQUAL(c.claims_unbatched, 0);
+	CU_ASSERT_EQUAL(c.oldest_unbatched_at, 0);
+	CU_ASSERT_EQUAL(c.batches[SSP_BATCH_SEALED], 1);
+	CU_ASSERT_EQUAL(c.batches[SSP_BATCH_SUBMITTED], 0);
+	CU_ASSERT_EQUAL(c.batches[SSP_BATCH_MINTED], 0);
+	CU_ASSERT_EQUAL(c.batches[SSP_BATCH_FINAL], 1);
+	CU_ASSERT_EQUAL(c.batches[SSP_BATCH_FAILED], 1);
+	CU_ASSERT_EQUAL(c.credit_final, 5);
+	CU_ASSERT_EQUAL(c.last_final_seq, 1);
+	CU_ASSERT_TRUE(c.last_final_at >= t0);
+	CU_ASSERT_TRUE(c.oldest_pending_sealed_at >= t0);
+	CU_ASSERT_EQUAL(ssp_ledger_summary(l, P2, &c), 0);
+	CU_ASSERT_EQUAL(c.credits, 1);
+	CU_ASSERT_EQUAL(c.claims, 0);
+	CU_ASSERT_EQUAL(ssp_ledger_summary(NULL, P1, &c), SSP_ERR_INVAL);
+	ssp_ledger_close(l);
+}
+
 static CU_TestInfo tests[] = {
 	{ "open a new ledger", test_open_fresh },
 	{ "embedded migrations", test_embedded_migrations },
@@ -1390,6 +1434,7 @@ static CU_TestInfo tests[] = {
 	{ "co-signatures", test_cosign },
 	{ "transactions", test_tx },
 	{ "nonces", test_nonce },
+	{ "summary", test_summary },
 	CU_TEST_INFO_NULL,
 };
 

@@ -151,7 +151,7 @@ static void test_truncated_and_corrupt(void)
 
 			memcpy(copy, vecs[i].raw, vecs[i].rawlen);
 			copy[pos] ^= 0x04;
-			ssp_key_address(vecs[i].key, from);
+			CU_ASSERT_EQUAL_FATAL(ssp_key_address(vecs[i].key, from), 0);
 			if (ssp_tx_decode(copy, vecs[i].rawlen, &d, NULL) == 0)
 				CU_ASSERT_NOT_EQUAL(memcmp(d.from, from, 20), 0);
 		}
@@ -214,7 +214,7 @@ static void test_noncanonical(void)
 	load();
 	v = &vecs[0];
 	/* The forge helper itself reproduces the original bytes. */
-	ssp_tx_decode(v->raw, v->rawlen, &d, NULL);
+	CU_ASSERT_EQUAL_FATAL(ssp_tx_decode(v->raw, v->rawlen, &d, NULL), 0);
 	raw = forge(v, 10, d.r, 32, 0, &len);
 	CU_ASSERT_TRUE(len == v->rawlen && memcmp(raw, v->raw, len) == 0);
 	free(raw);
@@ -227,7 +227,7 @@ static void test_noncanonical(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "r"));
 	free(raw);
 	/* s of 33 bytes. */
-	ssp_tx_decode(v->raw, v->rawlen, &d, NULL);
+	CU_ASSERT_EQUAL_FATAL(ssp_tx_decode(v->raw, v->rawlen, &d, NULL), 0);
 	buf[0] = 1;
 	memcpy(buf + 1, d.s, 32);
 	raw = forge(v, 11, buf, 33, 0, &len);

@@ -252,11 +252,14 @@ static ssp_vres res(uint64_t id, int value)
 	r.result_digest[0] = (uint8_t)value;
 	r.cpu_time = 100;
 	r.host_p_fpops = 3e9;
+	r.host_ncpus = 1;
+	r.sent_time = 1700000000 - 7200;
+	r.received_time = 1700000000 - 3600;
 	return r;
 }
 
 static const ssp_vopts opts_default = { SSP_CREDIT_FPOPS_EST, SSP_DEFAULT_MAX_GRANTED_CREDIT,
-					SSP_CMP_BITWISE, 0, 1 << 20 };
+					SSP_CMP_BITWISE, 0, 1 << 20, 0, 0 };
 static const int64_t NOW = 1700000000;
 
 static void test_quorum_agree(void)
@@ -485,6 +488,14 @@ static void test_credit_modes(void)
 	CU_ASSERT(NEAR(r[1].new_granted_credit, 0.347222, 1e-12));
 	CU_ASSERT_EQUAL(r[2].credited, 0);
 
+	/* quorum 1: one host would name its own credit; rsc_fpops_est (3) unless allowed */
+	w = wu_base(1, 1);
+	r[0] = res(1, 1);
+	r[0].cpu_time = 1000;
+	CU_ASSERT_EQUAL(ssp_validate_wu(&w, r, 1, &o, fake_cmp, NULL, NOW), 0);
+	CU_ASSERT(NEAR(r[0].new_granted_credit, 3.0, 1e-12));
+	o.runtime_unreplicated = 1;
+
 	/* p_fpops of exactly 1e9 means failed benchmarks (BOINC): 4.3e9 is used instead */
 	w = wu_base(1, 1);
 	r[0] = res(1, 1);
@@ -505,8 +516,34 @@ static void test_credit_modes(void)
 	w = wu_base(1, 1);
 	r[0] = res(1, 1);
 	r[0].cpu_time = 1e6;
+	r[0].host_ncpus = 1000; /* 3600 s seen × 1000 CPUs */
 	CU_ASSERT_EQUAL(ssp_validate_wu(&w, r, 1, &o, fake_cmp, NULL, NOW), 0);
 	CU_ASSERT(NEAR(r[0].new_granted_credit, 30.0, 1e-12));
+
+	/* the issue's attack: 3e8 s of CPU at 1e11 FLOPS on one result. The server saw the
+	 * result out for 3600 s on a 1-CPU host: 3600 × 1e11 / 432e9 = 833.333333 at most
+	 * (not 69,444,444), however large rsc_fpops_bound is */
+	w = wu_base(1, 1);
+	w.rsc_fpops_bound = 1e30;
+	r[0] = res(1, 1);
+	r[0].cpu_time = 3e8;
+	r[0].host_p_fpops = 1e11;
+	CU_ASSERT_EQUAL(ssp_validate_wu(&w, r, 1, &o, fake_cmp, NULL, NOW), 0);
+	CU_ASSERT(NEAR(r[0].new_granted_credit, 833.333333, 1e-12));
+	/* with 8 CPUs, 8 × 3600 s; a claim above --max_granted_credit is clamped, not zeroed */
+	o.max_granted_credit = 5000;
+	w = wu_base(1, 1);
+	w.rsc_fpops_bound = 1e30;
+	r[0].host_ncpus = 8;
+	CU_ASSERT_EQUAL(ssp_validate_wu(&w, r, 1, &o, fake_cmp, NULL, NOW), 0);
+	CU_ASSERT(NEAR(r[0].new_granted_credit, 5000.0, 1e-12));
+	o.max_granted_credit = SSP_DEFAULT_MAX_GRANTED_CREDIT;
+	/* unknown times: nothing the server saw, no runtime credit */
+	w = wu_base(1, 1);
+	r[0] = res(1, 1);
+	r[0].received_time = 0;
+	CU_ASSERT_EQUAL(ssp_validate_wu(&w, r, 1, &o, fake_cmp, NULL, NOW), 0);
+	CU_ASSERT_EQUAL(r[0].new_granted_credit, 0);
 
 	/* no usable claim: no credit */
 	w = wu_base(1, 1);
@@ -531,6 +568,69 @@ static void test_credit_modes(void)
 	r[0] = res(1, 1);
 	CU_ASSERT_EQUAL(ssp_validate_wu(&w, r, 1, &o, fake_cmp, NULL, NOW), 0);
 	CU_ASSERT_EQUAL(r[0].new_granted_credit, 2315 / 1e6);
+}
+
+/* Replicas of one user, or of one host, count once toward the quorum. */
+static void test_distinct_volunteers(void)
+{
+	ssp_vwu w = wu_base(2, 2);
+	ssp_vres r[3] = { res(1, 7), res(2, 7), res(3, 7) };
+
+	/* one user, two hosts: no quorum, both inconclusive, one more replica asked for */
+	r[1].userid = r[0].userid;
+	CU_ASSERT_EQUAL(ssp_validate_wu(&w, r, 2, &opts_default, fake_cmp, NULL, NOW), 0);
+	CU_ASSERT_EQUAL(w.new_canonical_resultid, 0);
+	CU_ASSERT_EQUAL(r[0].new_validate_state, SSP_VS_INCONCLUSIVE);
+	CU_ASSERT_EQUAL(r[1].new_validate_state, SSP_VS_INCONCLUSIVE);
+	CU_ASSERT_EQUAL(r[0].credited + r[1].credited, 0);
+	CU_ASSERT_EQUAL(w.new_target_nresults, 3);
+
+	/* one host of two users: the same */
+	w = wu_base(2, 2);
+	r[0] = res(1, 7);
+	r[1] = res(2, 7);
+	r[1].hostid = r[0].hostid;
+	CU_ASSERT_EQUAL(ssp_validate_wu(&w, r, 2, &opts_default, fake_cmp, NULL, NOW), 0);
+	CU_ASSERT_EQUAL(w.new_canonical_resultid, 0);
+	CU_ASSERT_EQUAL(r[0].credited + r[1].credited, 0);
+
+	/* a third volunteer agrees: quorum of 1 and 3; 2 is valid with no credit */
+	w = wu_base(2, 3);
+	r[0] = res(1, 7);
+	r[1] = res(2, 7);
+	r[2] = res(3, 7);
+	r[1].userid = r[0].userid;
+	CU_ASSERT_EQUAL(ssp_validate_wu(&w, r, 3, &opts_default, fake_cmp, NULL, NOW), 0);
+	CU_ASSERT_EQUAL(w.new_canonical_resultid, 1);
+	CU_ASSERT_EQUAL(r[0].credited, 1);
+	CU_ASSERT_EQUAL(r[2].credited, 1);
+	CU_ASSERT_EQUAL(r[1].credited, 0);
+	CU_ASSERT_EQUAL(r[1].new_validate_state, SSP_VS_VALID);
+	CU_ASSERT_EQUAL(r[1].new_granted_credit, 0);
+	CU_ASSERT_EQUAL(r[1].dup_of, 1);
+	CU_ASSERT_EQUAL(r[1].changed, 1);
+
+	/* a late replica of a volunteer already valid: valid, no credit */
+	w = wu_base(2, 2);
+	w.canonical_resultid = 1;
+	r[0] = res(1, 7);
+	r[0].validate_state = SSP_VS_VALID;
+	r[0].granted_credit = 3;
+	r[1] = res(2, 7);
+	r[1].validate_state = SSP_VS_VALID;
+	r[1].granted_credit = 3;
+	r[2] = res(3, 7);
+	r[2].hostid = r[1].hostid;
+	CU_ASSERT_EQUAL(ssp_validate_wu(&w, r, 3, &opts_default, fake_cmp, NULL, NOW), 0);
+	CU_ASSERT_EQUAL(r[2].credited, 0);
+	CU_ASSERT_EQUAL(r[2].new_validate_state, SSP_VS_VALID);
+	CU_ASSERT_EQUAL(r[2].new_granted_credit, 0);
+	CU_ASSERT_EQUAL(r[2].dup_of, 2);
+	/* a late replica of a new volunteer is credited as before */
+	r[2] = res(3, 7);
+	CU_ASSERT_EQUAL(ssp_validate_wu(&w, r, 3, &opts_default, fake_cmp, NULL, NOW), 0);
+	CU_ASSERT_EQUAL(r[2].credited, 1);
+	CU_ASSERT(NEAR(r[2].new_granted_credit, 3.0, 1e-12));
 }
 
 static void test_needs_check(void)
@@ -639,6 +739,7 @@ int main(void)
 		{ "retry decides nothing", test_retry },
 		{ "late results against the canonical one", test_late_results },
 		{ "credit modes and cap", test_credit_modes },
+		{ "quorum of distinct users and hosts", test_distinct_volunteers },
 		{ "which results are checked", test_needs_check },
 		{ "built-in comparator over files", test_vres_compare },
 		CU_TEST_INFO_NULL,

@@ -295,8 +295,10 @@ ssp_contract_test_init() {
 	for tool in jq bc; do
 		command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed" >&2; exit 77; }
 	done
+	# the common test library: set -euo pipefail, on_exit
+	. "$SSP_SRCDIR/tests/integration/lib/common.sh"
 	tmp=$(mktemp -d)
-	trap 'ssp_anvil_stop; rm -rf "$tmp"' EXIT
+	on_exit "ssp_anvil_stop; rm -rf '$tmp'"
 	fails=0
 	ok() { echo "ok - $1"; }
 	not_ok() { echo "not ok - $1"; fails=$((fails + 1)); }

@@ -77,6 +77,7 @@ max_fee_per_gas_gwei = ${MAX_FEE_GWEI:-100}
 max_priority_fee_per_gas_gwei = 2
 rpc_timeout = ${RPC_TIMEOUT:-5}
 poll_interval = 0.2
+retry_delay = ${RETRY_DELAY:-0.5}
 EOF
 }
 

@@ -8,7 +8,11 @@
 #                        its stdout+stderr are left in $OUT
 #   free_port            prints a free TCP port on 127.0.0.1
 #   on_exit CMD          adds CMD to the exit trap (run in reverse order)
-set -u
+# Every integration script runs under `set -euo pipefail`: sourcing this file sets it (the
+# scripts say so themselves too). Sourcing it twice is harmless.
+set -euo pipefail
+[ -z "${_SSP_COMMON_SH:-}" ] || return 0
+_SSP_COMMON_SH=1
 
 : "${SSP_SRCDIR:?SSP_SRCDIR must be set (run through make check)}"
 : "${SSP_BUILDDIR:?SSP_BUILDDIR must be set (run through make check)}"

@@ -2,7 +2,8 @@
 # Helpers for the validator's integration tests (tests/integration/1*-validator-*.sh),
 # the benchmark and the demo. Sourced after tests/integration/lib/common.sh.
 #
-#   vt_setup NAME        private dir $T, MariaDB (lib/mariadb.sh) with the BOINC fixture,
+#   vt_setup NAME        private dir $T, MariaDB (lib/mariadb.sh) with BOINC's full schema
+#                        (sql/boinc_fixture.sql),
 #                        a project dir $P (config.xml, upload/, ssp.conf), the validator's
 #                        keystore (its address in $VADDR), an empty ledger path $LEDGER
 #   vt_spec              reads a vfixture spec on stdin, makes the files, loads the rows
@@ -52,6 +53,7 @@ vt_setup() {
     <db_passwd>db pass</db_passwd>
     <upload_dir>$P/upload</upload_dir>
     <uldl_dir_fanout>1024</uldl_dir_fanout>
+    <daily_result_quota>5</daily_result_quota>
   </config>
   <daemons>
     <daemon><cmd>ssp_validator --app ssp -d 3</cmd></daemon>
@@ -83,7 +85,7 @@ EOF
 }
 
 vt_spec() {
-	"$VFIXTURE" --upload "$P/upload" --fanout 1024 --now "$(date +%s)" >"$T/spec.sql" ||
+	"$VFIXTURE" --upload "$P/upload" --fanout 1024 --quota 5 --now "$(date +%s)" >"$T/spec.sql" ||
 		ssp_fail "vfixture"
 	ssp_mariadb_sql boinc <"$T/spec.sql" || ssp_fail "loading the fixture rows"
 }
@@ -122,7 +124,7 @@ vt_state() {
 }
 
 # Every credited result (granted_credit > 0, VALID) is one ledger credit with the same
-# micro-cobblestones; the outbox is empty; users' totals equal their results' credit;
+# micro-cobblestones; the outbox is empty; users' totals equal their hosts' results' credit;
 # claim seqs are 1..n without a gap; every claim belongs to a ledger credit.
 vt_check_consistency() {
 	local boinc ledger n maxseq
@@ -132,9 +134,11 @@ vt_check_consistency() {
 	ledger=$(vt_ledger "SELECT result_id || ' ' || credit FROM credits ORDER BY result_id")
 	[ "$boinc" = "$ledger" ] || ssp_fail "BOINC credits and ledger credits differ:
 $(diff <(echo "$boinc") <(echo "$ledger") | head -20)"
-	# users' totals (the DB stores doubles: compare in micro-cobblestones)
-	n=$(vt_sql "SELECT count(*) FROM user u LEFT JOIN (SELECT userid, SUM(granted_credit) s
-		FROM result WHERE validate_state = 1 GROUP BY userid) r ON r.userid = u.id
+	# users' totals: the credit of results on the hosts they own (BOINC's grant_credit
+	# credits the host's owner; the DB stores doubles: compare in micro-cobblestones)
+	n=$(vt_sql "SELECT count(*) FROM user u LEFT JOIN (SELECT h.userid, SUM(r.granted_credit) s
+		FROM result r JOIN host h ON h.id = r.hostid WHERE r.validate_state = 1
+		GROUP BY h.userid) r ON r.userid = u.id
 		WHERE ABS(u.total_credit - COALESCE(r.s, 0)) > 1e-6 * GREATEST(1, u.total_credit)")
 	[ "$n" = 0 ] || ssp_fail "$n users' total_credit differ from their results' credit"
 	n=$(vt_sql "SELECT count(*) FROM host h LEFT JOIN (SELECT hostid, SUM(granted_credit) s
