@@ -4,6 +4,7 @@
 #include "ssp_cmd.h"
 #include "eth/ssp_rpc.h"
 #include "boinc/ssp_stats.h"
+#include "core/ssp_file.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -45,6 +46,8 @@ static const char audit_help[] =
 	"  --threads N           worker threads (default: the online CPUs)\n"
 	"  --max-issues N        discrepancies listed in detail (default 1000; all are counted)\n"
 	"  --json                the report as JSON\n"
+	"  --html FILE           also write the report as one self-contained HTML page\n"
+	"                        (summary, charts, batch and volunteer tables; loads nothing)\n"
 	"  -q, --quiet           no progress on a terminal\n"
 	"  -h, --help            this help\n";
 
@@ -93,11 +96,13 @@ int ssp_cmd_audit(int argc, char **argv)
 		{ "threads", required_argument, NULL, 'T' },
 		{ "max-issues", required_argument, NULL, 'm' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *url = NULL, *contract = NULL, *stats_path = NULL, *project = NULL;
+	const char *html = NULL;
 	uint64_t threads = 0, max_issues = 0;
 	ssp_audit_chain_opts co;
 	ssp_audit_opts ao;
@@ -148,6 +153,7 @@ int ssp_cmd_audit(int argc, char **argv)
 				return SSP_EXIT_ERROR;
 			break;
 		case 'j': json = 1; break;
+		case 'H': html = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'h': fputs(audit_help, stdout); return SSP_EXIT_OK;
 		default: return ssp_cmd_usage_error("audit", "audit: bad option");
@@ -169,7 +175,7 @@ int ssp_cmd_audit(int argc, char **argv)
 	tty = !quiet && isatty(STDERR_FILENO);
 
 	if (stats_path != NULL) {
-		rc = ssp_stats_read(stats_path, &stats, &em);
+		rc = ssp_audit_stats_read(stats_path, &stats, &em);
 		if (rc != 0) {
 			ssp_cmd_fail("--boinc-stats", rc, em.msg);
 			goto out;
@@ -241,6 +247,17 @@ int ssp_cmd_audit(int argc, char **argv)
 	if (fflush(stdout) != 0) {
 		ssp_cmd_fail("audit", SSP_ERR_IO, "writing the report");
 		goto out;
+	}
+	if (html != NULL) {
+		free(text);
+		text = NULL;
+		rc = ssp_audit_report_html(report, &text);
+		if (rc == 0)
+			rc = ssp_file_write_atomic(html, text, strlen(text), 0644);
+		if (rc != 0) {
+			ssp_cmd_fail(html, rc, "writing the HTML report");
+			goto out;
+		}
 	}
 	status = report->nissues == 0 ? SSP_EXIT_OK : SSP_EXIT_FALSE;
 out:

@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 static const char export_help[] =
-	"Usage: ssp export --out DIR [--conf ssp.conf] [options]\n\n"
+	"Usage: ssp export --out DIR [--conf ssp.conf] [--receipts ARCHIVE [--upload-dir DIR]]\n"
+	"                  [options]\n"
+	"       ssp export --archive-receipts --upload-dir DIR --receipts ARCHIVE [--every S]\n\n"
 	"Writes the public record of the project into DIR (created when missing):\n"
 	"  claims.ndjson.gz   every signed claim (all EIP-712 fields, signature, batch id)\n"
 	"  batches.ndjson.gz  every sealed batch (header, payouts, signatures, state, mint tx)\n"
@@ -23,6 +25,13 @@ static const char export_help[] =
 	"Files are written under temporary names and renamed into place, the manifest last.\n"
 	"Memory does not grow with the number of claims. Publish DIR as it is; auditors run\n"
 	"'ssp audit' on it.\n\n"
+	"Receipts as public evidence: BOINC's file deleter removes each result's files, the\n"
+	"share receipt included, once it is assimilated. --archive-receipts copies every share\n"
+	"receipt of the project's upload tree into ARCHIVE (ARCHIVE/<hostid>-<resultDigest>.json,\n"
+	"exact bytes, never replaced); run it more often than the file deleter deletes (--every S\n"
+	"repeats it every S seconds, as a daemon; or from cron). With --receipts ARCHIVE the\n"
+	"export also writes receipts.ndjson.gz, the archived receipt of each claim (the one whose\n"
+	"host, user and outputs' digests are the claim's), and --upload-dir archives first.\n\n"
 	"  --out DIR           the export directory\n"
 	"  --conf FILE         ssp.conf: [project] master_url, ledger; [chain] chain_id, minter,\n"
 	"                      rpc_url, deploy_block (options below override it)\n"
@@ -37,6 +46,10 @@ static const char export_help[] =
 	"                      chain.deployBlock where audits start (default [chain]\n"
 	"                      deploy_block, written by 'ssp deploy --conf'; null when unknown)\n"
 	"  --level N           gzip level 1..9 (default 6)\n"
+	"  --receipts ARCHIVE  the receipt archive (published with the export)\n"
+	"  --upload-dir DIR    BOINC's upload tree (config.xml <upload_dir>) to archive from\n"
+	"  --archive-receipts  only archive receipts (no export)\n"
+	"  --every S           with --archive-receipts: again every S seconds, until killed\n"
 	"  -q, --quiet         no progress on a terminal\n"
 	"  -h, --help          this help\n";
 
@@ -75,6 +88,23 @@ static int read_rate(const char *url, const uint8_t minter[SSP_ADDR_LEN], ssp_u2
 	return 0;
 }
 
+/* One pass of the receipt archiver; prints what it did. */
+static int archive_receipts(ssp_receipt_archiver *ar, const char *upload)
+{
+	ssp_receipt_archive_stats st;
+	ssp_errmsg em = { { 0 } };
+	int rc = ssp_receipt_archiver_run(ar, &st, &em);
+
+	if (rc != 0)
+		return ssp_cmd_fail("archiving receipts", rc, em.msg);
+	printf("receipts: %llu found in %s, %llu archived now, %llu already, %llu malformed, %llu files unchanged\n",
+	       (unsigned long long)st.seen, upload, (unsigned long long)st.archived,
+	       (unsigned long long)st.already, (unsigned long long)st.malformed,
+	       (unsigned long long)st.unchanged);
+	fflush(stdout);
+	return SSP_EXIT_OK;
+}
+
 int ssp_cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -87,6 +117,10 @@ int ssp_cmd_export(int argc, char **argv)
 		{ "rate", required_argument, NULL, 'r' },
 		{ "rpc", required_argument, NULL, 'R' },
 		{ "level", required_argument, NULL, 'L' },
+		{ "receipts", required_argument, NULL, 'A' },
+		{ "upload-dir", required_argument, NULL, 'U' },
+		{ "archive-receipts", no_argument, NULL, 'Z' },
+		{ "every", required_argument, NULL, 'E' },
 		{ "deploy-block", required_argument, NULL, 'B' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -95,6 +129,10 @@ int ssp_cmd_export(int argc, char **argv)
 	const char *out = NULL, *conf_path = NULL, *ledger = NULL, *url = NULL, *chain = NULL;
 	const char *minter = NULL, *rate = NULL, *rpc = NULL, *level = NULL, *dblock = NULL;
 	ssp_cfg *conf = NULL;
+	const char *archive = NULL, *upload = NULL, *every_s = NULL;
+	int archive_only = 0;
+	uint64_t every = 0;
+	ssp_receipt_archiver *ar = NULL;
 	ssp_ledger *l = NULL;
 	ssp_export_opts o;
 	ssp_export_manifest m;
@@ -114,6 +152,10 @@ int ssp_cmd_export(int argc, char **argv)
 		case 'r': rate = optarg; break;
 		case 'R': rpc = optarg; break;
 		case 'L': level = optarg; break;
+		case 'A': archive = optarg; break;
+		case 'U': upload = optarg; break;
+		case 'Z': archive_only = 1; break;
+		case 'E': every_s = optarg; break;
 		case 'B': dblock = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'h': fputs(export_help, stdout); return SSP_EXIT_OK;
@@ -122,6 +164,27 @@ int ssp_cmd_export(int argc, char **argv)
 	}
 	if (optind != argc)
 		return ssp_cmd_usage_error("export", "export: unexpected argument");
+	if (upload != NULL && archive == NULL)
+		return ssp_cmd_usage_error("export", "export: --upload-dir goes with --receipts ARCHIVE");
+	if (every_s != NULL && (!archive_only || ssp_cmd_parse_u64(every_s, &every) != 0 || every == 0))
+		return ssp_cmd_usage_error("export", "export: --every S (seconds) goes with --archive-receipts");
+	if (archive_only) {
+		if (upload == NULL || archive == NULL || out != NULL)
+			return ssp_cmd_usage_error("export", "export: --archive-receipts needs --upload-dir "
+							     "and --receipts, and no --out");
+		rc = ssp_receipt_archiver_new(upload, archive, &ar);
+		if (rc != 0)
+			return ssp_cmd_fail("archiving receipts", rc, NULL);
+		for (;;) {
+			/* A failed pass is reported and, with --every, tried again. */
+			rc = archive_receipts(ar, upload);
+			if (every == 0)
+				break;
+			sleep((unsigned)(every > 86400 ? 86400 : every));
+		}
+		ssp_receipt_archiver_free(ar);
+		return rc;
+	}
 	if (out == NULL)
 		return ssp_cmd_usage_error("export", "export: --out DIR is required");
 	if (conf_path != NULL) {
@@ -191,6 +254,16 @@ int ssp_cmd_export(int argc, char **argv)
 		ssp_cmd_fail(ledger, rc, NULL);
 		goto out;
 	}
+	if (upload != NULL) {
+		rc = ssp_receipt_archiver_new(upload, archive, &ar);
+		if (rc != 0) {
+			ssp_cmd_fail("archiving receipts", rc, NULL);
+			goto out;
+		}
+		if (archive_receipts(ar, upload) != SSP_EXIT_OK)
+			goto out;
+	}
+	o.receipts_dir = archive;
 	rc = ssp_export_from_ledger(l, out, &o, &m, &em);
 	if (o.progress != NULL)
 		fputc('\n', stderr);
@@ -201,8 +274,11 @@ int ssp_cmd_export(int argc, char **argv)
 	printf("exported %llu claims (seq %llu..%llu) and %llu batches to %s\n",
 	       (unsigned long long)m.nclaims, (unsigned long long)m.first_seq,
 	       (unsigned long long)m.last_seq, (unsigned long long)m.nbatches, out);
+	if (m.has_receipts)
+		printf("published %llu archived receipts\n", (unsigned long long)m.receipts.lines);
 	status = SSP_EXIT_OK;
 out:
+	ssp_receipt_archiver_free(ar);
 	ssp_ledger_close(l);
 	ssp_cfg_free(conf);
 	return status;

@@ -4,6 +4,7 @@
 #include "export/ssp_audit_int.h"
 #include "core/ssp_hex.h"
 #include "crypto/ssp_key.h"
+#include "boinc/ssp_receipt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,126 @@
 #include <unistd.h>
 
 /* ------------------------------------------------------------------ claims */
+
+/* Reads the next receipts line into a->rec_*: 1, or 0 at the end (errors are discrepancies). */
+static int next_receipt(struct audit *a)
+{
+	const char *line;
+	size_t len;
+	ssp_errmsg em;
+	int rc;
+
+	while (!a->rr_eof) {
+		free(a->rec_text);
+		a->rec_text = NULL;
+		memset(&em, 0, sizeof em);
+		rc = ssp_ndjson_read_line(a->rr, &line, &len, &em);
+		if (rc == 0) {
+			a->rr_eof = 1;
+			break;
+		}
+		if (rc < 0) {
+			ssp_aud_issue(a, SSP_AK_EXPORT_FILE, 0, 0, "%s: %s", SSP_EXPORT_RECEIPTS_FILE, em.msg);
+			a->rr_eof = 1;
+			break;
+		}
+		rc = ssp_export_receipt_parse(line, len, &a->rec_seq, &a->rec_result, &a->rec_text,
+					      &a->rec_len, &em);
+		if (rc == SSP_ERR_NOMEM)
+			return rc;
+		if (rc != 0) {
+			ssp_aud_issue(a, SSP_AK_RECEIPT_MALFORMED, 0, 0, "%s line %llu: %s",
+				      SSP_EXPORT_RECEIPTS_FILE,
+				      (unsigned long long)ssp_ndjson_reader_lines(a->rr), em.msg);
+			continue;
+		}
+		if (a->rec_seq <= a->rec_prev) {
+			ssp_aud_issue(a, SSP_AK_RECEIPT_MALFORMED, 0, a->rec_seq,
+				      "%s line %llu: seq %llu comes again or out of order",
+				      SSP_EXPORT_RECEIPTS_FILE,
+				      (unsigned long long)ssp_ndjson_reader_lines(a->rr),
+				      (unsigned long long)a->rec_seq);
+			continue;
+		}
+		a->rec_prev = a->rec_seq;
+		a->have_rec = 1;
+		return 1;
+	}
+	a->have_rec = 0;
+	return 0;
+}
+
+/* Re-derives claim c's resultDigest from its archived receipt, when the export has one. */
+static int check_receipt(struct audit *a, const ssp_claim *c, int64_t batch_id)
+{
+	ssp_receipt *r = NULL;
+	ssp_errmsg em = { { 0 } };
+	uint8_t digest[32];
+	char s1[67], s2[67];
+	int rc;
+
+	while (!a->rr_eof && (!a->have_rec || a->rec_seq < c->seq)) {
+		if (a->have_rec)
+			ssp_aud_issue(a, SSP_AK_RECEIPT_MALFORMED, 0, a->rec_seq,
+				      "%s: a receipt for seq %llu, which is no claim of the export",
+				      SSP_EXPORT_RECEIPTS_FILE, (unsigned long long)a->rec_seq);
+		rc = next_receipt(a);
+		if (rc < 0)
+			return rc;
+	}
+	if (!a->have_rec || a->rec_seq != c->seq) {
+		a->r->receipts_missing++;
+		return 0;
+	}
+	a->have_rec = 0;
+	a->r->receipts_checked++;
+	if (ssp_receipt_parse(a->rec_text, a->rec_len, &r, &em) != 0) {
+		ssp_aud_issue(a, SSP_AK_RECEIPT_MALFORMED, batch_id, c->seq,
+			      "the archived receipt of claim seq %llu (result %llu) does not parse: %s",
+			      (unsigned long long)c->seq, (unsigned long long)c->result_id, em.msg);
+		return 0;
+	}
+	rc = ssp_receipt_digest(r, digest);
+	if (rc != 0)
+		goto out;
+	if (memcmp(digest, c->result_digest, 32) != 0)
+		ssp_aud_issue(a, SSP_AK_RECEIPT_MISMATCH, batch_id, c->seq,
+			      "claim seq %llu (result %llu): its archived receipt's outputs hash to %s, the claim's resultDigest is %s (the receipt was altered, or is not this result's)",
+			      (unsigned long long)c->seq, (unsigned long long)c->result_id,
+			      ssp_aud_hex32(digest, s1), ssp_aud_hex32(c->result_digest, s2));
+	else if (a->rec_result != c->result_id || ssp_receipt_userid(r) != c->user_id ||
+		 ssp_receipt_hostid(r) != c->host_id)
+		ssp_aud_issue(a, SSP_AK_RECEIPT_MISMATCH, batch_id, c->seq,
+			      "claim seq %llu (result %llu, user %llu, host %llu): its archived receipt is of result %llu, user %llu, host %llu",
+			      (unsigned long long)c->seq, (unsigned long long)c->result_id,
+			      (unsigned long long)c->user_id, (unsigned long long)c->host_id,
+			      (unsigned long long)a->rec_result,
+			      (unsigned long long)ssp_receipt_userid(r),
+			      (unsigned long long)ssp_receipt_hostid(r));
+out:
+	ssp_receipt_free(r);
+	return rc;
+}
+
+/* Counts claim c for its user (BOINC's stats, the report) and its day. */
+static int add_user(struct audit *a, const ssp_claim *c)
+{
+	struct user *u = ssp_aud_usermap_get(&a->users, c->user_id);
+	struct user *d;
+
+	if (u == NULL)
+		return SSP_ERR_NOMEM;
+	if (u->credit > UINT64_MAX - c->credit)
+		u->overflow = 1;
+	u->credit += c->credit;
+	u->claims++;
+	d = ssp_aud_usermap_get(&a->days, c->granted_at / 86400);
+	if (d == NULL)
+		return SSP_ERR_NOMEM;
+	d->credit += c->credit;
+	d->claims++;
+	return 0;
+}
 
 static int consume(struct audit *a, const struct chunk *ch, const struct item *it)
 {
@@ -32,6 +153,8 @@ static int consume(struct audit *a, const struct chunk *ch, const struct item *i
 		      (unsigned long long)c->seq, (unsigned long long)it->lineno);
 		return 0;
 	}
+	if (a->filtered && c->seq < a->filter_first)
+		return a->o->stats != NULL ? add_user(a, c) : 0; /* before the batch: stats only */
 	a->r->claims++;
 	if (c->seq != a->expect) {
 		if (c->seq > a->expect) {
@@ -119,24 +242,12 @@ static int consume(struct audit *a, const struct chunk *ch, const struct item *i
 			      ssp_aud_addr(it->signer, a1));
 	}
 
-	/* Per user (for BOINC's stats and the report) and per day granted. */
-	{
-		struct user *u = ssp_aud_usermap_get(&a->users, c->user_id);
-		struct user *d;
-
-		if (u == NULL)
-			return SSP_ERR_NOMEM;
-		if (u->credit > UINT64_MAX - c->credit)
-			u->overflow = 1;
-		u->credit += c->credit;
-		u->claims++;
-		d = ssp_aud_usermap_get(&a->days, c->granted_at / 86400);
-		if (d == NULL)
-			return SSP_ERR_NOMEM;
-		d->credit += c->credit;
-		d->claims++;
+	if (a->rr != NULL) {
+		rc = check_receipt(a, c, ec->batch_id);
+		if (rc != 0)
+			return rc;
 	}
-	return 0;
+	return add_user(a, c);
 }
 
 /* Fills ch with up to CHUNK_LINES claim lines (none at the end; a stream error is reported as
@@ -166,7 +277,7 @@ static int fill_chunk(struct audit *a, ssp_ndjson_reader *r, struct chunk *ch, i
 			uint64_t seq;
 
 			if (ssp_export_line_peek_u64(line, len, "seq", &seq) == 0 &&
-			    (seq < a->filter_first || seq > a->filter_last)) {
+			    ((seq < a->filter_first && a->o->stats == NULL) || seq > a->filter_last)) {
 				if (seq > a->filter_last)
 					*eof = 1; /* lines are in seq order: the batch is behind us */
 				continue;
@@ -363,6 +474,8 @@ static void audit_free(struct audit *a)
 	free(a->results.slot);
 	free(a->users.slot);
 	free(a->days.slot);
+	free(a->rec_text);
+	ssp_ndjson_reader_close(a->rr);
 	if (a->only != NULL) {
 		ssp_export_batch_clear(a->only);
 		free(a->only);
@@ -414,6 +527,24 @@ static int load_only(struct audit *a, ssp_errmsg *em)
 	a->expect = a->filter_first;
 	a->prev_last = a->filter_first - 1;
 	return 0;
+}
+
+int ssp_audit_stats_read(const char *path, ssp_stats **out, ssp_errmsg *em)
+{
+	char fdpath[64];
+	int fd = -1, rc;
+
+	if (out == NULL)
+		return SSP_ERR_INVAL;
+	*out = NULL;
+	rc = ssp_export_open_file(path, &fd, NULL, em);
+	if (rc != 0)
+		return rc;
+	/* The descriptor just checked, not the name again (which could be swapped meanwhile). */
+	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+	rc = ssp_stats_read(fdpath, out, em);
+	close(fd);
+	return rc;
 }
 
 int ssp_audit_run(const ssp_audit_opts *o, ssp_audit_report **out, ssp_errmsg *em)
@@ -494,6 +625,19 @@ int ssp_audit_run(const ssp_audit_opts *o, ssp_audit_report **out, ssp_errmsg *e
 				    em);
 	if (rc != 0)
 		goto out;
+	if (r->manifest.has_receipts) {
+		char rpath[4200];
+
+		r->receipts_published = 1;
+		if (ssp_export_path(o->export_dir, SSP_EXPORT_RECEIPTS_FILE, rpath, sizeof rpath) != 0) {
+			rc = ssp_errmsg_set(em, SSP_ERR_INVAL, "export directory name too long");
+			goto out;
+		}
+		rc = ssp_ndjson_reader_open(rpath, SSP_EXPORT_MAX_RECEIPT_LINE,
+					    r->manifest.receipts.bytes, &a.rr, em);
+		if (rc != 0)
+			goto out;
+	}
 	nthreads = o->threads;
 	if (nthreads == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -523,6 +667,20 @@ int ssp_audit_run(const ssp_audit_opts *o, ssp_audit_report **out, ssp_errmsg *e
 	if (a.filtered && a.expect <= a.filter_last)
 		ssp_aud_issue(&a, SSP_AK_SEQ_GAP, 0, a.expect, "claims seq %llu..%llu are missing",
 		      (unsigned long long)a.expect, (unsigned long long)a.filter_last);
+	if (a.rr != NULL && !a.filtered) {
+		/* Receipts past the last claim. */
+		while (a.have_rec || next_receipt(&a) == 1) {
+			ssp_aud_issue(&a, SSP_AK_RECEIPT_MALFORMED, 0, a.rec_seq,
+				      "%s: a receipt for seq %llu, which is no claim of the export",
+				      SSP_EXPORT_RECEIPTS_FILE, (unsigned long long)a.rec_seq);
+			a.have_rec = 0;
+		}
+		check_digest(&a, a.rr, SSP_EXPORT_RECEIPTS_FILE, &r->manifest.receipts);
+		if (ssp_ndjson_reader_lines(a.rr) != r->manifest.receipts.lines)
+			ssp_aud_issue(&a, SSP_AK_EXPORT_FILE, 0, 0, "%s has %llu lines, the manifest says %llu",
+				      SSP_EXPORT_RECEIPTS_FILE, (unsigned long long)ssp_ndjson_reader_lines(a.rr),
+				      (unsigned long long)r->manifest.receipts.lines);
+	}
 	check_digest(&a, cr, SSP_EXPORT_CLAIMS_FILE, &r->manifest.claims);
 	if (a.br != NULL)
 		check_digest(&a, a.br, SSP_EXPORT_BATCHES_FILE, &r->manifest.batches);
@@ -549,12 +707,12 @@ int ssp_audit_run(const ssp_audit_opts *o, ssp_audit_report **out, ssp_errmsg *e
 			      ev->first_seq > r->manifest.last_seq ? "(it is beyond the export's last claim: is the export older than the audited blocks?)"
 								   : "explains it");
 		}
-		r->stats_checked = o->stats != NULL;
-		rc = check_users(&a);
-		if (rc != 0) {
-			ssp_errmsg_set(em, rc, "out of memory");
-			goto out;
-		}
+	}
+	r->stats_checked = o->stats != NULL;
+	rc = check_users(&a);
+	if (rc != 0) {
+		ssp_errmsg_set(em, rc, "out of memory");
+		goto out;
 	}
 	rc = 0;
 out:

@@ -16,6 +16,9 @@
  *    export has them); amount = totalCredit × the rate in force at that event; no seq is
  *    minted twice; nothing is minted that no exported batch explains; an exported MINTED or
  *    FINAL batch has its event; the minter's totalMinted() equals the sum of all amounts;
+ *  - with archived receipts (receipts.ndjson.gz): each receipt parses, is its claim's (result
+ *    id, user, host) and its outputs' digests hash to the claim's resultDigest; claims
+ *    without one are counted;
  *  - with BOINC stats: no user's claimed credit exceeds the total_credit BOINC publishes for
  *    them (allowing half a micro-cobblestone of rounding per claim, plus one). A user with
  *    claims whom the stats leave out is not a discrepancy: BOINC's db_dump (sched/db_dump.cpp)
@@ -168,6 +171,8 @@ enum ssp_audit_kind {
 	SSP_AK_TOTAL_MINTED,        /* totalMinted() ≠ the sum of BatchMinted amounts */
 	SSP_AK_STATS_EXCEEDED,      /* claimed credit above BOINC's published total_credit */
 	SSP_AK_STATS_MISSING,       /* no longer raised: such users are counted apart */
+	SSP_AK_RECEIPT_MALFORMED,   /* a receipts line or its receipt does not parse, or is out of order */
+	SSP_AK_RECEIPT_MISMATCH,    /* an archived receipt is not its claim's (digest, user, host, result) */
 	SSP_AK_COUNT
 };
 
@@ -219,8 +224,15 @@ typedef struct ssp_audit_report {
 	uint64_t batches, batches_minted, batches_pending, batches_failed;
 	uint64_t credit_claimed, credit_batched, credit_minted;
 	ssp_u256 amount_minted;     /* sum of the project's BatchMinted amounts */
+	/* The minter's state at the last audited block (chain checked): signers, threshold, rate. */
+	uint64_t head_signers, head_threshold;
+	int has_head_rate;
+	ssp_u256 head_rate;
 	uint64_t mint_events, mint_events_other;  /* the project's, and other projects' */
 	uint64_t stats_users;       /* users with claims, checked against the stats */
+	int receipts_published;     /* the export has receipts.ndjson.gz */
+	uint64_t receipts_checked;  /* claims whose resultDigest was re-derived from a receipt */
+	uint64_t receipts_missing;  /* claims (in scope) without an archived receipt */
 	/* Users with claims that the stats leave out: their credit could not be checked. */
 	uint64_t stats_unlisted_users, stats_unlisted_claims, stats_unlisted_credit;
 	/* Per batch in seq order, per user in id order, per day in order (full audits). */
@@ -238,6 +250,8 @@ typedef struct ssp_audit_report {
 } ssp_audit_report;
 
 void ssp_audit_report_free(ssp_audit_report *r);
+/* wei as SSP (18 decimals, trailing zeros trimmed: "1.5") into buf; returns buf. */
+const char *ssp_audit_ssp_string(const ssp_u256 *wei, char buf[SSP_U256_DEC_MAX + 4]);
 /* The report as text (a summary, then every kept discrepancy, one per line) or as JSON
  * (json nonzero; {"clean":…,"summary":{…},"counts":{kind:n},"discrepancies":[…],
  * "omitted":n}) in *out, caller frees. */
@@ -248,6 +262,11 @@ SSP_MUST_CHECK int ssp_audit_report_format(const ssp_audit_report *r, int json, 
  * per-batch and per-user tables, every discrepancy linked to its batch or claim row. */
 SSP_MUST_CHECK int ssp_audit_report_html(const ssp_audit_report *r, char **out);
 
+/* Reads BOINC's stats export at path (user.gz or user.xml) as a file from outside: opened
+ * O_NOFOLLOW|O_NONBLOCK, a regular file only (ssp_export_open_file), then parsed through that
+ * descriptor by ssp_stats_read. Its errors, and SSP_ERR_FILE_TYPE for a symbolic link or FIFO. */
+SSP_MUST_CHECK int ssp_audit_stats_read(const char *path, ssp_stats **out, ssp_errmsg *em);
+
 /* ---- running it ---- */
 
 typedef struct ssp_audit_opts {
@@ -257,7 +276,10 @@ typedef struct ssp_audit_opts {
 	const char *stats_master_url;   /* the project the stats are of (NULL: the export's) */
 	unsigned threads;               /* worker threads; 0: the online CPUs */
 	size_t max_issues;              /* discrepancies kept in detail; 0: 1000 */
-	int64_t only_batch;             /* > 0: check this batch and its claims only */
+	int64_t only_batch;             /* > 0: check this batch and its claims only; with stats,
+					 * every claim up to the batch's last seq counts towards its
+					 * user's claimed credit (those before it are parsed, not
+					 * checked otherwise) */
 	void (*progress)(void *ctx, uint64_t claims_done, uint64_t claims_total);
 	void *progress_ctx;
 } ssp_audit_opts;

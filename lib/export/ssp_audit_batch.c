@@ -186,6 +186,10 @@ int ssp_aud_replay_chain(struct audit *a)
 	}
 	if (rc == 0)
 		rc = snapshot(a, set, nset, threshold, &dirty);
+	a->r->head_signers = nset;
+	a->r->head_threshold = threshold;
+	a->r->has_head_rate = has_rate;
+	a->r->head_rate = rate;
 	free(set);
 	if (rc != 0)
 		return rc;

@@ -134,6 +134,12 @@ struct audit {
 	struct u64set results;
 	struct usermap users;
 	struct usermap days;               /* per grantedAt day: claims and credit */
+	/* receipts.ndjson.gz, read alongside the claims (both in seq order) */
+	ssp_ndjson_reader *rr;
+	int rr_eof, have_rec;
+	uint64_t rec_seq, rec_result, rec_prev;
+	char *rec_text;
+	size_t rec_len;
 	size_t cap_batch_rows;
 	uint64_t filter_first, filter_last;
 	int filtered;

@@ -47,6 +47,10 @@ static const struct {
 				    "a user's claimed credit exceeds the total_credit BOINC publishes" },
 	[SSP_AK_STATS_MISSING] = { "user_missing_from_stats",
 				   "(no longer raised: users BOINC's stats leave out are counted apart)" },
+	[SSP_AK_RECEIPT_MALFORMED] = { "receipt_malformed",
+				       "an archived receipt (or its line) does not parse or is out of order" },
+	[SSP_AK_RECEIPT_MISMATCH] = { "receipt_mismatch",
+				      "an archived receipt does not hash to its claim's resultDigest (or is another result's)" },
 };
 
 const char *ssp_audit_kind_name(int kind)
@@ -78,8 +82,7 @@ static const char *credit_s(uint64_t micro, char buf[32])
 	return buf;
 }
 
-/* wei as SSP with 18 decimals, trailing zeros trimmed. */
-static const char *ssp_s(const ssp_u256 *wei, char buf[SSP_U256_DEC_MAX + 4])
+const char *ssp_audit_ssp_string(const ssp_u256 *wei, char buf[SSP_U256_DEC_MAX + 4])
 {
 	char dec[SSP_U256_DEC_MAX];
 	size_t n, ip;
@@ -126,7 +129,7 @@ static int format_text(const ssp_audit_report *r, FILE *f)
 		r->chain_checked ? "" : " (as the export says)", (unsigned long long)r->batches_pending, (unsigned long long)r->batches_failed,
 		credit_s(r->credit_batched, c2), credit_s(r->credit_minted, c3));
 	if (r->chain_checked)
-		fprintf(f, "minted    %s SSP to the project's volunteers\n", ssp_s(&r->amount_minted, s1));
+		fprintf(f, "minted    %s SSP to the project's volunteers\n", ssp_audit_ssp_string(&r->amount_minted, s1));
 	if (r->stats_checked) {
 		fprintf(f, "stats     %llu users' claimed credit checked against BOINC's total_credit\n",
 			(unsigned long long)(r->stats_users - r->stats_unlisted_users));
@@ -137,6 +140,9 @@ static int format_text(const ssp_audit_report *r, FILE *f)
 				(unsigned long long)r->stats_unlisted_claims,
 				credit_s(r->stats_unlisted_credit, c1), SSP_AUDIT_UNLISTED_REASON);
 	}
+	if (r->receipts_published)
+		fprintf(f, "receipts  %llu claims' resultDigest re-derived from archived receipts, %llu claims without one\n",
+			(unsigned long long)r->receipts_checked, (unsigned long long)r->receipts_missing);
 	fprintf(f, "time      %.2f s\n", r->seconds);
 	if (r->nissues == 0) {
 		if (r->stats_checked && r->stats_unlisted_users > 0)
@@ -205,6 +211,9 @@ static int format_json(const ssp_audit_report *r, char **out)
 	} else {
 		ssp_exj_set(sum, "statsUnlisted", json_null(), &bad);
 	}
+	ssp_exj_set(sum, "receiptsPublished", json_boolean(r->receipts_published), &bad);
+	ssp_exj_set(sum, "receiptsChecked", ssp_exj_u64_new(r->receipts_checked), &bad);
+	ssp_exj_set(sum, "receiptsMissing", ssp_exj_u64_new(r->receipts_missing), &bad);
 	ssp_exj_set(sum, "seconds", json_real(r->seconds), &bad);
 	ssp_exj_set(o, "summary", sum, &bad);
 	for (int k = 0; k < SSP_AK_COUNT; k++)

@@ -222,6 +222,8 @@ int ssp_export_manifest_format(const ssp_export_manifest *m, char **out)
 	sub = json_object();
 	ssp_exj_set(sub, SSP_EXPORT_CLAIMS_FILE, file_json(&m->claims, &bad), &bad);
 	ssp_exj_set(sub, SSP_EXPORT_BATCHES_FILE, file_json(&m->batches, &bad), &bad);
+	if (m->has_receipts)
+		ssp_exj_set(sub, SSP_EXPORT_RECEIPTS_FILE, file_json(&m->receipts, &bad), &bad);
 	ssp_exj_set(o, "files", sub, &bad);
 	return ssp_exj_dump_doc(o, bad, out);
 }
@@ -259,7 +261,8 @@ int ssp_export_manifest_parse(const char *text, size_t len, ssp_export_manifest 
 					      "deployBlock" };
 	static const char *const clnames[] = { "count", "firstSeq", "lastSeq" };
 	static const char *const bnames[] = { "count" };
-	static const char *const fnames[] = { SSP_EXPORT_CLAIMS_FILE, SSP_EXPORT_BATCHES_FILE };
+	static const char *const fnames[] = { SSP_EXPORT_CLAIMS_FILE, SSP_EXPORT_BATCHES_FILE,
+					      SSP_EXPORT_RECEIPTS_FILE };
 	ssp_export_manifest tmp;
 	json_error_t err;
 	const json_t *v, *sub;
@@ -354,8 +357,13 @@ int ssp_export_manifest_parse(const char *text, size_t len, ssp_export_manifest 
 	if (rc == 0)
 		rc = ssp_exj_u64(sub, "batches", "count", &tmp.nbatches, em);
 	sub = json_object_get(j, "files");
+	/* receipts.ndjson.gz is optional (published when the project archives receipts). */
+	tmp.has_receipts = json_is_object(sub) &&
+			   json_object_get(sub, SSP_EXPORT_RECEIPTS_FILE) != NULL;
 	if (rc == 0)
-		rc = ssp_exj_members(sub, "files", fnames, 2, em);
+		rc = ssp_exj_members(sub, "files", fnames, tmp.has_receipts ? 3 : 2, em);
+	if (rc == 0 && tmp.has_receipts)
+		rc = parse_file_entry(sub, SSP_EXPORT_RECEIPTS_FILE, &tmp.receipts, em);
 	if (rc == 0)
 		rc = parse_file_entry(sub, SSP_EXPORT_CLAIMS_FILE, &tmp.claims, em);
 	if (rc == 0)

@@ -43,10 +43,12 @@
 #define SSP_EXPORT_CLAIMS_FILE "claims.ndjson.gz"
 #define SSP_EXPORT_BATCHES_FILE "batches.ndjson.gz"
 #define SSP_EXPORT_MANIFEST_FILE "manifest.json"
+#define SSP_EXPORT_RECEIPTS_FILE "receipts.ndjson.gz"
 
 #define SSP_EXPORT_MAX_CLAIM_LINE (64u * 1024)
 #define SSP_EXPORT_MAX_BATCH_LINE (128u << 20)
 #define SSP_EXPORT_MAX_MANIFEST (1024u * 1024)
+#define SSP_EXPORT_MAX_RECEIPT_LINE (1024u * 1024)
 /* Most claims (so payouts) in one batch, and most signatures on one batch. */
 #define SSP_EXPORT_MAX_BATCH_CLAIMS 1000000u
 #define SSP_EXPORT_MAX_SIGS 255u
@@ -185,6 +187,8 @@ typedef struct ssp_export_manifest {
 	uint64_t first_seq, last_seq; /* 1 and 0 when there are none */
 	uint64_t nbatches;
 	ssp_export_file claims, batches;
+	int has_receipts;            /* receipts.ndjson.gz is published (optional) */
+	ssp_export_file receipts;
 } ssp_export_manifest;
 
 /* Manifest JSON (pretty-printed, ends with LF) in *out, caller frees. SSP_ERR_RANGE /
@@ -227,6 +231,7 @@ typedef struct ssp_export_opts {
 	int has_deploy_block;        /* the minter's deployment block, when known */
 	uint64_t deploy_block;
 	int level;                   /* zlib level 1..9, 0: 6 */
+	const char *receipts_dir;    /* the receipt archive to publish from (NULL: none) */
 	uint64_t now;                /* createdAt; 0: time(NULL) */
 	/* Called now and then with the claims written so far and the claims to write. */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total);
@@ -313,5 +318,65 @@ SSP_MUST_CHECK int ssp_cosig_format(const ssp_cosig *c, char **out);
 SSP_MUST_CHECK int ssp_cosig_parse(const char *text, size_t len, ssp_cosig *c, ssp_errmsg *em);
 /* 0 when c->sig over the batch digest recovers to c->signer, SSP_ERR_BAD_SIG otherwise. */
 SSP_MUST_CHECK int ssp_cosig_verify(const ssp_cosig *c);
+
+/* The batch h as EIP-712 typed data for (chain_id, minter), the JSON eth_signTypedData_v4 and
+ * `cast wallet sign --data` take: {"types":{"EIP712Domain":[…],"ShareBatch":[…]},
+ * "primaryType":"ShareBatch","domain":{name,version,chainId,verifyingContract},
+ * "message":{…}} with uint64 values as decimal strings (pretty, LF-terminated) in *out,
+ * caller frees. Its signing digest is ssp_eip712_batch_digest's. */
+SSP_MUST_CHECK int ssp_batch_typed_data_format(uint64_t chain_id, const uint8_t minter[SSP_ADDR_LEN],
+				const ssp_batch *h, char **out);
+/* Parses such typed data (capped at SSP_COSIG_MAX_JSON; uint64 values as numbers or decimal
+ * strings; types, primary type and domain name/version must be exactly SmartShare's).
+ * SSP_ERR_PARSE naming the member. */
+SSP_MUST_CHECK int ssp_batch_typed_data_parse(const char *text, size_t len, uint64_t *chain_id,
+			       uint8_t minter[SSP_ADDR_LEN], ssp_batch *h, ssp_errmsg *em);
+
+/* ---- receipts as public evidence ---- */
+
+/* DIR/receipts.ndjson.gz, one line per exported claim whose receipt was archived, in seq
+ * order: {"seq":N,"resultId":R,"receipt":"<the archived receipt, its exact text>"}. */
+
+struct ssp_receipt;
+/* resultDigest as the validator computes it from receipt r: SHA-256 of its outputs' SHA-256
+ * digests concatenated in the receipt's order. 0 or SSP_ERR_NOMEM. */
+SSP_MUST_CHECK int ssp_receipt_digest(const struct ssp_receipt *r, uint8_t out[32]);
+/* A receipts line (compact, no LF) in *out (caller frees), its length in *outlen. */
+SSP_MUST_CHECK int ssp_export_receipt_format(uint64_t seq, uint64_t result_id, const char *text, size_t len,
+			      char **out, size_t *outlen);
+/* Parses a receipts line: seq, resultId and the receipt's text (*text caller-freed,
+ * NUL-terminated, *tlen its length). SSP_ERR_TOO_BIG, SSP_ERR_PARSE naming the member. */
+SSP_MUST_CHECK int ssp_export_receipt_parse(const char *line, size_t len, uint64_t *seq, uint64_t *result_id,
+			     char **text, size_t *tlen, ssp_errmsg *em);
+
+/* The archive: ARCHIVE/<hostid>-<resultDigest hex>.json holds the exact bytes of a receipt
+ * found in the upload tree (the claim of that host with that resultDigest is its result's). */
+SSP_MUST_CHECK int ssp_receipt_archive_path(const char *archive, uint64_t host_id, const uint8_t digest[32],
+			     char *buf, size_t cap);
+
+typedef struct ssp_receipt_archive_stats {
+	uint64_t seen;       /* files that look like receipts */
+	uint64_t archived;   /* new in the archive */
+	uint64_t already;    /* archived before */
+	uint64_t malformed;  /* not a valid receipt (skipped) */
+	uint64_t unchanged;  /* not read again: looked at, unchanged, in the previous pass */
+} ssp_receipt_archive_stats;
+
+/* The archiver of an upload tree into an archive directory; it remembers the files it looked
+ * at (8 bytes each) so that a pass skips those unchanged since the previous one. */
+typedef struct ssp_receipt_archiver ssp_receipt_archiver;
+
+/* A new archiver (*out; free with ssp_receipt_archiver_free). SSP_ERR_INVAL, SSP_ERR_NOMEM. */
+SSP_MUST_CHECK int ssp_receipt_archiver_new(const char *upload_dir, const char *archive,
+			     ssp_receipt_archiver **out);
+/* One pass: copies every share receipt of the upload tree (upload_dir and its fan-out
+ * directories; files read as from outside: no symbolic link, no FIFO, capped) into the
+ * archive (created, mode 0755), each under ssp_receipt_archive_path, never replacing an
+ * archived one. Run passes more often than BOINC's file deleter deletes (e.g. each minute).
+ * Returns 0 or SSP_ERR_IO / SSP_ERR_NOT_FOUND (no upload tree) / SSP_ERR_NOMEM with em. */
+SSP_MUST_CHECK int ssp_receipt_archiver_run(ssp_receipt_archiver *ar, ssp_receipt_archive_stats *st,
+			     ssp_errmsg *em);
+/* Frees ar (NULL ok). */
+void ssp_receipt_archiver_free(ssp_receipt_archiver *ar);
 
 #endif

@@ -484,7 +484,7 @@ int ssp_export_open_file(const char *path, int *fd, uint64_t *size, ssp_errmsg *
 	if (rc == SSP_ERR_NOT_FOUND)
 		return ssp_errmsg_set(em, rc, "%.200s: no such file", path);
 	if (rc == SSP_ERR_FILE_TYPE)
-		return ssp_errmsg_set(em, rc, "%.200s: a %s (refused: export files must be regular files)",
+		return ssp_errmsg_set(em, rc, "%.200s: a %s (refused: a regular file is required)",
 				      path, ssp_file_type_name(path));
 	if (rc != 0)
 		return ssp_errmsg_set(em, rc, "%.200s: %s", path, ssp_strerror(rc));

@@ -2,6 +2,7 @@
 #include "export/ssp_export.h"
 #include "core/ssp_file.h"
 #include "ledger/ssp_ledger.h"
+#include "boinc/ssp_receipt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,8 @@ struct range {
 
 struct claims_ctx {
 	ssp_ndjson_writer *w;
+	ssp_ndjson_writer *rw;       /* receipts.ndjson.gz, when publishing receipts */
+	ssp_errmsg *em;
 	const struct range *ranges;
 	size_t nranges, next;        /* ranges[next] is the first range not entirely passed */
 	uint64_t done, total;
@@ -32,6 +35,30 @@ static int cmp_range(const void *a, const void *b)
 	const struct range *x = a, *y = b;
 
 	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* The archived receipt of claim c (ARCHIVE/<hostid>-<resultDigest>.json), when there is one,
+ * as a receipts line: published as archived, so that an altered archive shows in the audit. */
+static int add_receipt(struct claims_ctx *ctx, const ssp_claim *c)
+{
+	char path[4200], *text = NULL, *line = NULL;
+	size_t len = 0, llen = 0;
+	int rc;
+
+	rc = ssp_receipt_archive_path(ctx->o->receipts_dir, c->host_id, c->result_digest, path,
+				      sizeof path);
+	if (rc != 0)
+		return rc;
+	rc = ssp_export_read_file(path, SSP_RECEIPT_MAX_BYTES, &text, &len, ctx->em);
+	if (rc == SSP_ERR_NOT_FOUND)
+		return 0;
+	if (rc == 0)
+		rc = ssp_export_receipt_format(c->seq, c->result_id, text, len, &line, &llen);
+	if (rc == 0)
+		rc = ssp_ndjson_write_line(ctx->rw, line, llen);
+	free(text);
+	free(line);
+	return rc;
 }
 
 static int visit_claim(void *vctx, const ssp_claim *c, const uint8_t sig[65], int64_t batch_id)
@@ -55,6 +82,8 @@ static int visit_claim(void *vctx, const ssp_claim *c, const uint8_t sig[65], in
 	if (rc == 0)
 		rc = ssp_ndjson_write_line(ctx->w, line, len);
 	free(line);
+	if (rc == 0 && ctx->rw != NULL)
+		rc = add_receipt(ctx, c);
 	if (rc != 0) {
 		ctx->rc = rc;
 		return 1;
@@ -206,9 +235,9 @@ static int fsync_dir(const char *dir)
 int ssp_export_from_ledger(struct ssp_ledger *l, const char *dir, const ssp_export_opts *o,
 			   ssp_export_manifest *mout, ssp_errmsg *em)
 {
-	char cpath[4096], bpath[4096], ctmp[4096], btmp[4096];
+	char cpath[4096], bpath[4096], ctmp[4096], btmp[4096], rpath[4096], rtmp[4096];
 	ssp_export_manifest m;
-	ssp_ndjson_writer *w = NULL;
+	ssp_ndjson_writer *w = NULL, *rw = NULL;
 	struct range *ranges = NULL;
 	size_t nranges = 0;
 	struct claims_ctx ctx;
@@ -234,7 +263,9 @@ int ssp_export_from_ledger(struct ssp_ledger *l, const char *dir, const ssp_expo
 	if (ssp_export_path(dir, SSP_EXPORT_CLAIMS_FILE, cpath, sizeof cpath) != 0 ||
 	    ssp_export_path(dir, SSP_EXPORT_BATCHES_FILE, bpath, sizeof bpath) != 0 ||
 	    ssp_export_path(dir, "." SSP_EXPORT_CLAIMS_FILE ".tmp", ctmp, sizeof ctmp) != 0 ||
-	    ssp_export_path(dir, "." SSP_EXPORT_BATCHES_FILE ".tmp", btmp, sizeof btmp) != 0)
+	    ssp_export_path(dir, "." SSP_EXPORT_BATCHES_FILE ".tmp", btmp, sizeof btmp) != 0 ||
+	    ssp_export_path(dir, SSP_EXPORT_RECEIPTS_FILE, rpath, sizeof rpath) != 0 ||
+	    ssp_export_path(dir, "." SSP_EXPORT_RECEIPTS_FILE ".tmp", rtmp, sizeof rtmp) != 0)
 		return ssp_errmsg_set(em, SSP_ERR_INVAL, "export directory name too long");
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
 		return ssp_errmsg_set(em, SSP_ERR_IO, "%s: cannot create: %s", dir, strerror(errno));
@@ -292,8 +323,17 @@ int ssp_export_from_ledger(struct ssp_ledger *l, const char *dir, const ssp_expo
 		ssp_errmsg_set(em, rc, "%s: cannot create", ctmp);
 		goto out;
 	}
+	if (o->receipts_dir != NULL) {
+		rc = ssp_ndjson_writer_open(rtmp, o->level, SSP_EXPORT_MAX_RECEIPT_LINE, &rw);
+		if (rc != 0) {
+			ssp_errmsg_set(em, rc, "%s: cannot create", rtmp);
+			goto out;
+		}
+	}
 	memset(&ctx, 0, sizeof ctx);
 	ctx.w = w;
+	ctx.rw = rw;
+	ctx.em = em;
 	ctx.ranges = ranges;
 	ctx.nranges = nranges;
 	ctx.total = next_seq - 1;
@@ -303,11 +343,22 @@ int ssp_export_from_ledger(struct ssp_ledger *l, const char *dir, const ssp_expo
 		if (rc == 1)
 			rc = ctx.rc;
 		if (rc != 0) {
-			ssp_errmsg_set(em, rc, "writing claims: %s",
-				       rc == SSP_ERR_DB || rc == SSP_ERR_BUSY ? ssp_ledger_errmsg(l)
-								  : ssp_strerror(rc));
+			if (em == NULL || em->msg[0] == '\0')
+				ssp_errmsg_set(em, rc, "writing claims: %s",
+					       rc == SSP_ERR_DB || rc == SSP_ERR_BUSY ? ssp_ledger_errmsg(l)
+										  : ssp_strerror(rc));
 			goto out;
 		}
+	}
+	if (rw != NULL) {
+		rc = ssp_ndjson_writer_close(rw, m.receipts.sha256, &m.receipts.bytes,
+					     &m.receipts.lines);
+		rw = NULL;
+		if (rc != 0) {
+			ssp_errmsg_set(em, rc, "%s: write failed", rtmp);
+			goto out;
+		}
+		m.has_receipts = 1;
 	}
 	rc = ssp_ndjson_writer_close(w, m.claims.sha256, &m.claims.bytes, &m.claims.lines);
 	w = NULL;
@@ -329,7 +380,8 @@ int ssp_export_from_ledger(struct ssp_ledger *l, const char *dir, const ssp_expo
 		ssp_errmsg_set(em, rc, "formatting the manifest");
 		goto out;
 	}
-	if (rename(btmp, bpath) != 0 || rename(ctmp, cpath) != 0) {
+	if (rename(btmp, bpath) != 0 || rename(ctmp, cpath) != 0 ||
+	    (m.has_receipts && rename(rtmp, rpath) != 0)) {
 		rc = ssp_errmsg_set(em, SSP_ERR_IO, "%s: rename: %s", dir, strerror(errno));
 		goto out;
 	}
@@ -352,9 +404,11 @@ int ssp_export_from_ledger(struct ssp_ledger *l, const char *dir, const ssp_expo
 		*mout = m;
 out:
 	ssp_ndjson_writer_abort(w);
+	ssp_ndjson_writer_abort(rw);
 	if (rc != 0 && !renamed) {
 		unlink(ctmp);
 		unlink(btmp);
+		unlink(rtmp);
 	}
 	free(text);
 	free(ranges);

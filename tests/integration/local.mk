@@ -38,6 +38,9 @@ INTEGRATION_TESTS = \
 	tests/integration/49-bridge-recover.sh \
 	tests/integration/50-audit-clean.sh \
 	tests/integration/51-audit-tamper.sh \
+	tests/integration/52-audit-cosign.sh \
+	tests/integration/53-audit-html.sh \
+	tests/integration/54-audit-receipts.sh \
 	tests/integration/60-demo.sh \
 	tests/integration/70-ops-status-requeue.sh \
 	tests/integration/71-deploy-record.sh \

@@ -347,6 +347,19 @@ static void test_clean(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"clean\": true"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"batchesMinted\": 6"));
 	free(text);
+	/* The HTML page: its parts, and nothing it would load. */
+	CU_ASSERT_EQUAL(ssp_audit_report_html(r, &text), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "default-src 'none'"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<figure id=\"chart-credit\">"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<figure id=\"chart-minted\">"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<figure id=\"chart-users\">"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<tr id=\"batch-9\">"));
+	CU_ASSERT_PTR_NULL(strstr(text, "<tr id=\"batch-10\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<tr id=\"user-7\">"));
+	CU_ASSERT_PTR_NULL(strstr(text, "<script"));
+	CU_ASSERT_PTR_NULL(strstr(text, "src="));
+	CU_ASSERT_PTR_NULL(strstr(text, "url("));
+	free(text);
 	ssp_audit_report_free(r);
 	/* Offline, one thread: clean too. */
 	r = fx_audit(&f, 0, NULL, 1);
@@ -383,6 +396,12 @@ static void test_edited_claim(void)
 	CU_ASSERT_EQUAL(ssp_audit_report_format(r, 1, &text), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"clean\": false"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"claim_signer_not_accepted\": 1"));
+	free(text);
+	/* In the HTML page the claim's discrepancy links to its batch's row, which links back. */
+	CU_ASSERT_EQUAL(ssp_audit_report_html(r, &text), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<a href=\"#batch-2\">claim seq 17, batch 2</a>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<tr id=\"batch-2\" class=\"issue\">"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<a href=\"#d-0\">"));
 	free(text);
 	ssp_audit_report_free(r);
 
@@ -844,6 +863,20 @@ static void test_hostile_files(void)
 		free(text);
 	}
 	ssp_audit_report_free(r);
+	/* BOINC's stats from outside too: a FIFO or a symbolic link is refused, not read. */
+	{
+		ssp_stats *s = NULL;
+
+		snprintf(cmd, sizeof cmd, "cd '%s' && mkfifo user.gz && ln -s '%s' user.xml", f.dir, secret);
+		CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+		snprintf(cmd, sizeof cmd, "%s/user.gz", f.dir);
+		CU_ASSERT_EQUAL(ssp_audit_stats_read(cmd, &s, &em), SSP_ERR_FILE_TYPE);
+		CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "a FIFO"));
+		snprintf(cmd, sizeof cmd, "%s/user.xml", f.dir);
+		CU_ASSERT_EQUAL(ssp_audit_stats_read(cmd, &s, &em), SSP_ERR_FILE_TYPE);
+		CU_ASSERT_PTR_NULL(strstr(em.msg, "TOPSECRET"));
+		CU_ASSERT_PTR_NULL(s);
+	}
 	unlink(secret);
 	fx_free(&f);
 }

@@ -4,6 +4,8 @@
 #include "ssp_cu.h"
 #include "crypto/ssp_eip712.h"
 #include "export/ssp_export.h"
+#include "boinc/ssp_receipt.h"
+#include "crypto/ssp_sha256.h"
 #include "export/ssp_export_int.h"
 #include "core/ssp_file.h"
 #include "core/ssp_hex.h"
@@ -1023,6 +1025,105 @@ static void test_cosig(void)
 	ssp_ledger_close(l);
 }
 
+/* The typed data round trip; the digest cast computes from the JSON is checked in
+ * tests/integration/52-audit-cosign.sh (cast wallet sign --data, recovered by ssp). */
+static void test_typed_data(void)
+{
+	ssp_batch h, back;
+	uint8_t minter[20], m2[20];
+	uint64_t chain = 0;
+	ssp_errmsg em = { { 0 } };
+	char *text = NULL, *bad;
+
+	memset(&h, 0, sizeof h);
+	memset(h.project, 0x11, 32);
+	h.first_seq = 41;
+	h.last_seq = 45;
+	memset(h.claims_root, 0x22, 32);
+	memset(h.payouts_hash, 0x33, 32);
+	h.total_credit = UINT64_MAX; /* past 2^53: kept exact as a decimal string */
+	CU_ASSERT_EQUAL(ssp_address_parse(SK_ADDR, minter), 0);
+	CU_ASSERT_EQUAL_FATAL(ssp_batch_typed_data_format(31337, minter, &h, &text), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"primaryType\": \"ShareBatch\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"totalCredit\": \"18446744073709551615\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"chainId\": 31337"));
+	CU_ASSERT_EQUAL(ssp_batch_typed_data_parse(text, strlen(text), &chain, m2, &back, &em), 0);
+	CU_ASSERT_EQUAL(chain, 31337);
+	CU_ASSERT_EQUAL(memcmp(m2, minter, 20), 0);
+	CU_ASSERT_EQUAL(memcmp(&back, &h, sizeof h), 0);
+	/* Another domain name, another type list, a value past uint64: refused. */
+	bad = strdup(text);
+	memcpy(strstr(bad, "SmartShare"), "SmartSharf", 10);
+	CU_ASSERT_EQUAL(ssp_batch_typed_data_parse(bad, strlen(bad), &chain, m2, &back, &em), SSP_ERR_PARSE);
+	free(bad);
+	bad = strdup(text);
+	memcpy(strstr(bad, "\"uint64\""), "\"uint32\"", 8);
+	CU_ASSERT_EQUAL(ssp_batch_typed_data_parse(bad, strlen(bad), &chain, m2, &back, &em), SSP_ERR_PARSE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "types"));
+	free(bad);
+	bad = strdup(text);
+	memcpy(strstr(bad, "18446744073709551615"), "18446744073709551616", 20);
+	CU_ASSERT_EQUAL(ssp_batch_typed_data_parse(bad, strlen(bad), &chain, m2, &back, &em), SSP_ERR_PARSE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "totalCredit"));
+	free(bad);
+	free(text);
+}
+
+/* receipts.ndjson.gz lines, the optional manifest entry, and the digest rule. */
+static void test_receipts(void)
+{
+	static const char rec[] = "{\n  \"version\": 1,\n  \"outputs\": []\n}\n";
+	ssp_export_manifest m, back;
+	ssp_errmsg em = { { 0 } };
+	char *line = NULL, *text = NULL, *mt = NULL;
+	size_t len = 0, tlen = 0;
+	uint64_t seq = 0, rid = 0;
+	ssp_receipt *r = NULL;
+	uint8_t osha[32], want[32], got[32];
+
+	CU_ASSERT_EQUAL_FATAL(ssp_export_receipt_format(7, 50007, rec, strlen(rec), &line, &len), 0);
+	CU_ASSERT_PTR_NULL(memchr(line, '\n', len)); /* one line: the receipt's LFs escaped */
+	CU_ASSERT_EQUAL(ssp_export_receipt_parse(line, len, &seq, &rid, &text, &tlen, &em), 0);
+	CU_ASSERT_EQUAL(seq, 7);
+	CU_ASSERT_EQUAL(rid, 50007);
+	CU_ASSERT_EQUAL(tlen, strlen(rec));
+	CU_ASSERT_STRING_EQUAL(text, rec);
+	free(text);
+	free(line);
+	CU_ASSERT_EQUAL(ssp_export_receipt_parse("{\"seq\":1,\"resultId\":2}", 23, &seq, &rid, &text,
+						 &tlen, &em), SSP_ERR_PARSE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "receipt"));
+	/* resultDigest = SHA-256 over the outputs' SHA-256s (here one output). */
+	memset(osha, 0xab, 32);
+	CU_ASSERT_EQUAL_FATAL(ssp_receipt_new(&r), 0);
+	CU_ASSERT_EQUAL(ssp_receipt_add_output(r, "out_0", 12, osha), 0);
+	CU_ASSERT_EQUAL(ssp_receipt_digest(r, got), 0);
+	CU_ASSERT_EQUAL(ssp_sha256(osha, 32, want), 0);
+	CU_ASSERT_EQUAL(memcmp(got, want, 32), 0);
+	ssp_receipt_free(r);
+	/* The manifest's optional receipts entry. */
+	memset(&m, 0, sizeof m);
+	snprintf(m.master_url, sizeof m.master_url, "%s", URL);
+	ssp_project_id(URL, m.project);
+	m.chain_id = 1;
+	m.first_seq = 1;
+	m.has_receipts = 1;
+	memset(m.receipts.sha256, 0x5e, 32);
+	m.receipts.bytes = 77;
+	m.receipts.lines = 3;
+	CU_ASSERT_EQUAL_FATAL(ssp_export_manifest_format(&m, &mt), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(mt, "\"receipts.ndjson.gz\""));
+	CU_ASSERT_EQUAL(ssp_export_manifest_parse(mt, strlen(mt), &back, &em), 0);
+	CU_ASSERT_EQUAL(memcmp(&back, &m, sizeof m), 0);
+	free(mt);
+	m.has_receipts = 0;
+	CU_ASSERT_EQUAL_FATAL(ssp_export_manifest_format(&m, &mt), 0);
+	CU_ASSERT_PTR_NULL(strstr(mt, "receipts"));
+	CU_ASSERT_EQUAL(ssp_export_manifest_parse(mt, strlen(mt), &back, &em), 0);
+	CU_ASSERT_EQUAL(back.has_receipts, 0);
+	free(mt);
+}
+
 static CU_TestInfo tests[] = {
 	{ "stream round trip (gzip, sha256sum)", test_stream_roundtrip },
 	{ "stream garbage, truncation, caps", test_stream_garbage },
@@ -1033,6 +1134,8 @@ static CU_TestInfo tests[] = {
 	{ "export of a ledger", test_export_ledger },
 	{ "claim proofs", test_proof },
 	{ "co-signatures", test_cosig },
+	{ "batch as EIP-712 typed data", test_typed_data },
+	{ "published receipts", test_receipts },
 	CU_TEST_INFO_NULL,
 };
 

@@ -12,6 +12,7 @@
 #       rewrites DIR/claims.ndjson.gz: PYTHON is run for each parsed line `o` (a dict) with
 #       its 1-based number `n`; it may change o, or set o = None to drop the line.
 #   batches_edit DIR PYTHON      the same for DIR/batches.ndjson.gz
+#   receipts_edit DIR PYTHON     the same for DIR/receipts.ndjson.gz
 #   stats_xml FILE CLAIMS USERS [USER DELTA]
 #       writes a BOINC user.xml whose total_credit per user is the credit bridge_seal gave
 #       them for results 1..CLAIMS (exact, cobblestones with 6 decimals), USER's changed by
@@ -37,7 +38,10 @@ republish() {
 import gzip, hashlib, json, sys
 d = sys.argv[1]
 m = json.load(open(d + "/manifest.json"))
-for name in ("claims.ndjson.gz", "batches.ndjson.gz"):
+import os
+for name in ("claims.ndjson.gz", "batches.ndjson.gz", "receipts.ndjson.gz"):
+    if name == "receipts.ndjson.gz" and name not in m["files"]:
+        continue
     data = open(d + "/" + name, "rb").read()
     m["files"][name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
                         "lines": gzip.decompress(data).count(b"\n")}
@@ -63,6 +67,7 @@ EOF
 }
 
 claims_edit() { _ndjson_edit "$1/claims.ndjson.gz" "$2"; }
+receipts_edit() { _ndjson_edit "$1/receipts.ndjson.gz" "$2"; }
 batches_edit() { _ndjson_edit "$1/batches.ndjson.gz" "$2"; }
 
 stats_xml() {
