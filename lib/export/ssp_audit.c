@@ -117,16 +117,18 @@ out:
 /* Counts claim c for its user (BOINC's stats, the report) and its day. */
 static int add_user(struct audit *a, const ssp_claim *c)
 {
-	struct user *u = ssp_aud_usermap_get(&a->users, c->user_id);
-	struct user *d;
+	struct user *u, *d;
 
-	if (u == NULL)
+	if ((a->users == NULL && ssp_u64map_new(sizeof(struct user), &a->users) != 0) ||
+	    (a->days == NULL && ssp_u64map_new(sizeof(struct user), &a->days) != 0))
+		return SSP_ERR_NOMEM;
+	if ((u = ssp_u64map_upsert(a->users, c->user_id, NULL)) == NULL)
 		return SSP_ERR_NOMEM;
 	if (u->credit > UINT64_MAX - c->credit)
 		u->overflow = 1;
 	u->credit += c->credit;
 	u->claims++;
-	d = ssp_aud_usermap_get(&a->days, c->granted_at / 86400);
+	d = ssp_u64map_upsert(a->days, c->granted_at / 86400, NULL);
 	if (d == NULL)
 		return SSP_ERR_NOMEM;
 	d->credit += c->credit;
@@ -140,7 +142,7 @@ static int consume(struct audit *a, const struct chunk *ch, const struct item *i
 	const ssp_claim *c = &ec->claim;
 	struct cur *cb = &a->cur;
 	char a1[SSP_ADDR_STRLEN];
-	int in_batch = 0, rc;
+	int in_batch = 0, created, rc;
 
 	(void)ch;
 	if (it->parse_rc != 0) {
@@ -178,10 +180,11 @@ static int consume(struct audit *a, const struct chunk *ch, const struct item *i
 	} else {
 		a->expect++;
 	}
-	rc = ssp_aud_u64set_add(&a->results, c->result_id);
-	if (rc < 0)
-		return rc;
-	if (rc == 0)
+	if (a->results == NULL && ssp_u64map_new(0, &a->results) != 0)
+		return SSP_ERR_NOMEM;
+	if (ssp_u64map_upsert(a->results, c->result_id, &created) == NULL)
+		return SSP_ERR_NOMEM;
+	if (!created)
 		ssp_aud_issue(a, SSP_AK_RESULT_TWICE, ec->batch_id, c->seq,
 		      "result %llu is claimed again by seq %llu", (unsigned long long)c->result_id,
 		      (unsigned long long)c->seq);
@@ -409,28 +412,30 @@ static int check_users(struct audit *a)
 	ssp_audit_report *r = a->r;
 	size_t n = 0;
 
-	r->user_rows = calloc(a->users.n ? a->users.n : 1, sizeof *r->user_rows);
-	r->day_rows = calloc(a->days.n ? a->days.n : 1, sizeof *r->day_rows);
+	size_t nusers = a->users ? ssp_u64map_count(a->users) : 0, pos = 0;
+	uint64_t id;
+	void *v;
+
+	r->user_rows = calloc(nusers ? nusers : 1, sizeof *r->user_rows);
+	r->day_rows = calloc(a->days && ssp_u64map_count(a->days) ? ssp_u64map_count(a->days) : 1,
+			     sizeof *r->day_rows);
 	if (r->user_rows == NULL || r->day_rows == NULL)
 		return SSP_ERR_NOMEM;
-	for (size_t i = 0; i < a->days.cap; i++)
-		if (a->days.slot[i].id1 != 0) {
-			ssp_audit_day_row *d = &r->day_rows[n++];
+	while (a->days && ssp_u64map_next(a->days, &pos, &id, &v)) {
+		const struct user *dv = v;
+		ssp_audit_day_row *d = &r->day_rows[n++];
 
-			d->day = a->days.slot[i].id1 - 1;
-			d->claims = a->days.slot[i].claims;
-			d->credit = a->days.slot[i].credit;
-		}
+		d->day = id;
+		d->claims = dv->claims;
+		d->credit = dv->credit;
+	}
 	r->nday_rows = n;
 	qsort(r->day_rows, n, sizeof *r->day_rows, cmp_day_row);
-	for (size_t i = 0; i < a->users.cap; i++) {
-		const struct user *u = &a->users.slot[i];
+	for (pos = 0; a->users && ssp_u64map_next(a->users, &pos, &id, &v);) {
+		const struct user *u = v;
 		ssp_audit_user_row *row;
-		uint64_t id, total = 0, allow;
+		uint64_t total = 0, allow;
 
-		if (u->id1 == 0)
-			continue;
-		id = u->id1 - 1;
 		row = &r->user_rows[r->nuser_rows++];
 		row->user_id = id;
 		row->claims = u->claims;
@@ -471,9 +476,9 @@ static void audit_free(struct audit *a)
 			free(a->versions[i].a);
 	free(a->versions);
 	free(a->mints);
-	free(a->results.slot);
-	free(a->users.slot);
-	free(a->days.slot);
+	ssp_u64map_free(a->results);
+	ssp_u64map_free(a->users);
+	ssp_u64map_free(a->days);
 	free(a->rec_text);
 	ssp_ndjson_reader_close(a->rr);
 	if (a->only != NULL) {

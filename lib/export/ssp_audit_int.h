@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "export/ssp_audit.h"
+#include "core/ssp_u64map.h"
 
 #define CHUNK_LINES 4096u
 #define GRAB 32u
@@ -17,23 +18,11 @@
 
 /* ------------------------------------------------------------------ small containers */
 
-/* Set of uint64 (open addressing; key k stored as k + 1, 0 = empty). */
-struct u64set {
-	uint64_t *slot;
-	size_t cap, n;
-};
-
-/* Per-user claimed credit. */
+/* Per-user (or per-day) claimed credit, the values of an ssp_u64map keyed by the id. */
 struct user {
-	uint64_t id1;       /* id + 1; 0 = empty */
 	uint64_t credit;
 	uint64_t claims;
 	int overflow;
-};
-
-struct usermap {
-	struct user *slot;
-	size_t cap, n;
 };
 
 /* ------------------------------------------------------------------ the chain, replayed */
@@ -131,9 +120,9 @@ struct audit {
 	/* claims */
 	char cpath[4200];
 	uint64_t expect;
-	struct u64set results;
-	struct usermap users;
-	struct usermap days;               /* per grantedAt day: claims and credit */
+	ssp_u64map *results;               /* result ids claimed (a set) */
+	ssp_u64map *users;                 /* user id -> struct user */
+	ssp_u64map *days;                  /* grantedAt day -> struct user: claims and credit */
 	/* receipts.ndjson.gz, read alongside the claims (both in seq order) */
 	ssp_ndjson_reader *rr;
 	int rr_eof, have_rec;
@@ -149,10 +138,6 @@ struct audit {
 
 /* ---- ssp_audit_pool.c ---- */
 
-/* Inserts k: 1 when new, 0 when present, SSP_ERR_NOMEM. k < UINT64_MAX. */
-SSP_MUST_CHECK int ssp_aud_u64set_add(struct u64set *s, uint64_t k);
-/* The entry of user id (created zeroed when new), NULL when out of memory. */
-struct user *ssp_aud_usermap_get(struct usermap *m, uint64_t id);
 /* Starts n worker threads on p (zeroed, domsep set). SSP_ERR_NOMEM. */
 SSP_MUST_CHECK int ssp_aud_pool_start(struct pool *p, unsigned n);
 /* Stops and joins the workers started. */

@@ -1,77 +1,10 @@
-/* The audit's containers (a uint64 set, per-user sums) and its worker pool: claims are parsed,
- * hashed and their signatures recovered on worker threads, a chunk of lines at a time. */
+/* The audit's worker pool: claims are parsed, hashed and their signatures recovered on worker
+ * threads, a chunk of lines at a time. */
 #include "export/ssp_audit_int.h"
 #include "crypto/ssp_key.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static uint64_t mix(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
-/* Inserts k: 1 when new, 0 when present, SSP_ERR_NOMEM. k < UINT64_MAX. */
-int ssp_aud_u64set_add(struct u64set *s, uint64_t k)
-{
-	size_t i;
-
-	if (s->n * 2 >= s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 1024;
-		uint64_t *ns = calloc(nc, sizeof *ns);
-
-		if (ns == NULL)
-			return SSP_ERR_NOMEM;
-		for (size_t j = 0; j < s->cap; j++)
-			if (s->slot[j] != 0) {
-				for (i = mix(s->slot[j]) & (nc - 1); ns[i] != 0; i = (i + 1) & (nc - 1))
-					;
-				ns[i] = s->slot[j];
-			}
-		free(s->slot);
-		s->slot = ns;
-		s->cap = nc;
-	}
-	for (i = mix(k + 1) & (s->cap - 1); s->slot[i] != 0; i = (i + 1) & (s->cap - 1))
-		if (s->slot[i] == k + 1)
-			return 0;
-	s->slot[i] = k + 1;
-	s->n++;
-	return 1;
-}
-
-struct user *ssp_aud_usermap_get(struct usermap *m, uint64_t id)
-{
-	size_t i;
-
-	if (m->n * 2 >= m->cap) {
-		size_t nc = m->cap ? m->cap * 2 : 1024;
-		struct user *ns = calloc(nc, sizeof *ns);
-
-		if (ns == NULL)
-			return NULL;
-		for (size_t j = 0; j < m->cap; j++)
-			if (m->slot[j].id1 != 0) {
-				for (i = mix(m->slot[j].id1) & (nc - 1); ns[i].id1 != 0; i = (i + 1) & (nc - 1))
-					;
-				ns[i] = m->slot[j];
-			}
-		free(m->slot);
-		m->slot = ns;
-		m->cap = nc;
-	}
-	for (i = mix(id + 1) & (m->cap - 1); m->slot[i].id1 != 0; i = (i + 1) & (m->cap - 1))
-		if (m->slot[i].id1 == id + 1)
-			return &m->slot[i];
-	m->slot[i].id1 = id + 1;
-	m->n++;
-	return &m->slot[i];
-}
 
 static void process_item(const struct pool *p, const struct chunk *c, struct item *it)
 {
