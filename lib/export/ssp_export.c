@@ -1,5 +1,6 @@
 /* The public export: the strict JSON helpers the export formats share, and the manifest. */
 #include "export/ssp_export.h"
+#include "core/ssp_json.h"
 #include "export/ssp_export_int.h"
 #include "crypto/ssp_claim_json.h"
 #include "core/ssp_file.h"
@@ -18,86 +19,6 @@
 
 /* ------------------------------------------------------------------ JSON helpers */
 
-const char *ssp_exj_type(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER: return "an integer";
-	case JSON_REAL: return "a real number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	case JSON_NULL: return "null";
-	}
-	return "?";
-}
-
-/* obj must be an object whose members are exactly names[0..n). */
-int ssp_exj_members(const json_t *obj, const char *where, const char *const *names, size_t n,
-			 ssp_errmsg *em)
-{
-	const char *key;
-	json_t *v;
-
-	if (!json_is_object(obj))
-		return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s: expected an object, got %s", where,
-				      obj ? ssp_exj_type(obj) : "nothing");
-	json_object_foreach((json_t *)obj, key, v) {
-		size_t i;
-
-		for (i = 0; i < n; i++)
-			if (strcmp(key, names[i]) == 0)
-				break;
-		if (i == n) {
-			char buf[41];
-			size_t k;
-
-			for (k = 0; key[k] != '\0' && k < 40; k++)
-				buf[k] = (key[k] < 0x20 || key[k] >= 0x7f || key[k] == '"') ? '?' : key[k];
-			buf[k] = '\0';
-			return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s: unknown member \"%s\"", where, buf);
-		}
-	}
-	for (size_t i = 0; i < n; i++)
-		if (json_object_get(obj, names[i]) == NULL)
-			return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s: member \"%s\" missing", where,
-					      names[i]);
-	return 0;
-}
-
-int ssp_exj_u64(const json_t *obj, const char *where, const char *name, uint64_t *out,
-		   ssp_errmsg *em)
-{
-	const json_t *v = json_object_get(obj, name);
-
-	if (!json_is_integer(v))
-		return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s.%s: expected an integer, got %s", where,
-				      name, v ? ssp_exj_type(v) : "nothing");
-	if (json_integer_value(v) < 0)
-		return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s.%s: negative", where, name);
-	*out = (uint64_t)json_integer_value(v);
-	return 0;
-}
-
-/* A string member holding "0x" + 2n hex digits, decoded into out[0..n). */
-int ssp_exj_hex(const json_t *obj, const char *where, const char *name, uint8_t *out, size_t n,
-		   ssp_errmsg *em)
-{
-	const json_t *v = json_object_get(obj, name);
-	const char *s;
-
-	if (!json_is_string(v))
-		return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s.%s: expected a string, got %s", where,
-				      name, v ? ssp_exj_type(v) : "nothing");
-	s = json_string_value(v);
-	if (json_string_length(v) != 2 + 2 * n || s[0] != '0' || s[1] != 'x' ||
-	    ssp_hex_decode_exact(s, out, n) != 0)
-		return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s.%s: expected \"0x\" and %zu hex digits",
-				      where, name, 2 * n);
-	return 0;
-}
-
 int ssp_exj_addr(const json_t *obj, const char *where, const char *name,
 		    uint8_t out[SSP_ADDR_LEN], ssp_errmsg *em)
 {
@@ -106,7 +27,7 @@ int ssp_exj_addr(const json_t *obj, const char *where, const char *name,
 
 	if (!json_is_string(v))
 		return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s.%s: expected a string, got %s", where,
-				      name, v ? ssp_exj_type(v) : "nothing");
+				      name, v ? ssp_json_type(v) : "nothing");
 	if (strlen(json_string_value(v)) != json_string_length(v))
 		return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s.%s: NUL in string", where, name);
 	rc = ssp_address_parse(json_string_value(v), out);
@@ -238,16 +159,16 @@ static int parse_file_entry(const json_t *files, const char *name, ssp_export_fi
 	int rc;
 
 	snprintf(where, sizeof where, "files.%s", name);
-	rc = ssp_exj_members(o, where, names, 3, em);
+	rc = ssp_json_members(o, where, names, 3, em);
 	if (rc != 0)
 		return rc;
 	v = json_object_get(o, "sha256");
 	if (!json_is_string(v) || json_string_length(v) != 64 ||
 	    ssp_hex_decode_exact(json_string_value(v), f->sha256, 32) != 0)
 		return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s.sha256: expected 64 hex digits", where);
-	rc = ssp_exj_u64(o, where, "bytes", &f->bytes, em);
+	rc = ssp_json_u64(o, where, "bytes", 0, UINT64_MAX, &f->bytes, em);
 	if (rc == 0)
-		rc = ssp_exj_u64(o, where, "lines", &f->lines, em);
+		rc = ssp_json_u64(o, where, "lines", 0, UINT64_MAX, &f->lines, em);
 	return rc;
 }
 
@@ -292,12 +213,12 @@ int ssp_export_manifest_parse(const char *text, size_t len, ssp_export_manifest 
 				    SSP_EXPORT_VERSION);
 		goto out;
 	}
-	rc = ssp_exj_members(j, "manifest", top, 8, em);
+	rc = ssp_json_members(j, "manifest", top, 8, em);
 	if (rc == 0)
-		rc = ssp_exj_u64(j, "manifest", "createdAt", &tmp.created_at, em);
+		rc = ssp_json_u64(j, "manifest", "createdAt", 0, UINT64_MAX, &tmp.created_at, em);
 	sub = json_object_get(j, "project");
 	if (rc == 0)
-		rc = ssp_exj_members(sub, "project", pnames, 2, em);
+		rc = ssp_json_members(sub, "project", pnames, 2, em);
 	if (rc == 0) {
 		v = json_object_get(sub, "masterUrl");
 		if (!json_is_string(v) || json_string_length(v) == 0 ||
@@ -310,7 +231,7 @@ int ssp_export_manifest_parse(const char *text, size_t len, ssp_export_manifest 
 			memcpy(tmp.master_url, json_string_value(v), json_string_length(v) + 1);
 	}
 	if (rc == 0)
-		rc = ssp_exj_hex(sub, "project", "id", tmp.project, 32, em);
+		rc = ssp_json_hex(sub, "project", "id", 1, tmp.project, 32, em);
 	if (rc == 0) {
 		ssp_project_id(tmp.master_url, id);
 		if (memcmp(id, tmp.project, 32) != 0)
@@ -319,9 +240,9 @@ int ssp_export_manifest_parse(const char *text, size_t len, ssp_export_manifest 
 	}
 	sub = json_object_get(j, "chain");
 	if (rc == 0)
-		rc = ssp_exj_members(sub, "chain", cnames, 4, em);
+		rc = ssp_json_members(sub, "chain", cnames, 4, em);
 	if (rc == 0)
-		rc = ssp_exj_u64(sub, "chain", "chainId", &tmp.chain_id, em);
+		rc = ssp_json_u64(sub, "chain", "chainId", 0, UINT64_MAX, &tmp.chain_id, em);
 	if (rc == 0)
 		rc = ssp_exj_addr(sub, "chain", "minter", tmp.minter, em);
 	if (rc == 0) {
@@ -335,33 +256,33 @@ int ssp_export_manifest_parse(const char *text, size_t len, ssp_export_manifest 
 					    "chain.weiPerMicroCredit: expected a decimal string or null");
 	}
 	if (rc == 0 && !json_is_null(json_object_get(sub, "deployBlock"))) {
-		rc = ssp_exj_u64(sub, "chain", "deployBlock", &tmp.deploy_block, em);
+		rc = ssp_json_u64(sub, "chain", "deployBlock", 0, UINT64_MAX, &tmp.deploy_block, em);
 		tmp.has_deploy_block = rc == 0;
 	}
 	sub = json_object_get(j, "claims");
 	if (rc == 0)
-		rc = ssp_exj_members(sub, "claims", clnames, 3, em);
+		rc = ssp_json_members(sub, "claims", clnames, 3, em);
 	if (rc == 0)
-		rc = ssp_exj_u64(sub, "claims", "count", &tmp.nclaims, em);
+		rc = ssp_json_u64(sub, "claims", "count", 0, UINT64_MAX, &tmp.nclaims, em);
 	if (rc == 0)
-		rc = ssp_exj_u64(sub, "claims", "firstSeq", &tmp.first_seq, em);
+		rc = ssp_json_u64(sub, "claims", "firstSeq", 0, UINT64_MAX, &tmp.first_seq, em);
 	if (rc == 0)
-		rc = ssp_exj_u64(sub, "claims", "lastSeq", &tmp.last_seq, em);
+		rc = ssp_json_u64(sub, "claims", "lastSeq", 0, UINT64_MAX, &tmp.last_seq, em);
 	if (rc == 0 && (tmp.first_seq == 0 || tmp.last_seq + 1 < tmp.first_seq ||
 			tmp.last_seq - (tmp.first_seq - 1) != tmp.nclaims))
 		rc = ssp_errmsg_set(em, SSP_ERR_PARSE,
 				    "claims: count must be lastSeq - firstSeq + 1, firstSeq >= 1");
 	sub = json_object_get(j, "batches");
 	if (rc == 0)
-		rc = ssp_exj_members(sub, "batches", bnames, 1, em);
+		rc = ssp_json_members(sub, "batches", bnames, 1, em);
 	if (rc == 0)
-		rc = ssp_exj_u64(sub, "batches", "count", &tmp.nbatches, em);
+		rc = ssp_json_u64(sub, "batches", "count", 0, UINT64_MAX, &tmp.nbatches, em);
 	sub = json_object_get(j, "files");
 	/* receipts.ndjson.gz is optional (published when the project archives receipts). */
 	tmp.has_receipts = json_is_object(sub) &&
 			   json_object_get(sub, SSP_EXPORT_RECEIPTS_FILE) != NULL;
 	if (rc == 0)
-		rc = ssp_exj_members(sub, "files", fnames, tmp.has_receipts ? 3 : 2, em);
+		rc = ssp_json_members(sub, "files", fnames, tmp.has_receipts ? 3 : 2, em);
 	if (rc == 0 && tmp.has_receipts)
 		rc = parse_file_entry(sub, SSP_EXPORT_RECEIPTS_FILE, &tmp.receipts, em);
 	if (rc == 0)

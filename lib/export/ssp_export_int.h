@@ -1,5 +1,6 @@
-/* Internal to the export modules (ssp_export*.c, ssp_audit*.c): strict jansson helpers shared
- * by the line, manifest and proof formats. `where` names the object in error messages. */
+/* Internal to the export modules (ssp_export*.c, ssp_audit*.c): the jansson helpers of the line,
+ * manifest and proof formats beyond lib/core/ssp_json.h (addresses, builders, documents).
+ * `where` names the object in error messages. */
 #ifndef SSP_EXPORT_INT_H
 #define SSP_EXPORT_INT_H
 
@@ -7,20 +8,10 @@
 
 #include <jansson.h>
 
+#include "core/ssp_json.h"
+
 #include "export/ssp_export.h"
 
-/* "an object", "a string", … for messages. */
-const char *ssp_exj_type(const json_t *v);
-/* 0 when obj is an object whose members are exactly names[0..n); SSP_ERR_PARSE naming the
- * first unknown or missing member otherwise. */
-SSP_MUST_CHECK int ssp_exj_members(const json_t *obj, const char *where, const char *const *names, size_t n,
-		    ssp_errmsg *em);
-/* Member name of obj as a non-negative JSON integer. */
-SSP_MUST_CHECK int ssp_exj_u64(const json_t *obj, const char *where, const char *name, uint64_t *out,
-		ssp_errmsg *em);
-/* Member name of obj as "0x" + exactly 2n hex digits into out[0..n). */
-SSP_MUST_CHECK int ssp_exj_hex(const json_t *obj, const char *where, const char *name, uint8_t *out, size_t n,
-		ssp_errmsg *em);
 /* Member name of obj as an address (EIP-55 checked when mixed case). */
 SSP_MUST_CHECK int ssp_exj_addr(const json_t *obj, const char *where, const char *name,
 		 uint8_t out[SSP_ADDR_LEN], ssp_errmsg *em);

@@ -1,6 +1,7 @@
 /* The export's claims and batches lines: formatting and strict parsing (a fast path for the
  * claims lines this project writes, jansson for everything else). */
 #include "export/ssp_export.h"
+#include "core/ssp_json.h"
 #include "export/ssp_export_int.h"
 #include "crypto/ssp_claim_json.h"
 #include "core/ssp_file.h"
@@ -207,7 +208,7 @@ int ssp_export_claim_parse_json(const char *text, size_t len, ssp_export_claim *
 	if (j == NULL)
 		return SSP_ERR_PARSE;
 	memset(&tmp, 0, sizeof tmp);
-	rc = ssp_exj_members(j, "claim line", names, 3, em);
+	rc = ssp_json_members(j, "claim line", names, 3, em);
 	if (rc == 0) {
 		rc = ssp_claim_from_json_obj(json_object_get(j, "claim"), &tmp.claim, em);
 		if (rc != 0) {
@@ -221,7 +222,7 @@ int ssp_export_claim_parse_json(const char *text, size_t len, ssp_export_claim *
 		}
 	}
 	if (rc == 0)
-		rc = ssp_exj_hex(j, "claim line", "signature", tmp.sig, SSP_SIG_LEN, em);
+		rc = ssp_json_hex(j, "claim line", "signature", 1, tmp.sig, SSP_SIG_LEN, em);
 	if (rc == 0) {
 		b = json_object_get(j, "batch");
 		if (json_is_null(b))
@@ -405,19 +406,19 @@ int ssp_exj_header(const json_t *h, ssp_batch *out, ssp_errmsg *em)
 	const char *w = "batch";
 	int rc;
 
-	rc = ssp_exj_members(h, w, names, 6, em);
+	rc = ssp_json_members(h, w, names, 6, em);
 	if (rc == 0)
-		rc = ssp_exj_hex(h, w, "project", out->project, 32, em);
+		rc = ssp_json_hex(h, w, "project", 1, out->project, 32, em);
 	if (rc == 0)
-		rc = ssp_exj_u64(h, w, "firstSeq", &out->first_seq, em);
+		rc = ssp_json_u64(h, w, "firstSeq", 0, UINT64_MAX, &out->first_seq, em);
 	if (rc == 0)
-		rc = ssp_exj_u64(h, w, "lastSeq", &out->last_seq, em);
+		rc = ssp_json_u64(h, w, "lastSeq", 0, UINT64_MAX, &out->last_seq, em);
 	if (rc == 0)
-		rc = ssp_exj_hex(h, w, "claimsRoot", out->claims_root, 32, em);
+		rc = ssp_json_hex(h, w, "claimsRoot", 1, out->claims_root, 32, em);
 	if (rc == 0)
-		rc = ssp_exj_hex(h, w, "payoutsHash", out->payouts_hash, 32, em);
+		rc = ssp_json_hex(h, w, "payoutsHash", 1, out->payouts_hash, 32, em);
 	if (rc == 0)
-		rc = ssp_exj_u64(h, w, "totalCredit", &out->total_credit, em);
+		rc = ssp_json_u64(h, w, "totalCredit", 0, UINT64_MAX, &out->total_credit, em);
 	if (rc == 0 && (out->first_seq == 0 || out->last_seq < out->first_seq))
 		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "batch: need 1 <= firstSeq <= lastSeq");
 	return rc;
@@ -433,13 +434,13 @@ int ssp_exj_tx(const json_t *t, int *has_tx, uint8_t hash[32], uint64_t *block,
 		*has_tx = 0;
 		return 0;
 	}
-	rc = ssp_exj_members(t, "tx", names, 3, em);
+	rc = ssp_json_members(t, "tx", names, 3, em);
 	if (rc == 0)
-		rc = ssp_exj_hex(t, "tx", "hash", hash, 32, em);
+		rc = ssp_json_hex(t, "tx", "hash", 1, hash, 32, em);
 	if (rc == 0)
-		rc = ssp_exj_u64(t, "tx", "blockNumber", block, em);
+		rc = ssp_json_u64(t, "tx", "blockNumber", 0, UINT64_MAX, block, em);
 	if (rc == 0)
-		rc = ssp_exj_hex(t, "tx", "blockHash", block_hash, 32, em);
+		rc = ssp_json_hex(t, "tx", "blockHash", 1, block_hash, 32, em);
 	if (rc == 0)
 		*has_tx = 1;
 	return rc;
@@ -480,9 +481,9 @@ int ssp_export_batch_parse(const char *text, size_t len, ssp_export_batch *b, ss
 	j = load_line(text, len, "batch line", em);
 	if (j == NULL)
 		return SSP_ERR_PARSE;
-	rc = ssp_exj_members(j, "batch line", names, 8, em);
+	rc = ssp_json_members(j, "batch line", names, 8, em);
 	if (rc == 0)
-		rc = ssp_exj_u64(j, "batch line", "id", &id, em);
+		rc = ssp_json_u64(j, "batch line", "id", 0, UINT64_MAX, &id, em);
 	if (rc == 0 && id == 0)
 		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "batch line.id: must be positive");
 	b->id = (int64_t)id;
@@ -500,7 +501,7 @@ int ssp_export_batch_parse(const char *text, size_t len, ssp_export_batch *b, ss
 			memcpy(b->reason, json_string_value(v), json_string_length(v) + 1);
 	}
 	if (rc == 0)
-		rc = ssp_exj_u64(j, "batch line", "sealedAt", &b->sealed_at, em);
+		rc = ssp_json_u64(j, "batch line", "sealedAt", 0, UINT64_MAX, &b->sealed_at, em);
 	if (rc == 0) {
 		arr = json_object_get(j, "payouts");
 		if (!json_is_array(arr))
@@ -516,11 +517,11 @@ int ssp_export_batch_parse(const char *text, size_t len, ssp_export_batch *b, ss
 		for (size_t i = 0; rc == 0 && i < json_array_size(arr); i++) {
 			v = json_array_get(arr, i);
 			snprintf(where, sizeof where, "payouts[%zu]", i);
-			rc = ssp_exj_members(v, where, pnames, 2, em);
+			rc = ssp_json_members(v, where, pnames, 2, em);
 			if (rc == 0)
 				rc = ssp_exj_addr(v, where, "beneficiary", b->payouts[i].beneficiary, em);
 			if (rc == 0)
-				rc = ssp_exj_u64(v, where, "credit", &b->payouts[i].credit, em);
+				rc = ssp_json_u64(v, where, "credit", 0, UINT64_MAX, &b->payouts[i].credit, em);
 			b->npayouts = i + 1;
 		}
 	}
@@ -539,11 +540,11 @@ int ssp_export_batch_parse(const char *text, size_t len, ssp_export_batch *b, ss
 		for (size_t i = 0; rc == 0 && i < json_array_size(arr); i++) {
 			v = json_array_get(arr, i);
 			snprintf(where, sizeof where, "signatures[%zu]", i);
-			rc = ssp_exj_members(v, where, snames, 2, em);
+			rc = ssp_json_members(v, where, snames, 2, em);
 			if (rc == 0)
 				rc = ssp_exj_addr(v, where, "signer", b->sigs[i].signer, em);
 			if (rc == 0)
-				rc = ssp_exj_hex(v, where, "signature", b->sigs[i].sig, SSP_SIG_LEN, em);
+				rc = ssp_json_hex(v, where, "signature", 1, b->sigs[i].sig, SSP_SIG_LEN, em);
 			b->nsigs = i + 1;
 		}
 	}

@@ -1,6 +1,7 @@
 /* Exchange formats built on the export: a volunteer's Merkle proof that their claim is in a
  * batch, and an auditor's co-signature of a batch. */
 #include "crypto/ssp_claim_json.h"
+#include "core/ssp_json.h"
 #include "export/ssp_export.h"
 #include "export/ssp_export_int.h"
 #include "core/ssp_hex.h"
@@ -325,17 +326,17 @@ int ssp_claim_proof_parse(const char *text, size_t len, ssp_claim_proof *p, ssp_
 		return ssp_errmsg_set(em, SSP_ERR_PARSE, "proof: JSON error at line %d column %d: %s",
 				      err.line, err.column, err.text);
 	memset(&tmp, 0, sizeof tmp);
-	rc = ssp_exj_members(j, "proof", names, sizeof names / sizeof names[0], em);
+	rc = ssp_json_members(j, "proof", names, sizeof names / sizeof names[0], em);
 	if (rc == 0)
-		rc = ssp_exj_u64(j, "proof", "chainId", &tmp.chain_id, em);
+		rc = ssp_json_u64(j, "proof", "chainId", 0, UINT64_MAX, &tmp.chain_id, em);
 	if (rc == 0)
 		rc = ssp_exj_addr(j, "proof", "minter", tmp.minter, em);
 	if (rc == 0)
 		rc = ssp_claim_from_json_obj(json_object_get(j, "claim"), &tmp.claim.claim, em);
 	if (rc == 0)
-		rc = ssp_exj_hex(j, "proof", "signature", tmp.claim.sig, SSP_SIG_LEN, em);
+		rc = ssp_json_hex(j, "proof", "signature", 1, tmp.claim.sig, SSP_SIG_LEN, em);
 	if (rc == 0)
-		rc = ssp_exj_u64(j, "proof", "batchId", &id, em);
+		rc = ssp_json_u64(j, "proof", "batchId", 0, UINT64_MAX, &id, em);
 	if (rc == 0 && (id == 0 || id > INT64_MAX))
 		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "proof.batchId: must be positive");
 	tmp.claim.batch_id = (int64_t)id;
@@ -347,9 +348,9 @@ int ssp_claim_proof_parse(const char *text, size_t len, ssp_claim_proof *p, ssp_
 		rc = ssp_exj_tx(json_object_get(j, "tx"), &tmp.has_tx, tmp.tx_hash, &tmp.block_number,
 				tmp.block_hash, em);
 	if (rc == 0)
-		rc = ssp_exj_u64(j, "proof", "index", &tmp.index, em);
+		rc = ssp_json_u64(j, "proof", "index", 0, UINT64_MAX, &tmp.index, em);
 	if (rc == 0)
-		rc = ssp_exj_hex(j, "proof", "leaf", tmp.leaf, 32, em);
+		rc = ssp_json_hex(j, "proof", "leaf", 1, tmp.leaf, 32, em);
 	if (rc == 0) {
 		v = json_object_get(j, "proof");
 		if (!json_is_array(v) || json_array_size(v) > SSP_PROOF_MAX_DEPTH)
@@ -465,24 +466,24 @@ int ssp_cosig_parse(const char *text, size_t len, ssp_cosig *c, ssp_errmsg *em)
 				      "co-signature: JSON error at line %d column %d: %s", err.line,
 				      err.column, err.text);
 	memset(&tmp, 0, sizeof tmp);
-	rc = ssp_exj_members(j, "co-signature", names, sizeof names / sizeof names[0], em);
+	rc = ssp_json_members(j, "co-signature", names, sizeof names / sizeof names[0], em);
 	if (rc == 0)
-		rc = ssp_exj_u64(j, "co-signature", "chainId", &tmp.chain_id, em);
+		rc = ssp_json_u64(j, "co-signature", "chainId", 0, UINT64_MAX, &tmp.chain_id, em);
 	if (rc == 0)
 		rc = ssp_exj_addr(j, "co-signature", "minter", tmp.minter, em);
 	if (rc == 0)
-		rc = ssp_exj_u64(j, "co-signature", "batchId", &id, em);
+		rc = ssp_json_u64(j, "co-signature", "batchId", 0, UINT64_MAX, &id, em);
 	if (rc == 0 && (id == 0 || id > INT64_MAX))
 		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "co-signature.batchId: must be positive");
 	tmp.batch_id = (int64_t)id;
 	if (rc == 0)
 		rc = ssp_exj_header(json_object_get(j, "batch"), &tmp.header, em);
 	if (rc == 0)
-		rc = ssp_exj_hex(j, "co-signature", "digest", digest, 32, em);
+		rc = ssp_json_hex(j, "co-signature", "digest", 1, digest, 32, em);
 	if (rc == 0)
 		rc = ssp_exj_addr(j, "co-signature", "signer", tmp.signer, em);
 	if (rc == 0)
-		rc = ssp_exj_hex(j, "co-signature", "signature", tmp.sig, SSP_SIG_LEN, em);
+		rc = ssp_json_hex(j, "co-signature", "signature", 1, tmp.sig, SSP_SIG_LEN, em);
 	if (rc == 0) {
 		cosig_digest(&tmp, want);
 		if (memcmp(digest, want, 32) != 0)

@@ -1,6 +1,7 @@
 /* Receipts as public evidence: the archive that keeps each credited result's share receipt
  * before BOINC's file deleter removes it, and the export's receipts.ndjson.gz lines. */
 #include "export/ssp_export.h"
+#include "core/ssp_json.h"
 #include "export/ssp_export_int.h"
 #include "boinc/ssp_receipt.h"
 #include "core/ssp_file.h"
@@ -84,11 +85,11 @@ int ssp_export_receipt_parse(const char *line, size_t len, uint64_t *seq, uint64
 	if (j == NULL)
 		return ssp_errmsg_set(em, SSP_ERR_PARSE, "receipt line: JSON error at column %d",
 				      err.column);
-	rc = ssp_exj_members(j, "receipt line", names, 3, em);
+	rc = ssp_json_members(j, "receipt line", names, 3, em);
 	if (rc == 0)
-		rc = ssp_exj_u64(j, "receipt line", "seq", seq, em);
+		rc = ssp_json_u64(j, "receipt line", "seq", 0, UINT64_MAX, seq, em);
 	if (rc == 0)
-		rc = ssp_exj_u64(j, "receipt line", "resultId", result_id, em);
+		rc = ssp_json_u64(j, "receipt line", "resultId", 0, UINT64_MAX, result_id, em);
 	r = json_object_get(j, "receipt");
 	if (rc == 0 && !json_is_string(r))
 		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "receipt line.receipt: a string expected");

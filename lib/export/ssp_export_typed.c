@@ -1,6 +1,7 @@
 /* A ShareBatch as EIP-712 typed data (the JSON of eth_signTypedData_v4), so that an auditor
  * can co-sign with any wallet: a hardware wallet, a Safe, `cast wallet sign --data`. */
 #include "export/ssp_export.h"
+#include "core/ssp_json.h"
 #include "export/ssp_export_int.h"
 #include "core/ssp_hex.h"
 
@@ -84,7 +85,7 @@ static int u64_member(const json_t *obj, const char *where, const char *name, ui
 	unsigned long long x;
 
 	if (json_is_integer(v))
-		return ssp_exj_u64(obj, where, name, out, em);
+		return ssp_json_u64(obj, where, name, 0, UINT64_MAX, out, em);
 	if (!json_is_string(v))
 		return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s.%s: a number or a decimal string expected",
 				      where, name);
@@ -146,7 +147,7 @@ int ssp_batch_typed_data_parse(const char *text, size_t len, uint64_t *chain_id,
 		return ssp_errmsg_set(em, SSP_ERR_PARSE, "typed data: JSON error at line %d column %d",
 				      err.line, err.column);
 	memset(&tmp, 0, sizeof tmp);
-	rc = ssp_exj_members(j, "typed data", top, 4, em);
+	rc = ssp_json_members(j, "typed data", top, 4, em);
 	if (rc == 0)
 		rc = check_types(json_object_get(j, "types"), em);
 	if (rc == 0 && !json_is_string(json_object_get(j, "primaryType")))
@@ -156,7 +157,7 @@ int ssp_batch_typed_data_parse(const char *text, size_t len, uint64_t *chain_id,
 	dom = json_object_get(j, "domain");
 	msg = json_object_get(j, "message");
 	if (rc == 0)
-		rc = ssp_exj_members(dom, "typed data.domain", dnames, 4, em);
+		rc = ssp_json_members(dom, "typed data.domain", dnames, 4, em);
 	if (rc == 0 && (!json_is_string(json_object_get(dom, "name")) ||
 			!json_is_string(json_object_get(dom, "version")) ||
 			strcmp(json_string_value(json_object_get(dom, "name")), SSP_EIP712_NAME) != 0 ||
@@ -167,17 +168,17 @@ int ssp_batch_typed_data_parse(const char *text, size_t len, uint64_t *chain_id,
 	if (rc == 0)
 		rc = ssp_exj_addr(dom, "typed data.domain", "verifyingContract", m, em);
 	if (rc == 0)
-		rc = ssp_exj_members(msg, "typed data.message", mnames, 6, em);
+		rc = ssp_json_members(msg, "typed data.message", mnames, 6, em);
 	if (rc == 0)
-		rc = ssp_exj_hex(msg, "typed data.message", "project", tmp.project, 32, em);
+		rc = ssp_json_hex(msg, "typed data.message", "project", 1, tmp.project, 32, em);
 	if (rc == 0)
 		rc = u64_member(msg, "typed data.message", "firstSeq", &tmp.first_seq, em);
 	if (rc == 0)
 		rc = u64_member(msg, "typed data.message", "lastSeq", &tmp.last_seq, em);
 	if (rc == 0)
-		rc = ssp_exj_hex(msg, "typed data.message", "claimsRoot", tmp.claims_root, 32, em);
+		rc = ssp_json_hex(msg, "typed data.message", "claimsRoot", 1, tmp.claims_root, 32, em);
 	if (rc == 0)
-		rc = ssp_exj_hex(msg, "typed data.message", "payoutsHash", tmp.payouts_hash, 32, em);
+		rc = ssp_json_hex(msg, "typed data.message", "payoutsHash", 1, tmp.payouts_hash, 32, em);
 	if (rc == 0)
 		rc = u64_member(msg, "typed data.message", "totalCredit", &tmp.total_credit, em);
 	json_decref(j);
