@@ -58,7 +58,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	 * evaluated by the server on the locked row: the old expavg_time is read before it is
 	 * assigned (and, with SIMULTANEOUS_ASSIGNMENT, every right side sees old values anyway).
 	 * Parameters: AVG_PARAMS, then the row's id. */
-	[ST_UPD_HOST] = "UPDATE host SET " AVG_SET " WHERE id = ?",
+	/* the host also gets BOINC's compute_avg_turnaround (itself when 0, else 0.7 old +
+	 * 0.3 new) when the first parameter is 1 */
+	[ST_UPD_HOST] = "UPDATE host SET avg_turnaround = IF(? = 1, IF(avg_turnaround = 0, ?,"
+			" 0.7 * avg_turnaround + 0.3 * ?), avg_turnaround), " AVG_SET " WHERE id = ?",
 	[ST_UPD_USER] = "UPDATE user SET " AVG_SET " WHERE id = ?",
 	/* the team of the user, read from the user row this transaction has just updated */
 	[ST_UPD_TEAM] = "UPDATE team SET " AVG_SET
@@ -73,7 +76,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"UPDATE host_app_version SET consecutive_valid = IF(? = 1, consecutive_valid + ?, 0),"
 		" max_jobs_per_day = IF(? = 1, max_jobs_per_day + 1, IF(max_jobs_per_day > ?,"
 		" max_jobs_per_day - 1, max_jobs_per_day)) WHERE host_id = ? AND app_version_id = ?",
-	/* BOINC's compute_avg_turnaround (sched/sched_util.cpp) for a valid result */
+	/* compute_avg_turnaround for a valid result not credited (a duplicate replica) */
 	[ST_UPD_TURN] = "UPDATE host SET avg_turnaround = IF(avg_turnaround = 0, ?,"
 			" 0.7 * avg_turnaround + 0.3 * ?) WHERE id = ?",
 	/* the app version's recent average credit (write_modified_app_versions) */
@@ -547,13 +550,13 @@ static int exec_rows(ssp_boincdb *db, int which, const MYSQL_BIND *b, unsigned n
 		     size_t row_size, size_t n, uint64_t *affected)
 {
 	MYSQL_STMT *st = db->st[which];
-	MYSQL_BIND shifted[17];
+	MYSQL_BIND shifted[24];
 	unsigned int zero = 0;
 
 	*affected = 0;
 	if (n == 0)
 		return 0;
-	if (nparams > 17)
+	if (nparams > 24)
 		return SSP_ERR_INTERNAL;
 	if (db->bulk && n > 1) {
 		unsigned int as = (unsigned int)n;
@@ -588,6 +591,8 @@ static int exec_rows(ssp_boincdb *db, int which, const MYSQL_BIND *b, unsigned n
 
 /* One row of the host, user or team credit update: the parameters of AVG_SET and the id. */
 typedef struct credit_row {
+	int turn;           /* host rows: apply the turnaround t */
+	double t, t2;
 	double now, half_life, work, start;
 	uint64_t id;
 } credit_row;
@@ -618,6 +623,12 @@ typedef struct outbox_row {
  * 15 and the id. */
 static void bind_avg(MYSQL_BIND *b, credit_row *r, int total)
 {
+	if (total == 2) { /* the host: the turnaround first */
+		b_int(&b[0], &r->turn);
+		b_dbl(&b[1], &r->t);
+		b_dbl(&b[2], &r->t2);
+		b += 3;
+	}
 	b_dbl(&b[0], &r->now);       /* dt */
 	b_dbl(&b[1], &r->half_life);
 	b_dbl(&b[2], &r->now);       /* 1 - weight > 1e-6 */
@@ -649,7 +660,8 @@ typedef struct wu_scratch {
 	turn_row *turn;
 } wu_scratch;
 
-/* BOINC's is_valid / is_invalid bookkeeping of the judged results. */
+/* BOINC's is_valid / is_invalid bookkeeping of the judged results (the turnaround of
+ * credited ones went with their host's credit). */
 static int judge_all(ssp_boincdb *db, const ssp_bdb_judged *jd, size_t njd, wu_scratch *w)
 {
 	size_t nh = 0, nt = 0;
@@ -668,7 +680,7 @@ static int judge_all(ssp_boincdb *db, const ssp_bdb_judged *jd, size_t njd, wu_s
 			w->hav[nh].avid = j->hav_avid;
 			nh++;
 		}
-		if (j->valid) {
+		if (j->valid && !j->credited) {
 			w->turn[nt].t = w->turn[nt].t2 = j->turnaround;
 			w->turn[nt].host = j->host_id;
 			nt++;
@@ -692,7 +704,7 @@ static int grant_all(ssp_boincdb *db, const ssp_bdb_credit *cr, size_t ncr, doub
 		     wu_scratch *w)
 {
 	size_t nob = 0, nteam = 0, ncj = 0;
-	MYSQL_BIND b[17];
+	MYSQL_BIND b[20];
 	uint64_t aff;
 	int rc;
 
@@ -700,10 +712,12 @@ static int grant_all(ssp_boincdb *db, const ssp_bdb_credit *cr, size_t ncr, doub
 		return 0;
 	for (size_t i = 0; i < ncr; i++) {
 		const ssp_bdb_credit *c = &cr[i];
-		credit_row r = { now, SSP_CREDIT_HALF_LIFE, (double)c->credit_micro / 1e6,
+		credit_row r = { 0, 0, 0, now, SSP_CREDIT_HALF_LIFE, (double)c->credit_micro / 1e6,
 				 (double)c->sent_time, 0 };
 
 		w->host[i] = r;
+		w->host[i].turn = 1; /* a credited result is a valid one: BOINC's is_valid */
+		w->host[i].t = w->host[i].t2 = c->turnaround;
 		w->host[i].id = c->host_id;
 		w->user[i] = r;
 		w->user[i].id = c->user_id;
@@ -726,8 +740,8 @@ static int grant_all(ssp_boincdb *db, const ssp_bdb_credit *cr, size_t ncr, doub
 		nob++;
 	}
 	/* a host, user or team credited twice in one work unit: the rows apply in order */
-	bind_avg(b, &w->host[0], 1);
-	if ((rc = exec_rows(db, ST_UPD_HOST, b, 17, sizeof(credit_row), ncr, &aff)))
+	bind_avg(b, &w->host[0], 2);
+	if ((rc = exec_rows(db, ST_UPD_HOST, b, 20, sizeof(credit_row), ncr, &aff)))
 		return rc;
 	bind_avg(b, &w->user[0], 1);
 	if ((rc = exec_rows(db, ST_UPD_USER, b, 17, sizeof(credit_row), ncr, &aff)))

@@ -82,6 +82,8 @@ typedef struct ssp_bdb_credit {
 					user row names at commit time (not stored in the outbox) */
 	int64_t cj_workunitid;       /* credited_job.workunitid: (long) workunit.opaque, as
 					BOINC's --update_credited_job (not stored in the outbox) */
+	double turnaround;           /* received_time - sent_time, for host.avg_turnaround
+					(not stored in the outbox) */
 } ssp_bdb_credit;
 
 /* BOINC's scheduler bookkeeping for one result newly judged valid or invalid
@@ -92,6 +94,7 @@ typedef struct ssp_bdb_judged {
 					app version id); 0: none */
 	int valid;                   /* 1: is_valid, 0: is_invalid */
 	int count_consecutive;       /* valid, and the work unit is replicated */
+	int credited;                /* also in the credits: its turnaround goes with them */
 	double turnaround;           /* received_time - sent_time (valid only) */
 } ssp_bdb_judged;
 

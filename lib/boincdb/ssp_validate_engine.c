@@ -495,6 +495,7 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 			jd[njd].count_consecutive =
 				!(w->target_nresults == 1 && e->c.app_target_nresults > 1);
 			jd[njd].turnaround = (double)(b->received_time - b->sent_time);
+			jd[njd].credited = x->credited;
 			njd++;
 		}
 		if (x->credited) {
@@ -506,6 +507,7 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 			cr[ncr].workunit_id = w->id;
 			cr[ncr].user_id = x->userid;
 			cr[ncr].cj_workunitid = (int64_t)w->opaque;
+			cr[ncr].turnaround = (double)(x->received_time - x->sent_time);
 			cr[ncr].host_id = x->hostid;
 			cr[ncr].credit_micro = micro;
 			memcpy(cr[ncr].result_digest, x->result_digest, 32);
