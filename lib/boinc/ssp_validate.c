@@ -34,6 +34,48 @@ void ssp_credit_update_average(double now, double work_start_time, double work,
 	*avg_time = now;
 }
 
+/* The sample after BOINC's truncation; returns 0 for a sample to ignore. */
+static int avg_sample(const ssp_avg *a, double *sample, double limit)
+{
+	if (!(*sample >= 0) || !isfinite(*sample))
+		return 0;
+	if (a->n != 0 && a->avg != 0 && *sample > a->avg * limit)
+		*sample = a->avg * limit;
+	return 1;
+}
+
+void ssp_avg_update(ssp_avg *a, double sample, double thresh, double weight, double limit)
+{
+	double delta;
+
+	if (!avg_sample(a, &sample, limit))
+		return;
+	a->n++;
+	delta = sample - a->avg;
+	if (a->n < thresh)
+		a->avg += delta / a->n;
+	else
+		a->avg += weight * delta;
+}
+
+void ssp_avg_update_var(ssp_avg *a, double sample, double thresh, double weight, double limit)
+{
+	double delta;
+
+	if (!avg_sample(a, &sample, limit))
+		return;
+	a->n++;
+	delta = sample - a->avg;
+	if (a->n < thresh) {
+		a->avg += delta / a->n;
+		a->q += delta * (sample - a->avg);
+		a->var = a->q / a->n;
+	} else {
+		a->avg += weight * delta;
+		a->var += weight * (delta * delta - a->var);
+	}
+}
+
 int ssp_credit_to_micro(double credit, uint64_t *micro)
 {
 	double m;

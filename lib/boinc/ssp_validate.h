@@ -48,6 +48,27 @@ double ssp_credit_from_fpops(double fpops);
 void ssp_credit_update_average(double now, double work_start_time, double work,
 			       double half_life, double *avg, double *avg_time);
 
+/* BOINC's sample averages (lib/average.h AVERAGE / AVERAGE_VAR) of the host_app_version and
+ * app_version statistics, with its constants (sched/credit.h). */
+typedef struct ssp_avg {
+	double n, avg, var, q;
+} ssp_avg;
+#define SSP_HAV_AVG_THRESH 20
+#define SSP_HAV_AVG_WEIGHT 0.01
+#define SSP_HAV_AVG_LIMIT 10
+#define SSP_AV_AVG_THRESH 100
+#define SSP_AV_AVG_WEIGHT 0.001
+#define SSP_AV_AVG_LIMIT 10
+
+/* AVERAGE::update: a negative sample is ignored; a sample above avg·limit (when n and avg
+ * are not 0) counts as avg·limit; n grows by one; avg moves by delta/n while n < thresh,
+ * else by weight·delta. var and q are untouched. */
+void ssp_avg_update(ssp_avg *a, double sample, double thresh, double weight, double limit);
+
+/* AVERAGE_VAR::update_var: the same for avg, and the variance: q += delta·(sample - new
+ * avg), var = q/n while n < thresh, else var += weight·(delta² - var). */
+void ssp_avg_update_var(ssp_avg *a, double sample, double thresh, double weight, double limit);
+
 /* Micro-cobblestones of a credit (DESIGN §3: llround(credit·1e6)). SSP_ERR_RANGE for
  * a negative, non-finite or too large value. */
 SSP_MUST_CHECK int ssp_credit_to_micro(double credit, uint64_t *micro);

@@ -26,6 +26,7 @@ enum {
 	ST_UPD_HAV,
 	ST_UPD_TURN,
 	ST_UPD_AV,
+	ST_UPD_AV_PFC,
 	ST_OUTBOX_FETCH,
 	ST_OUTBOX_DEL,
 	ST_PREFS,
@@ -36,6 +37,22 @@ enum {
 	"expavg_credit = IF(expavg_time <> 0, expavg_credit * EXP(-GREATEST(? - expavg_time, 0) * LN(2) / ?) + IF(1 - EXP(-GREATEST(? - expavg_time, 0) * LN(2) / ?) > 1e-6, (1 - EXP(-GREATEST(? - expavg_time, 0) * LN(2) / ?)) * (? / (GREATEST(? - expavg_time, 0) / 86400)), LN(2) * ? * 86400 / ?), IF(? <> 0, ? / ((? - ?) / 86400), expavg_credit)), expavg_time = ?"
 #define AVG_SET AVG_EXPR ", total_credit = total_credit + ?"
 
+/* BOINC's AVERAGE / AVERAGE_VAR update of the host_app_version columns C_n, C_avg (C_var,
+ * C_q) by a sample bound to every '?' of the expression (HAV_SAMPLE: 2, HAV_D: 2,
+ * HAV_AVG: 4), the old values of the row. */
+#define HAV_SAMPLE(c) "IF(" c "_n <> 0 AND " c "_avg <> 0 AND ? > " c "_avg * 10, " c "_avg * 10, ?)"
+#define HAV_D(c) "(" HAV_SAMPLE(c) " - " c "_avg)"
+#define HAV_N1(c) "(" c "_n + 1)"
+#define HAV_AVG(c) "IF(" HAV_N1(c) " < 20, " c "_avg + " HAV_D(c) " / " HAV_N1(c) ", " c "_avg + 0.01 * " HAV_D(c) ")"
+/* flag, 8 samples; flag, 4 samples; flag, 4 samples; flag */
+#define HAV_VAR(c) \
+	" " c "_q = IF(? = 1, IF(" HAV_N1(c) " < 20, " c "_q + " HAV_D(c) " * (" HAV_SAMPLE(c) " - " \
+	HAV_AVG(c) "), " c "_q), " c "_q)," \
+	" " c "_var = IF(? = 1, IF(" HAV_N1(c) " < 20, " c "_q / " HAV_N1(c) ", " c "_var + 0.01 * (" \
+	HAV_D(c) " * " HAV_D(c) " - " c "_var)), " c "_var)," \
+	" " c "_avg = IF(? = 1, " HAV_AVG(c) ", " c "_avg)," \
+	" " c "_n = IF(? = 1, " HAV_N1(c) ", " c "_n)"
+
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_APP] = "SELECT id, target_nresults FROM app WHERE name = ?",
 	[ST_FETCH] =
@@ -44,12 +61,19 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" w.max_success_results, w.error_mask, w.assimilate_state, w.transition_time,"
 		" r.id, r.server_state, r.outcome, r.validate_state, r.hostid, r.userid, r.name,"
 		" r.granted_credit, r.cpu_time, r.sent_time, r.received_time, r.xml_doc_in, h.p_fpops,"
-		" u.teamid, h.p_ncpus, h.userid, r.app_version_id, r.appid, w.opaque"
-		" FROM (SELECT * FROM workunit WHERE appid = ? AND need_validate > 0 AND id > ?"
+		" u.teamid, h.p_ncpus, h.userid, r.app_version_id, r.appid, w.opaque,"
+		" v.host_id IS NOT NULL, r.elapsed_time, r.flops_estimate, r.runtime_outlier"
+		" FROM (SELECT id, name, rsc_fpops_est, rsc_fpops_bound, canonical_credit,"
+		"  canonical_resultid, need_validate, min_quorum, target_nresults, max_success_results,"
+		"  error_mask, assimilate_state, transition_time, opaque"
+		"  FROM workunit WHERE appid = ? AND need_validate > 0 AND id > ?"
 		"  AND (? = 0 OR id MOD ? = ?) AND (? = 0 OR id <= ?) ORDER BY id LIMIT ?) w"
 		" LEFT JOIN result r ON r.workunitid = w.id"
 		" LEFT JOIN host h ON h.id = r.hostid"
 		" LEFT JOIN user u ON u.id = IF(h.id IS NULL, r.userid, h.userid)"
+		/* BOINC's generalized app version id (anonymous platform: negative) */
+		" LEFT JOIN host_app_version v ON v.host_id = r.hostid AND v.app_version_id ="
+		"  IF(r.app_version_id < 0, r.appid * 1000000 - r.app_version_id, r.app_version_id)"
 		" ORDER BY w.id, r.id",
 	[ST_UPD_RESULT] =
 		"UPDATE result SET server_state = ?, outcome = ?, validate_state = ?, granted_credit = ?"
@@ -58,7 +82,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	 * evaluated by the server on the locked row: the old expavg_time is read before it is
 	 * assigned (and, with SIMULTANEOUS_ASSIGNMENT, every right side sees old values anyway).
 	 * Parameters: AVG_PARAMS, then the row's id. */
-	[ST_UPD_HOST] = "UPDATE host SET " AVG_SET " WHERE id = ?",
+	/* the host also gets BOINC's compute_avg_turnaround (itself when 0, else 0.7 old +
+	 * 0.3 new) when the first parameter is 1 */
+	[ST_UPD_HOST] = "UPDATE host SET avg_turnaround = IF(? = 1, IF(avg_turnaround = 0, ?,"
+			" 0.7 * avg_turnaround + 0.3 * ?), avg_turnaround), " AVG_SET " WHERE id = ?",
 	[ST_UPD_USER] = "UPDATE user SET " AVG_SET " WHERE id = ?",
 	/* the team of the user, read from the user row this transaction has just updated */
 	[ST_UPD_TEAM] = "UPDATE team SET " AVG_SET
@@ -69,15 +96,31 @@ static const char *const stmt_sql[ST_COUNT] = {
 	 * invalid one consecutive_valid goes to 0 and the quota down by one while above
 	 * config.xml's daily_result_quota. Parameters: valid, increment, valid, quota, host,
 	 * generalized app version id. */
+	/* With the flags set, BOINC's get_pfc statistics, evaluated by the server on the locked
+	 * row from its current values (the assignments run left to right: each sees the
+	 * columns assigned before it): AVERAGE::update of pfc and AVERAGE_VAR::update_var of
+	 * et and turnaround (lib/average.h) with HAV_AVG_THRESH 20, HAV_AVG_WEIGHT 0.01 and
+	 * HAV_AVG_LIMIT 10 (sched/credit.h). Parameters: see bind_hav. */
 	[ST_UPD_HAV] =
 		"UPDATE host_app_version SET consecutive_valid = IF(? = 1, consecutive_valid + ?, 0),"
 		" max_jobs_per_day = IF(? = 1, max_jobs_per_day + 1, IF(max_jobs_per_day > ?,"
-		" max_jobs_per_day - 1, max_jobs_per_day)) WHERE host_id = ? AND app_version_id = ?",
-	/* BOINC's compute_avg_turnaround (sched/sched_util.cpp) for a valid result */
+		" max_jobs_per_day - 1, max_jobs_per_day)),"
+		" pfc_avg = IF(? = 1, " HAV_AVG("pfc") ", pfc_avg),"
+		" pfc_n = IF(? = 1, pfc_n + 1, pfc_n),"
+		HAV_VAR("et") "," HAV_VAR("turnaround")
+		" WHERE host_id = ? AND app_version_id = ?",
+	/* compute_avg_turnaround for a valid result not credited (a duplicate replica) */
 	[ST_UPD_TURN] = "UPDATE host SET avg_turnaround = IF(avg_turnaround = 0, ?,"
 			" 0.7 * avg_turnaround + 0.3 * ?) WHERE id = ?",
 	/* the app version's recent average credit (write_modified_app_versions) */
 	[ST_UPD_AV] = "UPDATE app_version SET " AVG_EXPR " WHERE id = ?",
+	/* BOINC's av.pfc.update(x, AV_AVG_THRESH 100, AV_AVG_WEIGHT 0.001, AV_AVG_LIMIT 10)
+	 * (write_modified_app_versions); pfc_avg is assigned before pfc_n, so it sees the old
+	 * count. Parameters: x four times, the id. */
+#define AV_PFC_SAMPLE "IF(pfc_n <> 0 AND pfc_avg <> 0 AND ? > pfc_avg * 10, pfc_avg * 10, ?)"
+	[ST_UPD_AV_PFC] = "UPDATE app_version SET pfc_avg = IF(pfc_n + 1 < 100, pfc_avg + ("
+			  AV_PFC_SAMPLE " - pfc_avg) / (pfc_n + 1), pfc_avg + 0.001 * ("
+			  AV_PFC_SAMPLE " - pfc_avg)), pfc_n = pfc_n + 1 WHERE id = ?",
 	[ST_INS_OUTBOX] =
 		"INSERT INTO " SSP_BDB_OUTBOX_TABLE " (result_id, workunit_id, user_id, host_id,"
 		" credit_micro, result_digest, granted_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -379,8 +422,8 @@ int ssp_boincdb_fetch(ssp_boincdb *db, uint64_t appid, unsigned mod_n, unsigned 
 		      size_t *nwus)
 {
 	MYSQL_STMT *st = db->st[ST_FETCH];
-	MYSQL_BIND p[8], r[32];
-	my_bool nul[32], err[32];
+	MYSQL_BIND p[8], r[36];
+	my_bool nul[36], err[36];
 	unsigned long wname_len = 0, rname_len = 0, xml_len = 0;
 	ssp_bdb_wu w, *list = NULL;
 	ssp_bdb_result x;
@@ -434,7 +477,11 @@ int ssp_boincdb_fetch(ssp_boincdb *db, uint64_t appid, unsigned mod_n, unsigned 
 	b_i64(&r[29], &x.app_version_id);
 	b_u64(&r[30], &x.appid);
 	b_dbl(&r[31], &w.opaque);
-	for (int i = 0; i < 32; i++) {
+	b_int(&r[32], &x.has_hav);
+	b_dbl(&r[33], &x.elapsed_time);
+	b_dbl(&r[34], &x.flops_estimate);
+	b_int(&r[35], &x.runtime_outlier);
+	for (int i = 0; i < 36; i++) {
 		r[i].is_null = &nul[i];
 		r[i].error = &err[i];
 	}
@@ -522,6 +569,8 @@ int ssp_boincdb_fetch(ssp_boincdb *db, uint64_t appid, unsigned mod_n, unsigned 
 				x.host_ncpus = 0;
 			if (nul[28])
 				x.host_userid = 0; /* no host row: the result's user is credited */
+			if (nul[32])
+				x.has_hav = 0; /* no host_app_version row */
 			x.xml_doc_in = xml;
 			x.xml_doc_in_len = xml_len;
 			g[cur->nresults++] = x;
@@ -547,13 +596,13 @@ static int exec_rows(ssp_boincdb *db, int which, const MYSQL_BIND *b, unsigned n
 		     size_t row_size, size_t n, uint64_t *affected)
 {
 	MYSQL_STMT *st = db->st[which];
-	MYSQL_BIND shifted[17];
+	MYSQL_BIND shifted[64];
 	unsigned int zero = 0;
 
 	*affected = 0;
 	if (n == 0)
 		return 0;
-	if (nparams > 17)
+	if (nparams > 64)
 		return SSP_ERR_INTERNAL;
 	if (db->bulk && n > 1) {
 		unsigned int as = (unsigned int)n;
@@ -588,6 +637,8 @@ static int exec_rows(ssp_boincdb *db, int which, const MYSQL_BIND *b, unsigned n
 
 /* One row of the host, user or team credit update: the parameters of AVG_SET and the id. */
 typedef struct credit_row {
+	int turn;           /* host rows: apply the turnaround t */
+	double t, t2;
 	double now, half_life, work, start;
 	uint64_t id;
 } credit_row;
@@ -598,10 +649,44 @@ typedef struct cj_row {
 } cj_row;
 
 typedef struct hav_row {
-	int valid, inc, valid2, quota;
+	int valid, inc, quota;
+	int fpfc, fet, fturn;   /* 1: update that statistic with the sample */
+	double xpfc, xet, xturn;
 	uint64_t host;
 	int64_t avid;
 } hav_row;
+
+/* Binds ST_UPD_HAV's parameters to rows[0], in the statement's order. */
+static unsigned bind_hav(MYSQL_BIND *b, hav_row *r)
+{
+	unsigned i = 0;
+	int *flag[2] = { &r->fet, &r->fturn };
+	double *x[2] = { &r->xet, &r->xturn };
+
+	b_int(&b[i++], &r->valid);
+	b_int(&b[i++], &r->inc);
+	b_int(&b[i++], &r->valid);
+	b_int(&b[i++], &r->quota);
+	b_int(&b[i++], &r->fpfc);          /* pfc_avg */
+	for (int k = 0; k < 4; k++)
+		b_dbl(&b[i++], &r->xpfc);
+	b_int(&b[i++], &r->fpfc);          /* pfc_n */
+	for (int v = 0; v < 2; v++) {
+		b_int(&b[i++], flag[v]);   /* _q */
+		for (int k = 0; k < 8; k++)
+			b_dbl(&b[i++], x[v]);
+		b_int(&b[i++], flag[v]);   /* _var */
+		for (int k = 0; k < 4; k++)
+			b_dbl(&b[i++], x[v]);
+		b_int(&b[i++], flag[v]);   /* _avg */
+		for (int k = 0; k < 4; k++)
+			b_dbl(&b[i++], x[v]);
+		b_int(&b[i++], flag[v]);   /* _n */
+	}
+	b_u64(&b[i++], &r->host);
+	b_i64(&b[i++], &r->avid);
+	return i;
+}
 
 typedef struct turn_row {
 	double t, t2;
@@ -618,6 +703,12 @@ typedef struct outbox_row {
  * 15 and the id. */
 static void bind_avg(MYSQL_BIND *b, credit_row *r, int total)
 {
+	if (total == 2) { /* the host: the turnaround first */
+		b_int(&b[0], &r->turn);
+		b_dbl(&b[1], &r->t);
+		b_dbl(&b[2], &r->t2);
+		b += 3;
+	}
 	b_dbl(&b[0], &r->now);       /* dt */
 	b_dbl(&b[1], &r->half_life);
 	b_dbl(&b[2], &r->now);       /* 1 - weight > 1e-6 */
@@ -649,11 +740,13 @@ typedef struct wu_scratch {
 	turn_row *turn;
 } wu_scratch;
 
-/* BOINC's is_valid / is_invalid bookkeeping of the judged results. */
+/* BOINC's is_valid / is_invalid bookkeeping of the judged results (the turnaround of
+ * credited ones went with their host's credit). */
 static int judge_all(ssp_boincdb *db, const ssp_bdb_judged *jd, size_t njd, wu_scratch *w)
 {
 	size_t nh = 0, nt = 0;
-	MYSQL_BIND b[6];
+	MYSQL_BIND b[64];
+	unsigned nparams;
 	uint64_t aff;
 	int rc;
 
@@ -661,26 +754,26 @@ static int judge_all(ssp_boincdb *db, const ssp_bdb_judged *jd, size_t njd, wu_s
 		const ssp_bdb_judged *j = &jd[i];
 
 		if (j->hav_avid) {
-			w->hav[nh].valid = w->hav[nh].valid2 = j->valid ? 1 : 0;
+			w->hav[nh].valid = j->valid ? 1 : 0;
 			w->hav[nh].inc = j->count_consecutive ? 1 : 0;
 			w->hav[nh].quota = db->opts.daily_result_quota;
 			w->hav[nh].host = j->host_id;
 			w->hav[nh].avid = j->hav_avid;
+			w->hav[nh].fpfc = j->stats && j->pfc_x >= 0;
+			w->hav[nh].xpfc = j->pfc_x;
+			w->hav[nh].fet = w->hav[nh].fturn = j->stats;
+			w->hav[nh].xet = j->et_x;
+			w->hav[nh].xturn = j->turnaround;
 			nh++;
 		}
-		if (j->valid) {
+		if (j->valid && !j->credited) {
 			w->turn[nt].t = w->turn[nt].t2 = j->turnaround;
 			w->turn[nt].host = j->host_id;
 			nt++;
 		}
 	}
-	b_int(&b[0], &w->hav[0].valid);
-	b_int(&b[1], &w->hav[0].inc);
-	b_int(&b[2], &w->hav[0].valid2);
-	b_int(&b[3], &w->hav[0].quota);
-	b_u64(&b[4], &w->hav[0].host);
-	b_i64(&b[5], &w->hav[0].avid);
-	if ((rc = exec_rows(db, ST_UPD_HAV, b, 6, sizeof(hav_row), nh, &aff)))
+	nparams = bind_hav(b, &w->hav[0]);
+	if ((rc = exec_rows(db, ST_UPD_HAV, b, nparams, sizeof(hav_row), nh, &aff)))
 		return rc;
 	b_dbl(&b[0], &w->turn[0].t);
 	b_dbl(&b[1], &w->turn[0].t2);
@@ -692,7 +785,7 @@ static int grant_all(ssp_boincdb *db, const ssp_bdb_credit *cr, size_t ncr, doub
 		     wu_scratch *w)
 {
 	size_t nob = 0, nteam = 0, ncj = 0;
-	MYSQL_BIND b[17];
+	MYSQL_BIND b[20];
 	uint64_t aff;
 	int rc;
 
@@ -700,10 +793,12 @@ static int grant_all(ssp_boincdb *db, const ssp_bdb_credit *cr, size_t ncr, doub
 		return 0;
 	for (size_t i = 0; i < ncr; i++) {
 		const ssp_bdb_credit *c = &cr[i];
-		credit_row r = { now, SSP_CREDIT_HALF_LIFE, (double)c->credit_micro / 1e6,
+		credit_row r = { 0, 0, 0, now, SSP_CREDIT_HALF_LIFE, (double)c->credit_micro / 1e6,
 				 (double)c->sent_time, 0 };
 
 		w->host[i] = r;
+		w->host[i].turn = 1; /* a credited result is a valid one: BOINC's is_valid */
+		w->host[i].t = w->host[i].t2 = c->turnaround;
 		w->host[i].id = c->host_id;
 		w->user[i] = r;
 		w->user[i].id = c->user_id;
@@ -726,8 +821,8 @@ static int grant_all(ssp_boincdb *db, const ssp_bdb_credit *cr, size_t ncr, doub
 		nob++;
 	}
 	/* a host, user or team credited twice in one work unit: the rows apply in order */
-	bind_avg(b, &w->host[0], 1);
-	if ((rc = exec_rows(db, ST_UPD_HOST, b, 17, sizeof(credit_row), ncr, &aff)))
+	bind_avg(b, &w->host[0], 2);
+	if ((rc = exec_rows(db, ST_UPD_HOST, b, 20, sizeof(credit_row), ncr, &aff)))
 		return rc;
 	bind_avg(b, &w->user[0], 1);
 	if ((rc = exec_rows(db, ST_UPD_USER, b, 17, sizeof(credit_row), ncr, &aff)))
@@ -851,12 +946,19 @@ out:
 
 /* ---- app versions ---- */
 
+typedef struct av_pfc_row {
+	double x1, x2, x3, x4;
+	uint64_t id;
+} av_pfc_row;
+
 int ssp_boincdb_app_version_credit(ssp_boincdb *db, const ssp_bdb_av_sample *s, size_t n,
 				   double now)
 {
 	credit_row *rows;
+	av_pfc_row *prow;
 	MYSQL_BIND b[16];
 	uint64_t aff;
+	size_t nc = 0, np = 0;
 	int rc;
 
 	if (!n)
@@ -864,23 +966,42 @@ int ssp_boincdb_app_version_credit(ssp_boincdb *db, const ssp_bdb_av_sample *s, 
 	if (db->readonly)
 		return SSP_ERR_STATE;
 	rows = calloc(n, sizeof(*rows));
-	if (!rows)
+	prow = calloc(n, sizeof(*prow));
+	if (!rows || !prow) {
+		free(rows);
+		free(prow);
 		return SSP_ERR_NOMEM;
+	}
 	for (size_t i = 0; i < n; i++) {
-		rows[i].now = now;
-		rows[i].half_life = SSP_CREDIT_HALF_LIFE;
-		rows[i].work = s[i].credit;
-		rows[i].start = s[i].sent_time;
-		rows[i].id = s[i].app_version_id;
+		if (s[i].credit > 0) {
+			rows[nc].now = now;
+			rows[nc].half_life = SSP_CREDIT_HALF_LIFE;
+			rows[nc].work = s[i].credit;
+			rows[nc].start = s[i].sent_time;
+			rows[nc++].id = s[i].app_version_id;
+		}
+		if (s[i].pfc_x >= 0) {
+			prow[np].x1 = prow[np].x2 = prow[np].x3 = prow[np].x4 = s[i].pfc_x;
+			prow[np++].id = s[i].app_version_id;
+		}
 	}
 	/* autocommit is off: one transaction up to the commit */
 	bind_avg(b, &rows[0], 0);
-	rc = exec_rows(db, ST_UPD_AV, b, 16, sizeof(credit_row), n, &aff);
+	rc = exec_rows(db, ST_UPD_AV, b, 16, sizeof(credit_row), nc, &aff);
+	if (!rc) {
+		b_dbl(&b[0], &prow[0].x1);
+		b_dbl(&b[1], &prow[0].x2);
+		b_dbl(&b[2], &prow[0].x3);
+		b_dbl(&b[3], &prow[0].x4);
+		b_u64(&b[4], &prow[0].id);
+		rc = exec_rows(db, ST_UPD_AV_PFC, b, 5, sizeof(av_pfc_row), np, &aff);
+	}
 	if (!rc && mysql_commit(db->conn))
 		rc = set_err(db, NULL, "commit");
 	if (rc)
 		mysql_rollback(db->conn);
 	free(rows);
+	free(prow);
 	return rc;
 }
 

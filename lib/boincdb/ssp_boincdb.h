@@ -12,6 +12,7 @@
 
 #include "core/ssp_err.h"
 #include "boinc/ssp_projcfg.h"
+#include "boinc/ssp_validate.h"
 
 typedef struct ssp_boincdb ssp_boincdb;
 
@@ -35,6 +36,9 @@ typedef struct ssp_bdb_result {
 	uint64_t user_teamid;  /* user.teamid of the credited user; 0 when none or no row */
 	int64_t app_version_id; /* result.app_version_id (negative: anonymous platform) */
 	uint64_t appid;        /* result.appid */
+	double elapsed_time, flops_estimate; /* result's, as the scheduler stored them */
+	int runtime_outlier;
+	int has_hav;           /* its host_app_version row exists */
 	char *xml_doc_in;      /* NUL-terminated, owned; "" when NULL in the DB */
 	size_t xml_doc_in_len;
 } ssp_bdb_result;
@@ -82,6 +86,8 @@ typedef struct ssp_bdb_credit {
 					user row names at commit time (not stored in the outbox) */
 	int64_t cj_workunitid;       /* credited_job.workunitid: (long) workunit.opaque, as
 					BOINC's --update_credited_job (not stored in the outbox) */
+	double turnaround;           /* received_time - sent_time, for host.avg_turnaround
+					(not stored in the outbox) */
 } ssp_bdb_credit;
 
 /* BOINC's scheduler bookkeeping for one result newly judged valid or invalid
@@ -92,7 +98,12 @@ typedef struct ssp_bdb_judged {
 					app version id); 0: none */
 	int valid;                   /* 1: is_valid, 0: is_invalid */
 	int count_consecutive;       /* valid, and the work unit is replicated */
+	int credited;                /* also in the credits: its turnaround goes with them */
 	double turnaround;           /* received_time - sent_time (valid only) */
+	int stats;                   /* BOINC's get_pfc statistics: et and turnaround averages
+					take et_x and turnaround, the pfc average pfc_x (when 0
+					or more) */
+	double pfc_x, et_x;
 } ssp_bdb_judged;
 
 /* What the per-work-unit write does besides the decision itself. */
@@ -131,8 +142,8 @@ void ssp_bdb_wus_free(ssp_bdb_wu *wus, size_t n);
  * the result rows, host/user/team total_credit and expavg (7-day half-life, as
  * BOINC's grant_credit, evaluated by the server on the locked rows; the team is the one
  * the user row names when team_hint is set), credited_job (user, cj_workunitid) when update_credited_job is set, the bookkeeping
- * of the judged results (host_app_version consecutive_valid and max_jobs_per_day,
- * host.avg_turnaround), the outbox rows (of credits above zero), and the work unit.
+ * of the judged results (host_app_version consecutive_valid and max_jobs_per_day and,
+ * when stats is set, its pfc, et and turnaround statistics; host.avg_turnaround), the outbox rows (of credits above zero), and the work unit.
  * Retries a deadlock up to 5 times.
  * Returns 0; SSP_ERR_STATE when a guarded row changed meanwhile (nothing written);
  * SSP_ERR_DB on a database error (rolled back). */
@@ -144,13 +155,15 @@ SSP_MUST_CHECK int ssp_boincdb_commit_wu(ssp_boincdb *db, const ssp_bdb_wu_updat
 /* One credit granted to a result of an app version, for its recent average. */
 typedef struct ssp_bdb_av_sample {
 	uint64_t app_version_id;
-	double credit;               /* cobblestones */
+	double credit;               /* cobblestones; 0: no credit sample */
 	double sent_time;            /* result.sent_time */
+	double pfc_x;                /* a PFC sample (raw PFC / rsc_fpops_est); below 0: none */
 } ssp_bdb_av_sample;
 
-/* Adds the samples to their app versions' expavg_credit / expavg_time at time now (BOINC's
- * write_modified_app_versions: update_average per sample, 7-day half-life), in one
- * transaction. SSP_ERR_DB, SSP_ERR_NOMEM, SSP_ERR_STATE when read-only. */
+/* Adds the samples to their app versions at time now (BOINC's write_modified_app_versions):
+ * credits to expavg_credit / expavg_time (update_average, 7-day half-life), PFC samples to
+ * pfc_n / pfc_avg (AVERAGE::update with BOINC's AV_AVG_* constants), in one transaction.
+ * SSP_ERR_DB, SSP_ERR_NOMEM, SSP_ERR_STATE when read-only. */
 SSP_MUST_CHECK int ssp_boincdb_app_version_credit(ssp_boincdb *db, const ssp_bdb_av_sample *s, size_t n,
 				   double now);
 

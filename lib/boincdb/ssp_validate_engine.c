@@ -301,7 +301,8 @@ static int drain_outbox(ssp_vengine *e)
  * validator does (write_modified_app_versions): one row per app version would otherwise
  * be locked by every work unit's transaction ---- */
 
-static void av_sample(ssp_vengine *e, uint64_t av, double credit, double sent_time)
+static void av_sample(ssp_vengine *e, uint64_t av, double credit, double sent_time,
+		      double pfc_x)
 {
 	pthread_mutex_lock(&e->av_mu);
 	if (e->nav == e->capav) {
@@ -318,6 +319,7 @@ static void av_sample(ssp_vengine *e, uint64_t av, double credit, double sent_ti
 	e->av[e->nav].app_version_id = av;
 	e->av[e->nav].credit = credit;
 	e->av[e->nav].sent_time = sent_time;
+	e->av[e->nav].pfc_x = pfc_x;
 	e->nav++;
 	pthread_mutex_unlock(&e->av_mu);
 }
@@ -336,6 +338,30 @@ static int av_flush(ssp_vengine *e)
 	ssp_log_debug("app version statistics: %zu credits added", e->nav);
 	e->nav = 0;
 	return 0;
+}
+
+/* BOINC's get_pfc (sched/credit.cpp), the statistics it keeps for a valid result: the
+ * host_app_version's pfc (raw PFC / rsc_fpops_est, when sane: 1e-4..1e4), et (elapsed
+ * time / rsc_fpops_est) and turnaround averages (updated by the server from the row's
+ * current values), and the app version's PFC sample; none for a runtime outlier (the
+ * result's flag, or a flops_estimate not above 0 or of 1e9). */
+static void pfc_stats(ssp_vengine *e, const ssp_bdb_wu *w, const ssp_bdb_result *b,
+		      ssp_bdb_judged *d)
+{
+	double et = b->elapsed_time < 1e-6 ? b->cpu_time : b->elapsed_time, x;
+
+	d->pfc_x = -1;
+	if (b->runtime_outlier || !(b->flops_estimate > 0) || b->flops_estimate == 1e9 ||
+	    !(w->rsc_fpops_est > 0) || !(et >= 0) || !(d->turnaround >= 0))
+		return;
+	x = et * b->flops_estimate / w->rsc_fpops_est;
+	if (x >= 1e-4 && x <= 1e4) {
+		d->pfc_x = x;
+		if (b->app_version_id > 0)
+			av_sample(e, (uint64_t)b->app_version_id, 0, 0, x);
+	}
+	d->et_x = et / w->rsc_fpops_est;
+	d->stats = 1;
 }
 
 /* ---- step 2: one work unit ---- */
@@ -494,6 +520,10 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 			jd[njd].count_consecutive =
 				!(w->target_nresults == 1 && e->c.app_target_nresults > 1);
 			jd[njd].turnaround = (double)(b->received_time - b->sent_time);
+			jd[njd].credited = x->credited;
+			jd[njd].pfc_x = -1;
+			if (jd[njd].valid && b->has_hav && jd[njd].hav_avid)
+				pfc_stats(e, w, b, &jd[njd]);
 			njd++;
 		}
 		if (x->credited) {
@@ -505,6 +535,7 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 			cr[ncr].workunit_id = w->id;
 			cr[ncr].user_id = x->userid;
 			cr[ncr].cj_workunitid = (int64_t)w->opaque;
+			cr[ncr].turnaround = (double)(x->received_time - x->sent_time);
 			cr[ncr].host_id = x->hostid;
 			cr[ncr].credit_micro = micro;
 			memcpy(cr[ncr].result_digest, x->result_digest, 32);
@@ -521,7 +552,7 @@ static int handle_wu(worker *wk, ssp_bdb_wu *w)
 				cr[ncr].team_hint = b->user_teamid != 0;
 				if (b->app_version_id > 0 && micro)
 					av_sample(e, (uint64_t)b->app_version_id, (double)micro / 1e6,
-						  (double)b->sent_time);
+						  (double)b->sent_time, -1);
 			}
 			ncr++;
 			if (micro == 0)

@@ -49,6 +49,9 @@ assert_eq "$(vt_state third_1)" "1 1 0" "third_1: same user as third_0: valid, n
 assert_eq "$(vt_state third_2)" "1 1 10" "third_2 valid and credited"
 assert_eq "$(vt_sql "SELECT total_credit FROM user WHERE id = 1")" 10 "user 1 credited once"
 assert_eq "$(vt_sql "SELECT total_credit FROM host WHERE id = 12")" 0 "host 12 not credited"
+# BOINC's is_valid still books the valid duplicate: turnaround and daily quota
+assert_eq "$(vt_sql "SELECT h.avg_turnaround, v.max_jobs_per_day FROM host h JOIN host_app_version v
+	ON v.host_id = h.id WHERE h.id = 12" | tr '\t' ' ')" "3600 6" "the duplicate's host: turnaround, quota"
 assert_eq "$(vt_ledger "SELECT count(*) FROM credits WHERE user_id = 1")" 1 "one ledger credit for user 1"
 assert_eq "$(vt_ledger "SELECT count(*) FROM claims c JOIN credits r USING (project_id, result_id)
 	WHERE r.user_id = 1")" 1 "one claim for user 1"

@@ -61,7 +61,16 @@ assert_eq "$(hav 12)" "7 2" "host 12 likewise"
 # host 12: turnarounds 9000 s then 3600 s: 9000, then 0.7 x 9000 + 0.3 x 3600 = 7380
 assert_eq "$(vt_sql "SELECT avg_turnaround FROM host WHERE id = 12")" 7380 "host.avg_turnaround"
 assert_eq "$(vt_sql "SELECT avg_turnaround FROM host WHERE id = 11")" 3600 "host 11's turnaround"
-ssp_ok "valid results raise the daily quota and consecutive_valid; turnaround averaged"
+# BOINC's get_pfc statistics (AVERAGE / AVERAGE_VAR of lib/average.h, worked by hand):
+# each result ran 101 s (elapsed_time) at flops_estimate 3e9 for rsc_fpops_est 4.32e12, so
+# its PFC sample is 101 x 3e9 / 4.32e12 = 0.0701388…; host 12's turnarounds 9000 then 3600
+# give avg 6300, q = -5400 x (3600 - 6300) = 14580000, var = q / 2
+assert_eq "$(vt_sql "SELECT pfc_n, ROUND(pfc_avg, 9), et_n, et_var, turnaround_n,
+	turnaround_avg, turnaround_var, turnaround_q FROM host_app_version WHERE host_id = 12" |
+	tr '\t' ' ')" "2 0.070138889 2 0 2 6300 7290000 14580000" "host_app_version statistics"
+assert_eq "$(vt_sql "SELECT pfc_n, ROUND(pfc_avg, 9) FROM app_version WHERE id = 1" | tr '\t' ' ')" \
+	"4 0.070138889" "app version PFC average (4 valid results)"
+ssp_ok "valid results raise the daily quota and consecutive_valid; turnaround and PFC statistics"
 
 # the cheater's three wrong results: consecutive_valid 0, quota 7 -> 6 -> 5, not below 5
 vt_run || ssp_fail "run 2: $(cat "$T/run.log")"

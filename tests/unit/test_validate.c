@@ -73,6 +73,35 @@ static void test_average(void)
 	CU_ASSERT_EQUAL(at, t0);
 }
 
+/* BOINC's AVERAGE / AVERAGE_VAR (lib/average.h), worked by hand */
+static void test_sample_average(void)
+{
+	ssp_avg a = { 0, 0, 0, 0 };
+
+	ssp_avg_update_var(&a, 9000, 20, 0.01, 10);
+	CU_ASSERT(a.n == 1 && a.avg == 9000 && a.q == 0 && a.var == 0);
+	/* delta -5400: avg 6300, q = -5400 × (3600 - 6300) = 14,580,000, var = q / 2 */
+	ssp_avg_update_var(&a, 3600, 20, 0.01, 10);
+	CU_ASSERT(a.n == 2 && a.avg == 6300 && a.q == 14580000 && a.var == 7290000);
+	/* a sample above avg × limit counts as avg × limit: 63000; negative ones are ignored */
+	ssp_avg_update_var(&a, 1e9, 20, 0.01, 10);
+	CU_ASSERT(a.n == 3 && NEAR(a.avg, 6300 + (63000 - 6300) / 3.0, 1e-15));
+	ssp_avg_update_var(&a, -1, 20, 0.01, 10);
+	CU_ASSERT_EQUAL(a.n, 3);
+	/* past the threshold: an exponential average with weight 0.01 */
+	a.n = 19;
+	a.avg = 100;
+	a.var = 4;
+	ssp_avg_update_var(&a, 110, 20, 0.01, 10);
+	CU_ASSERT(a.n == 20 && NEAR(a.avg, 100.1, 1e-15) && NEAR(a.var, 4 + 0.01 * (100 - 4), 1e-15));
+	/* update without the variance */
+	a.n = 0;
+	a.avg = a.var = a.q = 0;
+	ssp_avg_update(&a, 0.07, 100, 0.001, 10);
+	ssp_avg_update(&a, 0.09, 100, 0.001, 10);
+	CU_ASSERT(a.n == 2 && NEAR(a.avg, 0.08, 1e-15) && a.var == 0 && a.q == 0);
+}
+
 /* ---- the numeric comparator ---- */
 
 static int cmpn(const char *a, const char *b, double tol)
@@ -728,6 +757,7 @@ int main(void)
 	CU_TestInfo tests[] = {
 		{ "credit units and micro-cobblestones", test_credit_units },
 		{ "recent average (7-day half-life)", test_average },
+		{ "BOINC's sample averages", test_sample_average },
 		{ "numeric comparator", test_numeric },
 		{ "xml_doc_in output files", test_outrefs },
 		{ "xml_doc_in garbage", test_outrefs_bad },
