@@ -35,7 +35,8 @@ INTEGRATION_TESTS = \
 	tests/integration/60-demo.sh \
 	tests/integration/70-ops-status-requeue.sh \
 	tests/integration/71-deploy-record.sh \
-	tests/integration/72-configure-toolchain.sh
+	tests/integration/72-configure-toolchain.sh \
+	tests/integration/73-ops-daemon-signals.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib tests/integration/rpcfault.py
 
