@@ -13,7 +13,7 @@ DEBIAN_PACKAGES=(
 	libmariadb-dev libcunit1-dev libboinc-app-dev
 	boinc-client mariadb-server mariadb-client
 	nodejs npm python3 procps psmisc xxd jq bc
-	debhelper lintian devscripts fakeroot dpkg-dev systemd
+	debhelper lintian devscripts fakeroot dpkg-dev systemd logrotate
 )
 
 SUDO=
