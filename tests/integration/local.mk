@@ -37,7 +37,9 @@ INTEGRATION_TESTS = \
 	tests/integration/71-deploy-record.sh \
 	tests/integration/72-configure-toolchain.sh \
 	tests/integration/73-ops-daemon-signals.sh \
-	tests/integration/80-debian-packages.sh
+	tests/integration/80-debian-packages.sh \
+	tests/integration/81-runbook-key-rotation.sh \
+	tests/integration/82-runbook-backup.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib tests/integration/rpcfault.py
 # 80-debian-packages.sh builds the packages from the source tree's debian/.
