@@ -327,7 +327,7 @@ EOF
 say "ssp deploy --rpc $RPC --keystore keys/deployer.json --signer $SIGNER --threshold 1 --rate $RATE --conf ssp.conf"
 "$SSP" deploy --rpc "$RPC" --keystore "$T/keys/deployer.json" --password-file "$T/keys/deployer.pw" \
 	--signer "$SIGNER" --threshold 1 --rate "$RATE" --max-batch-credit "$MAX_BATCH_CREDIT" \
-	--contracts "$CONTRACTS" --conf "$SSPCONF" >"$T/log/deploy.out" 2>"$T/log/deploy.err" ||
+	--contracts "$CONTRACTS" --conf "$SSPCONF" --record "$T/deployment" >"$T/log/deploy.out" 2>"$T/log/deploy.err" ||
 	{ sed 's/^/      | /' "$T/log/deploy.err" >&2; die "ssp deploy failed"; }
 sed 's/^/      | /' "$T/log/deploy.out"
 TOKEN=$(awk '$1 == "token" { print $2 }' "$T/log/deploy.out")
