@@ -551,11 +551,13 @@ out:
 	return rc;
 }
 
-/* After one of bt's txs reverted on chain. */
+/* After one of bt's txs reverted on chain: the batch goes back to SEALED, where
+ * eth_estimateGas decides (a revert that can never succeed fails it with the decoded error).
+ * After cfg.max_chain_failures reverted transactions it is also held for cfg.retry_delay, so
+ * that a revert estimateGas does not foresee (e.g. out of gas) costs gas only now and then. */
 static int after_revert(ssp_bridge *b, ssp_ledger_batch *bt, const ssp_ledger_tx *txs, size_t n)
 {
 	uint64_t next, failed = 0;
-	char reason[SSP_LEDGER_REASON_MAX];
 	int rc;
 
 	if ((rc = next_seq(b, &next)) != 0)
@@ -565,9 +567,13 @@ static int after_revert(ssp_bridge *b, ssp_ledger_batch *bt, const ssp_ledger_tx
 	for (size_t i = 0; i < n; i++)
 		failed += txs[i].state == SSP_TX_FAILED;
 	if (failed >= b->cfg.max_chain_failures) {
-		snprintf(reason, sizeof reason, "reverted on chain %llu times",
+		ssp_log_crit("batch %lld: %llu of its transactions reverted on chain although "
+			     "eth_estimateGas accepted them; retrying every %.0f s", (long long)bt->id,
+			     (unsigned long long)failed, b->cfg.retry_delay);
+		b->hold_id = bt->id;
+		b->hold_until = time(NULL) + (time_t)b->cfg.retry_delay;
+		snprintf(b->hold_reason, sizeof b->hold_reason, "reverted on chain %llu times",
 			 (unsigned long long)failed);
-		return set_batch(b, bt, SSP_BATCH_FAILED, reason);
 	}
 	/* Send it again from scratch: estimateGas will say why if it would revert. */
 	return set_batch(b, bt, SSP_BATCH_SEALED, "its transaction reverted on chain; resubmitting");
