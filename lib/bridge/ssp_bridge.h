@@ -9,8 +9,9 @@
  *      blocks deep → FINAL.
  *   2. The batch in flight (SUBMITTED, or SEALED with a live tx after a crash): any receipt of
  *      any of its txs (replacements included) wins; after a revert the batch goes back to
- *      SEALED unless the chain shows it minted (step 3 then decides with eth_estimateGas); a nonce taken by another tx is
- *      checked against nextSeq(project); an unknown tx is sent again; a tx under a base fee
+ *      SEALED unless the chain shows it minted (step 3 then decides with eth_estimateGas);
+ *      a nonce taken by another tx is checked against nextSeq(project); an unknown tx is
+ *      sent again; a tx under a base fee
  *      above its max fee (or pending too long) is replaced with both fees raised by ≥ 12.5%,
  *      within the caps.
  *   3. When nothing is in flight, the next SEALED batch: nextSeq(project) is read first (a
