@@ -6,7 +6,8 @@
 #  B. restore after the ledger is lost: the backup knew batches as SEALED and SUBMITTED that
 #     the chain minted afterwards; with the daemons stopped the backup is put in place, and the
 #     bridge records those mints from the chain (receipts, BatchMinted events) without sending
-#     anything again: every batch minted once, the bridge's nonce = its useful transactions.
+#     anything again: every batch minted once, the bridge's nonce = its useful transactions;
+#  C. a backup older than claims the chain minted: `ssp status` reports it as a problem.
 set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/bridge.sh"
 bridge_init runbook-backup
@@ -63,3 +64,14 @@ assert_eq "$("$SSP_CAST" nonce "$A2")" "$NONCE" "nothing sent again after the re
 bridge_verify 30 3 1 10
 grep -q "minted by transaction" "$T/bridge.log" || ssp_fail "the mints were not recorded from the chain"
 ssp_ok "restored from a backup behind the chain: mints recorded from the chain, none sent again"
+
+# A backup older than claims the chain minted: ssp status says so (the validator must stay
+# stopped: the restored ledger would sign new claims for seqs the chain has minted).
+sqlite3 "$L" ".backup '$T/older.sqlite'"
+bridge_seal 3 3 3 31
+bridge_until_final 60
+rm -f "$L" "$L-wal" "$L-shm"
+cp "$T/older.sqlite" "$L"
+expect_status 1 "status on a ledger behind the chain" "$SSP" status --conf "$T/ssp.conf"
+assert_contains "$OUT" "the chain minted claims this ledger does not hold" "status names the gap"
+ssp_ok "ssp status flags a restored ledger the chain is ahead of"
