@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Gas assumed per mint for the balance estimate (a mintBatch of a few dozen payouts). */
 #define STATUS_MINT_GAS 200000
@@ -75,6 +76,10 @@ static int ledger_part(const ssp_bridge_cfg *cfg, json_t *doc, json_t *problems,
 	size_t n = 0;
 	int rc;
 
+	/* Opening would create a missing ledger: status changes nothing. */
+	if (access(cfg->ledger, F_OK) != 0)
+		return ssp_errmsg_set(em, SSP_ERR_NOT_FOUND, "no ledger at %s ([project] ledger)",
+				      cfg->ledger);
 	if ((rc = ssp_ledger_open(cfg->ledger, &l)) != 0)
 		return ssp_errmsg_set(em, rc, "cannot open the ledger %s: %s", cfg->ledger,
 				      ssp_strerror(rc));

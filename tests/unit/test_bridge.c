@@ -5,6 +5,7 @@
 #include "bridge/ssp_bridge.h"
 #include "bridge/ssp_bridge_int.h"
 #include "ssp_cu.h"
+#include "ledger/ssp_ledger.h"
 #include "core/ssp_hex.h"
 #include "crypto/ssp_keccak.h"
 
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void test_gwei(void)
 {
@@ -290,6 +292,16 @@ static void test_status_without_node(void)
 	snprintf(cfg.keystore, sizeof cfg.keystore, "%s/no-such-keystore.json", ssp_cu_tmpdir());
 	cfg.chain_id = 31337;
 	cfg.rpc_timeout_ms = 1000;
+	/* No ledger yet: an error, and none is created. */
+	CU_ASSERT_EQUAL(ssp_bridge_status(&cfg, &doc, &em), SSP_ERR_NOT_FOUND);
+	CU_ASSERT_PTR_NULL(doc);
+	CU_ASSERT_NOT_EQUAL(access(cfg.ledger, F_OK), 0);
+	{
+		ssp_ledger *l = NULL;
+
+		CU_ASSERT_EQUAL_FATAL(ssp_ledger_open(cfg.ledger, &l), 0);
+		ssp_ledger_close(l);
+	}
 	CU_ASSERT_EQUAL_FATAL(ssp_bridge_status(&cfg, &doc, &em), 0);
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_object_get(doc, "ledger"), "claims")), 0);
 	CU_ASSERT_TRUE(json_is_false(json_object_get(json_object_get(doc, "chain"), "reachable")));
@@ -299,8 +311,8 @@ static void test_status_without_node(void)
 		found |= strstr(json_string_value(pr), "does not answer") != NULL;
 	CU_ASSERT_TRUE(found);
 	json_decref(doc);
-	/* A ledger that cannot be opened is an error, not a problem line. */
-	snprintf(cfg.ledger, sizeof cfg.ledger, "%s/no-dir/x.sqlite", ssp_cu_tmpdir());
+	/* A file that is not a ledger is an error, not a problem line. */
+	snprintf(cfg.ledger, sizeof cfg.ledger, "%s", write_file("not-a-ledger", "hello, this is not SQLite\n"));
 	CU_ASSERT_NOT_EQUAL(ssp_bridge_status(&cfg, &doc, &em), 0);
 	CU_ASSERT_PTR_NULL(doc);
 }
