@@ -40,7 +40,8 @@ INTEGRATION_TESTS = \
 	tests/integration/80-debian-packages.sh \
 	tests/integration/81-runbook-key-rotation.sh \
 	tests/integration/82-runbook-backup.sh \
-	tests/integration/83-runbook-stolen-key.sh
+	tests/integration/83-runbook-stolen-key.sh \
+	tests/integration/84-runbook-move-chain.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib tests/integration/rpcfault.py
 # 80-debian-packages.sh builds the packages from the source tree's debian/.
