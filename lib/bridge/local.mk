@@ -5,6 +5,7 @@ lib_libssp_a_SOURCES += \
 	lib/bridge/ssp_bridge.h \
 	lib/bridge/ssp_bridge_cfg.c \
 	lib/bridge/ssp_bridge_deploy.c \
+	lib/bridge/ssp_bridge_guard.c \
 	lib/bridge/ssp_bridge_int.h \
 	lib/bridge/ssp_bridge_record.c \
 	lib/bridge/ssp_bridge_status.c \
