@@ -16,12 +16,30 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t stop_flag, hup_flag;
 
 static void on_signal(int sig)
 {
 	(void)sig;
 	stop_flag = 1;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	hup_flag = 1;
+}
+
+/* BOINC's bin/stop writes PROJECT_DIR/stop_daemons, then sends SIGHUP (sched/start,
+ * stop_daemons()); its daemons also stop when they see the file (check_stop_daemons). */
+static int boinc_stop(const char *project_dir)
+{
+	char path[SSP_BRIDGE_PATH_MAX + 32];
+
+	if (project_dir == NULL)
+		return 0;
+	snprintf(path, sizeof path, "%s/stop_daemons", project_dir);
+	return access(path, F_OK) == 0;
 }
 
 /* SSP_TEST_CRASH_AT=POINT[:N] (tests only): die like a SIGKILL at the N-th time (default 1)
@@ -50,10 +68,14 @@ static void usage(FILE *out)
 		"  --stuck_after N        seconds a tx may stay pending before its fees are raised\n"
 		"                         (default 180; a base fee above its max fee raises them at once)\n"
 		"  -d N                   log level: 1 critical, 2 normal (default), 3 debug, 4 detail\n"
+		"  --project_dir DIR      the BOINC project directory, when BOINC's bin/start runs the\n"
+		"                         bridge (default $BOINC_PROJECT_DIR): it stops when\n"
+		"                         DIR/stop_daemons exists, as BOINC's daemons do\n"
 		"  --help, --version\n\n"
 		"At start it waits for the node (and a locked ledger) with a growing delay, saying so.\n"
-		"SIGTERM and SIGINT finish the current step and exit; SIGHUP is ignored (logs go to\n"
-		"stderr; the service manager owns them). Exit status:\n"
+		"SIGTERM and SIGINT finish the current step and exit. SIGHUP stops it only with\n"
+		"--project_dir and DIR/stop_daemons (BOINC's bin/stop); otherwise it is logged and\n"
+		"ignored (logs go to stderr; nothing to reopen). Exit status:\n"
 		"  0  stopped on a signal, or --one_pass ran its pass and every batch it sent was paid\n"
 		"  1  --one_pass: the node or the ledger failed the pass, or the account could not pay\n"
 		"  2  usage or configuration error (ssp.conf, keystore, password, ledger file)\n"
@@ -75,7 +97,7 @@ enum { EXIT_OK = 0, EXIT_PASS = 1, EXIT_CONFIG = 2, EXIT_LOCKED = 3, EXIT_CHAIN 
 /* Sleeps up to secs, waking early when a signal asks us to stop. */
 static void nap(double secs)
 {
-	while (secs > 0 && !stop_flag) {
+	while (secs > 0 && !stop_flag && !hup_flag) {
 		double step = secs < 0.1 ? secs : 0.1;
 		struct timespec ts = { (time_t)step, (long)((step - (time_t)step) * 1e9) };
 
@@ -86,7 +108,7 @@ static void nap(double secs)
 
 int main(int argc, char **argv)
 {
-	const char *conf = "ssp.conf";
+	const char *conf = "ssp.conf", *project_dir = getenv("BOINC_PROJECT_DIR");
 	double sleep_interval = -1, stuck_after = -1, level;
 	int one_pass = 0, rc, status = 0;
 	ssp_bridge_cfg cfg;
@@ -110,6 +132,9 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (strcmp(a, "--one_pass") == 0) {
 			one_pass = 1;
+		} else if (strcmp(a, "--project_dir") == 0 && v) {
+			project_dir = v;
+			i++;
 		} else if (strcmp(a, "--conf") == 0 && v) {
 			conf = v;
 			i++;
@@ -162,8 +187,8 @@ int main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	/* logrotate's HUP must not stop the daemon: it writes to stderr, which it never reopens. */
-	signal(SIGHUP, SIG_IGN);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	/* Wait for the node (and a ledger another process holds locked) with a growing delay:
@@ -176,6 +201,9 @@ int main(int argc, char **argv)
 		ssp_log_info("waiting for the node at %s: %s; next try in %.0f s", cfg.rpc_url,
 			     em.msg[0] ? em.msg : ssp_strerror(rc), delay);
 		nap(delay);
+		hup_flag = 0;
+		if (boinc_stop(project_dir))
+			stop_flag = 1;
 		delay = delay * 2 > 60 ? 60 : delay * 2;
 	}
 	ssp_wipe(seckey, sizeof seckey);
@@ -205,6 +233,16 @@ int main(int argc, char **argv)
 		     (unsigned long long)cfg.chain_id, (unsigned long long)cfg.confirmations);
 	while (!stop_flag) {
 		ssp_bridge_stats st;
+
+		if (boinc_stop(project_dir)) {
+			ssp_log_info("%s/stop_daemons exists: stopping", project_dir);
+			break;
+		}
+		if (hup_flag) {
+			hup_flag = 0;
+			ssp_log_info("SIGHUP without a BOINC stop_daemons file: going on (logs go to "
+				     "stderr, nothing to reopen)");
+		}
 
 		rc = ssp_bridge_pass(b, &stop_flag, &st);
 		if (rc != 0)

@@ -41,7 +41,7 @@ contracts/build.stamp: $(CONTRACTS_SRC) contracts/compile.js
 	@if test ! -f "$(SSP_NODE_MODULES)/solc/package.json" || \
 	    test ! -f "$(SSP_NODE_MODULES)/@openzeppelin/contracts/package.json"; then \
 	  echo "contracts: solc and @openzeppelin/contracts are missing from $(SSP_NODE_MODULES):" >&2; \
-	  echo "contracts: run 'npm ci' in $(abs_top_srcdir) (or set SSP_NODE_MODULES)." >&2; \
+	  echo "contracts: run 'npm ci' in $(abs_top_srcdir), or configure --with-node-modules=DIR." >&2; \
 	  exit 1; \
 	fi
 	$(AM_V_GEN)$(NODE) $(srcdir)/contracts/compile.js --srcdir $(top_srcdir) \

@@ -16,6 +16,7 @@ DEBIAN_PACKAGES=(
 	boinc-client mariadb-server mariadb-client
 	nodejs npm python3 procps psmisc xxd jq bc
 	chromium php-cli php-xml php-mysql
+	debhelper lintian devscripts fakeroot dpkg-dev systemd logrotate
 )
 
 SUDO=

@@ -31,10 +31,18 @@ enum { EXIT_USAGE = 2, EXIT_CONFIG = 3, EXIT_DB = 4 };
 
 static volatile sig_atomic_t stop_requested;
 
+static volatile sig_atomic_t hup_received;
+
 static void on_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	hup_received = 1;
 }
 
 static int file_exists(const char *path)
@@ -54,7 +62,7 @@ static void nap_ms(unsigned ms)
 /* Sleeps up to seconds, waking early on a stop request. */
 static void nap(unsigned seconds)
 {
-	for (unsigned i = 0; i < seconds * 10 && !stop_requested; i++) {
+	for (unsigned i = 0; i < seconds * 10 && !stop_requested && !hup_received; i++) {
 		struct timespec ts = { 0, 100 * 1000 * 1000 };
 
 		nanosleep(&ts, NULL);
@@ -245,6 +253,11 @@ int main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	/* SIGHUP stops the daemon only as BOINC's bin/stop sends it: after writing
+	 * PROJECT_DIR/stop_daemons (sched/start, stop_daemons()), which the loop checks. Any
+	 * other SIGHUP (a log rotation's postrotate) is logged and ignored: logs go to stderr,
+	 * which the runner redirects and rotates, so there is nothing to reopen. */
+	sa.sa_handler = on_hup;
 	sigaction(SIGHUP, &sa, NULL);
 
 	ssp_log_info("starting: app %s (id %" PRIu64 "), project %s, upload_dir %s (fanout %d)%s%s",
@@ -264,6 +277,11 @@ int main(int argc, char **argv)
 		if (file_exists(stop_path)) {
 			ssp_log_info("%s exists: stopping", stop_path);
 			break;
+		}
+		if (hup_received) {
+			hup_received = 0;
+			ssp_log_info("SIGHUP without %s: not a BOINC stop; going on (logs go to "
+				     "stderr, nothing to reopen)", stop_path);
 		}
 		rc = ssp_vengine_pass(eng, &found);
 		if (rc) {

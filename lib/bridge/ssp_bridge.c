@@ -17,26 +17,6 @@
 #define LOG_WINDOW 10000
 #define LOG_WINDOWS 100
 
-struct ssp_bridge {
-	ssp_bridge_cfg cfg;
-	uint8_t seckey[32];
-	uint8_t addr[SSP_ADDR_LEN];
-	char addr_text[SSP_ADDR_STRLEN];
-	ssp_ledger *ledger;
-	ssp_rpc *rpc;
-	volatile sig_atomic_t *stop;
-	ssp_bridge_stats *stats;
-	uint64_t head;            /* latest block number, read at the start of a pass */
-	/* The batch held back by a revert that can succeed later, until when, and why. */
-	int64_t hold_id;
-	time_t hold_until;
-	char hold_reason[SSP_LEDGER_REASON_MAX];
-	int warned_balance;       /* the low-balance warning was logged (once per low spell) */
-	int has_key;              /* 0: an admin's handle (requeue), no passes */
-	ssp_bridge_hook hook;
-	void *hook_ctx;
-};
-
 void ssp_bridge_set_hook(ssp_bridge *b, ssp_bridge_hook fn, void *ctx)
 {
 	b->hook = fn;
@@ -158,8 +138,8 @@ const uint8_t *ssp_bridge_address(const ssp_bridge *b)
 
 /* ------------------------------------------------------------------ chain reads */
 
-/* nextSeq(project) from the minter at the latest block. */
-static int next_seq(ssp_bridge *b, uint64_t *seq)
+/* See ssp_bridge_int.h. */
+int ssp_bridge_next_seq(ssp_bridge *b, uint64_t *seq)
 {
 	uint8_t call[36], *ret = NULL;
 	size_t len;
@@ -551,23 +531,29 @@ out:
 	return rc;
 }
 
-/* After one of bt's txs reverted on chain. */
+/* After one of bt's txs reverted on chain: the batch goes back to SEALED, where
+ * eth_estimateGas decides (a revert that can never succeed fails it with the decoded error).
+ * After cfg.max_chain_failures reverted transactions it is also held for cfg.retry_delay, so
+ * that a revert estimateGas does not foresee (e.g. out of gas) costs gas only now and then. */
 static int after_revert(ssp_bridge *b, ssp_ledger_batch *bt, const ssp_ledger_tx *txs, size_t n)
 {
 	uint64_t next, failed = 0;
-	char reason[SSP_LEDGER_REASON_MAX];
 	int rc;
 
-	if ((rc = next_seq(b, &next)) != 0)
+	if ((rc = ssp_bridge_next_seq(b, &next)) != 0)
 		return rc;
 	if (next > bt->header.last_seq)
 		return already_minted(b, bt);
 	for (size_t i = 0; i < n; i++)
 		failed += txs[i].state == SSP_TX_FAILED;
 	if (failed >= b->cfg.max_chain_failures) {
-		snprintf(reason, sizeof reason, "reverted on chain %llu times",
+		ssp_log_crit("batch %lld: %llu of its transactions reverted on chain although "
+			     "eth_estimateGas accepted them; retrying every %.0f s", (long long)bt->id,
+			     (unsigned long long)failed, b->cfg.retry_delay);
+		b->hold_id = bt->id;
+		b->hold_until = time(NULL) + (time_t)b->cfg.retry_delay;
+		snprintf(b->hold_reason, sizeof b->hold_reason, "reverted on chain %llu times",
 			 (unsigned long long)failed);
-		return set_batch(b, bt, SSP_BATCH_FAILED, reason);
 	}
 	/* Send it again from scratch: estimateGas will say why if it would revert. */
 	return set_batch(b, bt, SSP_BATCH_SEALED, "its transaction reverted on chain; resubmitting");
@@ -645,7 +631,7 @@ static int resolve(ssp_bridge *b, ssp_ledger_batch *bt)
 			     txs[i].state == SSP_TX_REPLACED) &&
 			    (rc = set_tx(b, &txs[i], SSP_TX_DROPPED, 0, NULL, "nonce taken by another tx")) != 0)
 				goto out;
-		if ((rc = next_seq(b, &next)) != 0)
+		if ((rc = ssp_bridge_next_seq(b, &next)) != 0)
 			goto out;
 		if (next > bt->header.last_seq)
 			rc = already_minted(b, bt);
@@ -708,78 +694,6 @@ static int earlier_pending(ssp_bridge *b, const ssp_ledger_batch *bt)
 	return found;
 }
 
-/* Holds bt back for cfg.retry_delay after a revert that can succeed later. */
-static void hold(ssp_bridge *b, const ssp_ledger_batch *bt, const char *reason)
-{
-	const char *why = "";
-
-	if (strncmp(reason, "EnforcedPause", 13) == 0)
-		why = "the minter is paused; ";
-	else if (strncmp(reason, "AccessControlUnauthorizedAccount", 32) == 0)
-		why = "the minter lacks a role it needs (the token's MINTER_ROLE?); ";
-	if (b->hold_id != bt->id || strcmp(b->hold_reason, reason) != 0)
-		ssp_log_info("batch %lld: would revert with %s: %sthis can succeed later; waiting "
-			     "(retry every %.0f s)", (long long)bt->id, reason, why, b->cfg.retry_delay);
-	else
-		ssp_log_debug("batch %lld: still %s; waiting", (long long)bt->id, reason);
-	b->hold_id = bt->id;
-	b->hold_until = time(NULL) + (time_t)b->cfg.retry_delay;
-	snprintf(b->hold_reason, sizeof b->hold_reason, "%s", reason);
-	b->stats->waiting++;
-}
-
-/* Whether the account can pay gas × max_fee for the next tx (*ok), warning when its balance
- * covers fewer than cfg.low_balance_batches such txs. */
-static int check_balance(ssp_bridge *b, uint64_t gas, const ssp_u256 *max_fee, int *ok)
-{
-	ssp_u256 cost, need;
-	ssp_errmsg em = { { 0 } };
-	char t1[SSP_U256_DEC_MAX], t2[SSP_U256_DEC_MAX];
-	int rc;
-
-	*ok = 0;
-	if ((rc = ssp_bridge_balance(b->rpc, b->addr, &b->stats->balance, &em)) != 0) {
-		ssp_log_info("cannot read the bridge account's balance: %s", em.msg);
-		return rc;
-	}
-	b->stats->have_balance = 1;
-	if (ssp_u256_mul_u64(&cost, max_fee, gas) != 0)
-		memset(&cost, 0xff, sizeof cost);
-	if (ssp_u256_cmp(&b->stats->balance, &cost) < 0) {
-		ssp_log_crit("the bridge account %s holds %s wei; the next mint may cost up to %s wei "
-			     "(gas %llu x max fee): fund it; nothing is sent until then", b->addr_text,
-			     ssp_u256_to_dec(&b->stats->balance, t1), ssp_u256_to_dec(&cost, t2),
-			     (unsigned long long)gas);
-		b->stats->unpaid = 1;
-		b->stats->low_balance = 1;
-		b->warned_balance = 1;
-		return 0;
-	}
-	*ok = 1;
-	if (ssp_u256_mul_u64(&need, &cost, b->cfg.low_balance_batches) != 0)
-		memset(&need, 0xff, sizeof need);
-	if (ssp_u256_cmp(&b->stats->balance, &need) < 0) {
-		ssp_u256 n;
-		uint64_t left = 0, c64;
-
-		b->stats->low_balance = 1;
-		/* cost fits in 64 bits at any realistic fee; otherwise "about 0" is right. */
-		if (ssp_u256_to_u64(&cost, &c64) == 0 && c64 != 0 &&
-		    ssp_u256_divmod_u64(&n, &b->stats->balance, c64, NULL) == 0 &&
-		    ssp_u256_to_u64(&n, &left) != 0)
-			left = UINT64_MAX;
-		if (!b->warned_balance)
-			ssp_log_crit("the bridge account %s is running low: %s wei pays for about %llu "
-				     "more mints at the current fees (warning below %llu): fund it",
-				     b->addr_text, ssp_u256_to_dec(&b->stats->balance, t1),
-				     (unsigned long long)left, (unsigned long long)b->cfg.low_balance_batches);
-		b->warned_balance = 1;
-	} else {
-		b->warned_balance = 0;
-	}
-	return 0;
-}
-
 /* Step 3: the next SEALED batch, when nothing is in flight. *sent = 1 when one went out. */
 static int submit_next(ssp_bridge *b, int *progressed)
 {
@@ -821,7 +735,7 @@ static int submit_next(ssp_bridge *b, int *progressed)
 		}
 		goto out;
 	}
-	if ((rc = next_seq(b, &next)) != 0)
+	if ((rc = ssp_bridge_next_seq(b, &next)) != 0)
 		goto out;
 	if (next > bt.header.last_seq) {
 		rc = already_minted(b, &bt);
@@ -837,13 +751,13 @@ static int submit_next(ssp_bridge *b, int *progressed)
 		if (strncmp(reason, "SeqGap", 6) == 0 && earlier_pending(b, &bt)) {
 			ssp_log_info("batch %lld: waiting for an earlier batch (%s)", (long long)bt.id, reason);
 			rc = 0;
-		} else if (strncmp(reason, "SeqReplayed", 11) == 0 && next_seq(b, &next) == 0 &&
+		} else if (strncmp(reason, "SeqReplayed", 11) == 0 && ssp_bridge_next_seq(b, &next) == 0 &&
 			   next > bt.header.last_seq) {
 			rc = already_minted(b, &bt);
 		} else if (ssp_bridge_revert_is_final(reason)) {
 			rc = set_batch(b, &bt, SSP_BATCH_FAILED, reason);
 		} else {
-			hold(b, &bt, reason);
+			ssp_bridge_hold(b, &bt, reason);
 			rc = 0;
 		}
 		*progressed = 0;
@@ -876,7 +790,7 @@ static int submit_next(ssp_bridge *b, int *progressed)
 		goto out;
 	}
 	tx.gas = ssp_bridge_headroom(gas, b->cfg.gas_headroom_percent);
-	if ((rc = check_balance(b, tx.gas, &fee, &affordable)) != 0)
+	if ((rc = ssp_bridge_check_balance(b, tx.gas, &fee, &affordable)) != 0)
 		goto out;
 	if (!affordable) {
 		*progressed = 0;
@@ -971,71 +885,5 @@ out:
 		if (count_state(b, s, &b->stats->batches[s]) != 0)
 			break;
 	b->stats = NULL;
-	return rc;
-}
-
-int ssp_bridge_requeue(ssp_bridge *b, int64_t id, ssp_errmsg *em)
-{
-	ssp_ledger_batch bt;
-	ssp_ledger_tx *txs = NULL;
-	char reason[SSP_LEDGER_REASON_MAX], h[67];
-	uint64_t next;
-	size_t n = 0;
-	int rc;
-
-	if ((rc = ssp_ledger_batch_get(b->ledger, id, &bt)) != 0) {
-		if (rc == SSP_ERR_NOT_FOUND)
-			return ssp_errmsg_set(em, rc, "no batch %lld in the ledger", (long long)id);
-		return ssp_errmsg_set(em, rc, "reading batch %lld: %s (%s)", (long long)id,
-				      ssp_strerror(rc), ssp_ledger_errmsg(b->ledger));
-	}
-	if (memcmp(bt.header.project, b->cfg.project, 32) != 0) {
-		rc = ssp_errmsg_set(em, SSP_ERR_NOT_FOUND, "batch %lld belongs to another project "
-				    "than %s", (long long)id, b->cfg.master_url);
-		goto out;
-	}
-	if (bt.state != SSP_BATCH_FAILED) {
-		rc = ssp_errmsg_set(em, SSP_ERR_STATE, "batch %lld is %s, not FAILED: nothing to "
-				    "requeue", (long long)id, ssp_ledger_batch_state_name(bt.state));
-		goto out;
-	}
-	if ((rc = ssp_ledger_batch_txs(b->ledger, id, &txs, &n)) != 0) {
-		ssp_errmsg_set(em, rc, "reading the transactions of batch %lld: %s", (long long)id,
-			       ssp_strerror(rc));
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (txs[i].state == SSP_TX_MINED || txs[i].state == SSP_TX_FINAL) {
-			rc = ssp_errmsg_set(em, SSP_ERR_STATE, "batch %lld was minted by its "
-					    "transaction %s (block %llu): refusing to requeue it",
-					    (long long)id, hex32(txs[i].hash, h),
-					    (unsigned long long)txs[i].block_number);
-			goto out;
-		}
-	if ((rc = next_seq(b, &next)) != 0) {
-		ssp_errmsg_set(em, rc, "cannot read nextSeq from the minter %s: the chain must be "
-			       "reachable to requeue", b->cfg.rpc_url);
-		goto out;
-	}
-	if (next > bt.header.first_seq) {
-		rc = ssp_errmsg_set(em, SSP_ERR_STATE, "the minter's nextSeq is %llu: seq %llu..%llu "
-				    "of batch %lld %s already minted; refusing to requeue it",
-				    (unsigned long long)next, (unsigned long long)bt.header.first_seq,
-				    (unsigned long long)bt.header.last_seq, (long long)id,
-				    next > bt.header.last_seq ? "were" : "were partly");
-		goto out;
-	}
-	snprintf(reason, sizeof reason, "requeued by the admin (was FAILED: %.200s)", bt.reason);
-	if ((rc = ssp_ledger_batch_set_state(b->ledger, id, SSP_BATCH_SEALED, reason)) != 0) {
-		ssp_errmsg_set(em, rc, "batch %lld: FAILED -> SEALED: %s (%s)", (long long)id,
-			       ssp_strerror(rc), ssp_ledger_errmsg(b->ledger));
-		goto out;
-	}
-	ssp_log_info("batch %lld (seq %llu..%llu): FAILED -> SEALED: %s", (long long)id,
-		     (unsigned long long)bt.header.first_seq, (unsigned long long)bt.header.last_seq,
-		     reason);
-out:
-	ssp_ledger_txs_free(txs, n);
-	ssp_ledger_batch_clear(&bt);
 	return rc;
 }

@@ -8,9 +8,10 @@
  *      the mint puts the batch back to SUBMITTED (its raw tx is sent again); `confirmations`
  *      blocks deep → FINAL.
  *   2. The batch in flight (SUBMITTED, or SEALED with a live tx after a crash): any receipt of
- *      any of its txs (replacements included) wins; a revert is decoded, the batch FAILED with
- *      the error's name unless the chain shows it minted; a nonce taken by another tx is
- *      checked against nextSeq(project); an unknown tx is sent again; a tx under a base fee
+ *      any of its txs (replacements included) wins; after a revert the batch goes back to
+ *      SEALED unless the chain shows it minted (step 3 then decides with eth_estimateGas);
+ *      a nonce taken by another tx is checked against nextSeq(project); an unknown tx is
+ *      sent again; a tx under a base fee
  *      above its max fee (or pending too long) is replaced with both fees raised by ≥ 12.5%,
  *      within the caps.
  *   3. When nothing is in flight, the next SEALED batch: nextSeq(project) is read first (a
@@ -57,7 +58,8 @@ typedef struct ssp_bridge_cfg {
 	int rpc_retries;                     /* transport retries per call; default 2 */
 	double poll_interval;                /* seconds; default 5 */
 	uint64_t stuck_after;                /* seconds pending before a fee bump; default 180 */
-	uint64_t max_chain_failures;         /* reverted mined txs before FAILED; default 3 */
+	uint64_t max_chain_failures;         /* reverted mined txs before the batch is retried
+					      * only every retry_delay; default 3 */
 	double retry_delay;                  /* seconds a batch held back by a revert that can
 					      * succeed later waits before it is tried again;
 					      * default 60 */

@@ -6,6 +6,9 @@
 
 #include "bridge/ssp_bridge.h"
 #include "eth/ssp_rpc.h"
+#include "ledger/ssp_ledger.h"
+
+#include <time.h>
 
 /* Tips below this are raised to it (1 gwei), within the tip cap. */
 #define SSP_BRIDGE_MIN_TIP 1000000000ULL
@@ -40,5 +43,36 @@ SSP_MUST_CHECK int ssp_bridge_read_bin(const char *dir, const char *name, uint8_
 
 /* gas * (100 + pct) / 100, saturating. */
 uint64_t ssp_bridge_headroom(uint64_t gas, uint64_t pct);
+
+/* The bridge handle (ssp_bridge.c, ssp_bridge_guard.c). */
+struct ssp_bridge {
+	ssp_bridge_cfg cfg;
+	uint8_t seckey[32];
+	uint8_t addr[SSP_ADDR_LEN];
+	char addr_text[SSP_ADDR_STRLEN];
+	ssp_ledger *ledger;
+	ssp_rpc *rpc;
+	volatile sig_atomic_t *stop;
+	ssp_bridge_stats *stats;
+	uint64_t head;            /* latest block number, read at the start of a pass */
+	/* The batch held back by a revert that can succeed later, until when, and why. */
+	int64_t hold_id;
+	time_t hold_until;
+	char hold_reason[SSP_LEDGER_REASON_MAX];
+	int warned_balance;       /* the low-balance warning was logged (once per low spell) */
+	int has_key;              /* 0: an admin's handle (requeue), no passes */
+	ssp_bridge_hook hook;
+	void *hook_ctx;
+};
+
+/* nextSeq(project) from the minter at the latest block (logged when it fails). */
+SSP_MUST_CHECK int ssp_bridge_next_seq(ssp_bridge *b, uint64_t *seq);
+/* Holds batch bt back for cfg.retry_delay after a revert (reason) that can succeed later,
+ * logging it once per cause; counts it in stats.waiting. */
+void ssp_bridge_hold(ssp_bridge *b, const ssp_ledger_batch *bt, const char *reason);
+/* Whether the account's balance pays gas × max_fee for the next tx (*ok = 1); below it logs,
+ * sets stats.unpaid and *ok = 0; below cfg.low_balance_batches such txs it warns once per
+ * low spell. Fills stats.balance. The RPC errors of the balance read. */
+SSP_MUST_CHECK int ssp_bridge_check_balance(ssp_bridge *b, uint64_t gas, const ssp_u256 *max_fee, int *ok);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Gas assumed per mint for the balance estimate (a mintBatch of a few dozen payouts). */
 #define STATUS_MINT_GAS 200000
@@ -66,7 +67,7 @@ static int view_word(ssp_rpc *rpc, const uint8_t minter[SSP_ADDR_LEN], const cha
 }
 
 static int ledger_part(const ssp_bridge_cfg *cfg, json_t *doc, json_t *problems, uint64_t now,
-		       uint64_t *last_final_seq, ssp_errmsg *em)
+		       uint64_t *last_final_seq, uint64_t *last_seq, ssp_errmsg *em)
 {
 	ssp_ledger *l = NULL;
 	ssp_ledger_counts c;
@@ -75,6 +76,10 @@ static int ledger_part(const ssp_bridge_cfg *cfg, json_t *doc, json_t *problems,
 	size_t n = 0;
 	int rc;
 
+	/* Opening would create a missing ledger: status changes nothing. */
+	if (access(cfg->ledger, F_OK) != 0)
+		return ssp_errmsg_set(em, SSP_ERR_NOT_FOUND, "no ledger at %s ([project] ledger)",
+				      cfg->ledger);
 	if ((rc = ssp_ledger_open(cfg->ledger, &l)) != 0)
 		return ssp_errmsg_set(em, rc, "cannot open the ledger %s: %s", cfg->ledger,
 				      ssp_strerror(rc));
@@ -84,6 +89,7 @@ static int ledger_part(const ssp_bridge_cfg *cfg, json_t *doc, json_t *problems,
 		goto out;
 	}
 	*last_final_seq = c.last_final_seq;
+	*last_seq = c.last_seq;
 	batches = json_object();
 	for (int s = SSP_BATCH_SEALED; s <= SSP_BATCH_FAILED; s++)
 		json_object_set_new(batches, ssp_ledger_batch_state_name(s), json_integer((json_int_t)c.batches[s]));
@@ -131,7 +137,7 @@ out:
 }
 
 static void chain_part(const ssp_bridge_cfg *cfg, json_t *doc, json_t *problems, uint64_t now,
-		       uint64_t last_final_seq)
+		       uint64_t last_final_seq, uint64_t last_seq)
 {
 	ssp_rpc_opts ro;
 	ssp_rpc *rpc = NULL;
@@ -181,6 +187,12 @@ static void chain_part(const ssp_bridge_cfg *cfg, json_t *doc, json_t *problems,
 			problem(problems, "the minter's nextSeq is %llu but the ledger has seq %llu "
 				"FINAL: wrong chain.minter, or a reorg deeper than the confirmations",
 				(unsigned long long)next, (unsigned long long)last_final_seq);
+		if (next > last_seq + 1)
+			problem(problems, "the minter's nextSeq is %llu but the ledger's last claim is "
+				"seq %llu: the chain minted claims this ledger does not hold (a restored "
+				"ledger, or the wrong one): keep the validator stopped "
+				"(docs/operations.md, backup and restore)",
+				(unsigned long long)next, (unsigned long long)last_seq);
 	} else {
 		problem(problems, "cannot read nextSeq from the minter: %s", em.msg);
 	}
@@ -240,7 +252,7 @@ out:
 int ssp_bridge_status(const ssp_bridge_cfg *cfg, json_t **out, ssp_errmsg *em)
 {
 	json_t *doc, *problems;
-	uint64_t now = (uint64_t)time(NULL), last_final_seq = 0;
+	uint64_t now = (uint64_t)time(NULL), last_final_seq = 0, last_seq = 0;
 	char pid[67];
 	int rc;
 
@@ -255,12 +267,12 @@ int ssp_bridge_status(const ssp_bridge_cfg *cfg, json_t **out, ssp_errmsg *em)
 	json_object_set_new(doc, "time", json_integer((json_int_t)now));
 	json_object_set_new(doc, "project", json_pack("{s:s,s:s}", "master_url", cfg->master_url,
 						      "id", ssp_hex_encode(cfg->project, 32, pid, 1)));
-	if ((rc = ledger_part(cfg, doc, problems, now, &last_final_seq, em)) != 0) {
+	if ((rc = ledger_part(cfg, doc, problems, now, &last_final_seq, &last_seq, em)) != 0) {
 		json_decref(doc);
 		json_decref(problems);
 		return rc;
 	}
-	chain_part(cfg, doc, problems, now, last_final_seq);
+	chain_part(cfg, doc, problems, now, last_final_seq, last_seq);
 	json_object_set_new(doc, "problems", problems);
 	*out = doc;
 	return 0;

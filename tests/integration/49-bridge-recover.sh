@@ -8,7 +8,8 @@
 #  3. a reorg removes the block that granted the token's MINTER_ROLE to the minter (anvil_reorg,
 #     checked with cast: hasRole false): the batches wait, not FAIL, until it is granted again;
 #  4. the bridge account is empty: --one_pass exits 1 and sends nothing; funded, it mints;
-#  5. SIGHUP (logrotate) does not stop the daemon.
+#  5. SIGHUP alone (a log rotation) does not stop the daemon; BOINC's bin/stop (the file
+#     PROJECT_DIR/stop_daemons, then SIGHUP: sched/start stop_daemons()) does, with status 0.
 set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/bridge.sh"
 bridge_init bridge-recover
@@ -17,7 +18,8 @@ project=$("$SSP_CAST" keccak "$MASTER_URL")
 
 # run_daemon LOG: the daemon in the background (PID in $DPID).
 run_daemon() {
-	"$BRIDGE" --conf "$T/ssp.conf" --sleep_interval 0.1 -d 3 >>"$1" 2>&1 &
+	mkdir -p "$T/proj"
+	BOINC_PROJECT_DIR=$T/proj "$BRIDGE" --conf "$T/ssp.conf" --sleep_interval 0.1 -d 3 >>"$1" 2>&1 &
 	DPID=$!
 	on_exit "kill -9 $DPID 2>/dev/null || :"
 }
@@ -75,12 +77,19 @@ assert_eq "$(bstat SEALED)" 2 "paused: the batches wait SEALED"
 until_final 4 40
 ssp_ok "paused then unpaused: the batches waited, then were minted"
 
-# 5. SIGHUP does not stop it.
+# 5. SIGHUP alone does not stop it; BOINC's stop does.
 kill -HUP "$DPID"
 sleep 0.5
 kill -0 "$DPID" 2>/dev/null || ssp_fail "SIGHUP stopped the bridge"
-stop_daemon
-ssp_ok "SIGHUP ignored, SIGTERM stops it with status 0"
+assert_contains "$(cat "$T/daemon.log")" "SIGHUP without a BOINC stop_daemons file: going on" "SIGHUP logged"
+echo '<stop/>' >"$T/proj/stop_daemons"
+kill -HUP "$DPID"
+st=0
+wait "$DPID" || st=$?
+assert_eq "$st" 0 "exit status after BOINC's stop"
+assert_contains "$(cat "$T/daemon.log")" "$T/proj/stop_daemons exists: stopping" "BOINC stop logged"
+rm -f "$T/proj/stop_daemons"
+ssp_ok "SIGHUP alone ignored; BOINC's stop (stop_daemons + SIGHUP) stops it with status 0"
 bridge_verify 10 2 1 4
 
 # 3. The role grant removed by a reorg. A fresh pair of contracts whose grant is the last

@@ -45,12 +45,20 @@ INTEGRATION_TESTS = \
 	tests/integration/70-ops-status-requeue.sh \
 	tests/integration/71-deploy-record.sh \
 	tests/integration/72-configure-toolchain.sh \
+	tests/integration/73-ops-daemon-signals.sh \
+	tests/integration/80-debian-packages.sh \
+	tests/integration/81-runbook-key-rotation.sh \
+	tests/integration/82-runbook-backup.sh \
+	tests/integration/83-runbook-stolen-key.sh \
+	tests/integration/84-runbook-move-chain.sh \
 	tests/integration/90-web-bind.sh \
 	tests/integration/91-bind-cli-url.sh \
 	tests/integration/92-web-feedback-chain.sh \
 	tests/integration/93-web-bind-delay.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib tests/integration/rpcfault.py
+# 80-debian-packages.sh builds the packages from the source tree's debian/.
+EXTRA_DIST += debian
 
 # The demo the README starts with (tests/integration/60-demo.sh runs it; docs/demo.md).
 EXTRA_DIST += scripts/demo.sh scripts/demo/cc_config.xml scripts/demo/global_prefs_override.xml

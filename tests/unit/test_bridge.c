@@ -5,6 +5,7 @@
 #include "bridge/ssp_bridge.h"
 #include "bridge/ssp_bridge_int.h"
 #include "ssp_cu.h"
+#include "ledger/ssp_ledger.h"
 #include "core/ssp_hex.h"
 #include "crypto/ssp_keccak.h"
 
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void test_gwei(void)
 {
@@ -243,6 +245,78 @@ static void test_revert_classes(void)
 	CU_ASSERT_EQUAL(ssp_bridge_error_is_transient(SSP_ERR_SCHEMA), 0);
 }
 
+/* The deployment record refuses to overwrite and names missing build outputs; nothing is
+ * created when the build outputs are missing. */
+static void test_record_refusals(void)
+{
+	ssp_deploy_params p;
+	ssp_deploy_result r;
+	ssp_errmsg em = { { 0 } };
+	char dir[512], cdir[512];
+	struct stat st;
+
+	memset(&p, 0, sizeof p);
+	memset(&r, 0, sizeof r);
+	snprintf(cdir, sizeof cdir, "%s/no-build", ssp_cu_tmpdir());
+	CU_ASSERT_EQUAL_FATAL(mkdir(cdir, 0755), 0);
+	p.contracts_dir = cdir;
+	snprintf(dir, sizeof dir, "%s/record", ssp_cu_tmpdir());
+	CU_ASSERT_EQUAL(ssp_deploy_record_write(dir, &p, &r, &em), SSP_ERR_NOT_FOUND);
+	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "combined.json"));
+	CU_ASSERT_NOT_EQUAL(stat(dir, &st), 0);
+	write_file("no-build/combined.json", "{\"version\":\"0.8.30+x\",\"settings\":{}}");
+	CU_ASSERT_EQUAL(mkdir(dir, 0755), 0);
+	memset(&em, 0, sizeof em);
+	CU_ASSERT_EQUAL(ssp_deploy_record_write(dir, &p, &r, &em), SSP_ERR_EXISTS);
+	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "never overwritten"));
+	CU_ASSERT_EQUAL(ssp_deploy_record_write(NULL, &p, &r, &em), SSP_ERR_INVAL);
+	ssp_deploy_result_clear(&r);
+	ssp_deploy_result_clear(NULL);
+}
+
+/* ssp_bridge_status with no node: the ledger's part, and the node named in problems. */
+static void test_status_without_node(void)
+{
+	ssp_bridge_cfg cfg;
+	ssp_errmsg em = { { 0 } };
+	json_t *doc = NULL, *pr;
+	size_t i;
+	int found = 0;
+
+	ssp_bridge_cfg_defaults(&cfg);
+	snprintf(cfg.ledger, sizeof cfg.ledger, "%s/status.sqlite", ssp_cu_tmpdir());
+	snprintf(cfg.master_url, sizeof cfg.master_url, "https://boinc.example.org/ssp/");
+	ssp_project_id(cfg.master_url, cfg.project);
+	/* Port 9 on loopback (discard): nothing listens there in a test environment. */
+	snprintf(cfg.rpc_url, sizeof cfg.rpc_url, "http://127.0.0.1:9/");
+	snprintf(cfg.keystore, sizeof cfg.keystore, "%s/no-such-keystore.json", ssp_cu_tmpdir());
+	cfg.chain_id = 31337;
+	cfg.rpc_timeout_ms = 1000;
+	/* No ledger yet: an error, and none is created. */
+	CU_ASSERT_EQUAL(ssp_bridge_status(&cfg, &doc, &em), SSP_ERR_NOT_FOUND);
+	CU_ASSERT_PTR_NULL(doc);
+	CU_ASSERT_NOT_EQUAL(access(cfg.ledger, F_OK), 0);
+	{
+		ssp_ledger *l = NULL;
+
+		CU_ASSERT_EQUAL_FATAL(ssp_ledger_open(cfg.ledger, &l), 0);
+		ssp_ledger_close(l);
+	}
+	CU_ASSERT_EQUAL_FATAL(ssp_bridge_status(&cfg, &doc, &em), 0);
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_object_get(doc, "ledger"), "claims")), 0);
+	CU_ASSERT_TRUE(json_is_false(json_object_get(json_object_get(doc, "chain"), "reachable")));
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_object_get(doc, "project"), "id")),
+			       "0x4d7d6cde29eb150bd35363a6fd1e193b3026bba577124f0f39d85a1cf66a7317");
+	json_array_foreach(json_object_get(doc, "problems"), i, pr)
+		found |= strstr(json_string_value(pr), "does not answer") != NULL;
+	CU_ASSERT_TRUE(found);
+	json_decref(doc);
+	/* A file that is not a ledger is an error, not a problem line. */
+	snprintf(cfg.ledger, sizeof cfg.ledger, "%s", write_file("not-a-ledger", "hello, this is not SQLite\n"));
+	CU_ASSERT_NOT_EQUAL(ssp_bridge_status(&cfg, &doc, &em), 0);
+	CU_ASSERT_PTR_NULL(doc);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -252,6 +326,8 @@ int main(void)
 		{ "ssp.conf loading", test_cfg },
 		{ "revert-error table", test_error_table },
 		{ "final and retryable reverts", test_revert_classes },
+		{ "deployment record refusals", test_record_refusals },
+		{ "status without a node", test_status_without_node },
 		CU_TEST_INFO_NULL,
 	};
 
