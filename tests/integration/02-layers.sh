@@ -46,7 +46,7 @@ ssp_ok "an allowed include passes"
 
 # Banned functions: lib/core/ssp_hex.c compiles with the build's own command; the same file
 # with one call of a banned function added does not, and the error names the function.
-compile=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -C "$SSP_BUILDDIR" print-compile-command)
+compile=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -C "$SSP_BUILDDIR" print-compile-command | tail -n 1)
 # cc FILE: compiles $T/FILE as the build does (from the build directory, where its paths hold).
 cc_build() { (cd "$SSP_BUILDDIR" && $compile -c "$T/$1" -o "$T/${1%.c}.o"); }
 cp "$SSP_SRCDIR/lib/core/ssp_hex.c" hex.c

@@ -27,7 +27,7 @@ send0 "setThreshold(uint8)" 2
 audit_export "$T/export"
 for b in 2 3; do
 	"$SSP" cosign --export "$T/export" --batch "$b" --keystore "$T/ks3.json" --password-file "$T/pw" \
-		--out "$T/cosig-$b.json" >"$T/cosign-$b.log" 2>&1 || ssp_fail "cosign $b: $(cat "$T/cosign-$b.log")"
+		--rpc "$SSP_ANVIL_URL" --contract "$MINTER" --skip-stats-check --out "$T/cosig-$b.json" >"$T/cosign-$b.log" 2>&1 || ssp_fail "cosign $b: $(cat "$T/cosign-$b.log")"
 	"$SSP" cosign --add "$T/cosig-$b.json" --conf "$T/ssp.conf" >>"$T/cosign-$b.log" 2>&1 ||
 		ssp_fail "cosign --add $b: $(cat "$T/cosign-$b.log")"
 done

@@ -62,4 +62,4 @@ EXTRA_DIST += debian
 
 # The demo the README starts with (tests/integration/60-demo.sh runs it; docs/demo.md).
 EXTRA_DIST += scripts/demo.sh scripts/demo/cc_config.xml scripts/demo/global_prefs_override.xml
-dist_doc_DATA += docs/demo.md docs/auditor.md
+dist_doc_DATA += docs/demo.md
