@@ -1,7 +1,7 @@
 # client/: ssp_wrapper, the BOINC wrapper application. Only client/ links the BOINC API.
 bin_PROGRAMS += client/ssp_wrapper
 client_ssp_wrapper_SOURCES = client/main.c client/wrapper.c client/wrapper.h \
-	client/wproc.c client/wproc.h client/lazylibs.c
+	client/wrapper_int.h client/wtask.c client/wproc.c client/wproc.h client/lazylibs.c
 client_ssp_wrapper_CPPFLAGS = $(AM_CPPFLAGS) $(BOINC_CFLAGS)
 # --as-needed keeps the libraries the wrapper does not use (curl, sqlite, ...) out of
 # its process: every mapped library costs resident memory on the volunteer's machine.
