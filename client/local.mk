@@ -1,14 +1,14 @@
-# client/: ssp_wrapper, the BOINC wrapper application. Only client/ links the BOINC API.
+# client/: ssp_wrapper, the BOINC wrapper application (BOINC's client-app protocol is
+# lib/boinc/ssp_appapi: no BOINC library is linked).
 bin_PROGRAMS += client/ssp_wrapper
 client_ssp_wrapper_SOURCES = client/main.c client/wrapper.c client/wrapper.h \
 	client/wrapper_int.h client/wtask.c client/wproc.c client/wproc.h client/lazylibs.c
-client_ssp_wrapper_CPPFLAGS = $(AM_CPPFLAGS) $(BOINC_CFLAGS)
 # --as-needed keeps the libraries the wrapper does not use (curl, sqlite, ...) out of
 # its process: every mapped library costs resident memory on the volunteer's machine.
 # client/lazylibs.c defines what it uses of libxml2 (loaded on demand, in a child process
 # only) and of libcrypto, so neither becomes a dependency of the executable.
 client_ssp_wrapper_LDFLAGS = $(AM_LDFLAGS) -Wl,--as-needed
-client_ssp_wrapper_LDADD = $(SSP_LIBS) $(BOINC_LIBS)
+client_ssp_wrapper_LDADD = $(SSP_LIBS)
 
 # ssp_sci: the example science application (no BOINC API) and its job.xml.
 noinst_PROGRAMS += client/examples/ssp_sci

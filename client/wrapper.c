@@ -8,13 +8,13 @@
 #include "core/ssp_err.h"
 #include "core/ssp_file.h"
 #include "core/ssp_hex.h"
+#include "boinc/ssp_appapi.h"
 #include "boinc/ssp_initdata.h"
 #include "boinc/ssp_jobxml.h"
 #include "core/ssp_log.h"
 #include "boinc/ssp_receipt.h"
 #include "crypto/ssp_sha256.h"
 
-#include <boinc_api.h>
 #include <jansson.h>
 
 #include <ctype.h>
@@ -41,15 +41,12 @@
 #define PACKAGE_VERSION "0.1.0"
 #endif
 
-/* From BOINC's diagnostics.h, which is C++ only; the function itself is extern "C". */
-extern int boinc_init_diagnostics(int flags);
-#define SSP_BOINC_DIAG_REDIRECTSTDERR 0x00000020L
-
 extern char **environ;
 
 volatile sig_atomic_t got_term;
 /* The running task's process group, so that a failure while it runs does not leave it behind. */
 pid_t running_pgid;
+ssp_appapi wapi;
 
 static void on_term(int sig)
 {
@@ -135,15 +132,30 @@ void fail(int code, const char *fmt, ...)
 		kill(-running_pgid, SIGCONT);
 	}
 	ssp_log_crit("error: %s; the result fails with exit status %d", msg, code);
+	finish(code);
+}
+
+void finish(int code)
+{
 	log_self_usage();
+	/* The last status report may still wait in its channel: give the client (which reads it
+	 * about once a second) up to 2 s, as BOINC's boinc_finish() does. */
+	for (int i = 0; i < 20 && wapi.shm != NULL && report_pending(); i++) {
+		sleep_ms(100);
+		report_flush();
+	}
+	ssp_log_info("called boinc_finish(%d)", code);
 	fflush(stderr);
-	boinc_finish(code);
-	_exit(code); /* not reached */
+	if (ssp_appapi_write_finish(SSP_APPAPI_FINISH_FILE, code, NULL) != 0)
+		ssp_log_crit("cannot write %s: %s", SSP_APPAPI_FINISH_FILE, strerror(errno));
+	fflush(stderr);
+	ssp_appapi_close(&wapi);
+	_exit(code);
 }
 
 void resolve(const char *logical, char *out, size_t size)
 {
-	if (boinc_resolve_filename(logical, out, (int)size) != 0 || out[0] == '\0')
+	if (ssp_appapi_resolve(logical, out, size) != 0 || out[0] == '\0')
 		snprintf(out, size, "%s", logical);
 }
 
@@ -328,9 +340,7 @@ static void write_receipt(struct wrapper *w, time_t finished)
 			fail(SSP_WRAPPER_EXIT_OUTPUT, "output file %s (%s): %s", outs[k].name, outs[k].path,
 			     ssp_strerror(rc));
 	}
-	boinc_begin_critical_section();
 	rc = ssp_receipt_write(rc_, receipt_path);
-	boinc_end_critical_section();
 	if (rc != 0)
 		fail(SSP_WRAPPER_EXIT_OUTPUT, "cannot write the receipt %s: %s", receipt_path, ssp_strerror(rc));
 	ssp_log_info("receipt %s written: %zu task(s), %zu output file(s), cpu %.3f s", receipt_name,
@@ -466,11 +476,58 @@ static void parse_files(struct parsed *p)
 	json_decref(o);
 }
 
+/* Makes sure this is the only wrapper in the slot, as BOINC's boinc_init(): a previous one
+ * gets 35 s to go away, then the client is asked to restart us in 10 minutes. */
+static void slot_lock(void)
+{
+	int rc = ssp_appapi_lock(&wapi, SSP_APPAPI_LOCK_FILE);
+
+	if (rc == SSP_ERR_BUSY) {
+		ssp_log_info("the slot lock %s is held: waiting up to 35 s", SSP_APPAPI_LOCK_FILE);
+		for (int i = 0; i < 35 && rc == SSP_ERR_BUSY && !got_term; i++) {
+			sleep_ms(1000);
+			rc = ssp_appapi_lock(&wapi, SSP_APPAPI_LOCK_FILE);
+		}
+	}
+	if (rc == SSP_ERR_BUSY) {
+		ssp_log_crit("another program holds the slot lock: exiting; the client restarts us in 10 minutes");
+		ssp_appapi_write_temporary_exit(SSP_APPAPI_TEMP_EXIT_FILE, 600,
+						"Waiting to acquire slot directory lock.  Another instance may be running.");
+		fflush(stderr);
+		_exit(0);
+	}
+	if (rc != 0)
+		ssp_log_info("cannot lock %s (%s): going on without the lock", SSP_APPAPI_LOCK_FILE,
+			     ssp_strerror(rc));
+}
+
+/* Attaches the client's shared memory named in init_data.xml; without it, standalone mode
+ * (as BOINC's runtime, which then runs the app without a client). */
+static void attach_client(struct wrapper *w)
+{
+	int rc;
+
+	if (w->init->shm_key == 0) {
+		ssp_log_info("init_data.xml names no shared memory: standalone mode");
+		w->standalone = 1;
+		return;
+	}
+	rc = ssp_appapi_attach(&wapi, SSP_APPAPI_MMAP_FILE, w->init->shm_key, (pid_t)w->init->client_pid,
+			       now_mono());
+	if (rc != 0) {
+		ssp_log_info("cannot attach the client's shared memory (%s %d: %s): standalone mode",
+			     w->init->shm_key == -1 ? SSP_APPAPI_MMAP_FILE : "key", w->init->shm_key,
+			     ssp_strerror(rc));
+		w->standalone = 1;
+		return;
+	}
+	w->client_pid = getppid();
+}
+
 void ssp_wrapper_run(const ssp_wrapper_opts *opts)
 {
 	static struct wrapper wr;
 	struct wrapper *w = &wr;
-	BOINC_OPTIONS bo;
 	char path[PATH_CAP];
 	ssp_errmsg em = { { 0 } };
 	struct sigaction sa;
@@ -478,34 +535,16 @@ void ssp_wrapper_run(const ssp_wrapper_opts *opts)
 	int rc;
 
 	w->opts = opts;
-	boinc_init_diagnostics(SSP_BOINC_DIAG_REDIRECTSTDERR);
+	/* As BOINC's diagnostics (BOINC_DIAG_REDIRECTSTDERR): stderr goes to the slot's
+	 * stderr.txt, appended, which the client sends to the project with the result. */
+	if (freopen("stderr.txt", "a", stderr) != NULL)
+		setvbuf(stderr, NULL, _IONBF, 0);
 	ssp_log_set_ident("ssp_wrapper");
 	ssp_log_set_level(SSP_LOG_NORMAL);
-	ssp_log_info("ssp_wrapper %s starting", PACKAGE_VERSION);
-	/* Before the BOINC runtime starts its thread: fork() is simplest in a one-thread process. */
+	ssp_log_info("ssp_wrapper %s starting (%s)", PACKAGE_VERSION, ssp_appapi_version);
+	ssp_appapi_init(&wapi);
+	slot_lock();
 	parse_files(&parsed);
-
-	memset(&bo, 0, sizeof(bo));
-	bo.main_program = 1;
-	bo.check_heartbeat = 1;
-	bo.handle_process_control = 1;
-	bo.send_status_msgs = 0;      /* we report CPU time and progress ourselves */
-	bo.direct_process_action = 0; /* and act on suspend/resume/quit/abort ourselves */
-	bo.multi_process = 1;
-	if ((rc = boinc_init_options(&bo)) != 0)
-		fail(SSP_WRAPPER_EXIT_INIT, "boinc_init_options failed (%d)", rc);
-	{
-		/* The runtime also interrupts this thread 10 times a second (SIGALRM) to measure its
-		 * CPU time, for apps that compute in it; the wrapper only waits, reports its task's
-		 * time itself, and acts on client messages itself: the interruptions are pure cost. */
-		struct itimerval off;
-
-		memset(&off, 0, sizeof(off));
-		setitimer(ITIMER_REAL, &off, NULL);
-	}
-	w->standalone = boinc_is_standalone();
-	w->client_pid = w->standalone ? 0 : getppid();
-
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;
 	sigemptyset(&sa.sa_mask);
@@ -517,12 +556,14 @@ void ssp_wrapper_run(const ssp_wrapper_opts *opts)
 	if (getcwd(w->cwd, sizeof(w->cwd)) == NULL)
 		fail(SSP_WRAPPER_EXIT_INIT, "getcwd: %s", strerror(errno));
 
-	if (parsed.init_rc == SSP_ERR_NOT_FOUND && w->standalone) {
+	w->standalone = parsed.init_rc == SSP_ERR_NOT_FOUND;
+	if (parsed.init_rc == SSP_ERR_NOT_FOUND) {
 		static const char none[] =
 			"{\"userid\":0,\"hostid\":0,\"teamid\":0,\"wu_name\":\"\",\"result_name\":\"\","
 			"\"app_name\":\"\",\"project_dir\":\"\",\"project_preferences\":\"\","
 			"\"rsc_fpops_est\":0,\"p_fpops\":0,\"checkpoint_period\":0,"
-			"\"fraction_done_start\":0,\"fraction_done_end\":1,\"ncpus\":1}";
+			"\"fraction_done_start\":0,\"fraction_done_end\":1,\"ncpus\":1,"
+			"\"shm_key\":0,\"client_pid\":0,\"gpu_device_num\":-1,\"gpu_type\":\"\"}";
 
 		parsed.init_rc = ssp_initdata_from_json(none, sizeof(none) - 1, &w->init, &em);
 		if (parsed.init_rc != 0)
@@ -533,6 +574,8 @@ void ssp_wrapper_run(const ssp_wrapper_opts *opts)
 	}
 	if (parsed.init_rc != 0)
 		fail(SSP_WRAPPER_EXIT_INIT, "init_data.xml: %s", parsed.init_msg);
+	if (!w->standalone)
+		attach_client(w);
 	w->est_cpu = ssp_initdata_est_cpu_seconds(w->init);
 
 	if (parsed.job_rc != 0)
@@ -574,6 +617,5 @@ void ssp_wrapper_run(const ssp_wrapper_opts *opts)
 	fflush(stderr);
 	ssp_jobxml_free(w->job);
 	ssp_initdata_free(w->init);
-	boinc_finish(0);
-	_exit(0); /* not reached */
+	finish(0);
 }

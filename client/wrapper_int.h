@@ -6,6 +6,7 @@
 #include "wrapper.h"
 
 #include "crypto/ssp_sha256.h"
+#include "boinc/ssp_appapi.h"
 #include "boinc/ssp_initdata.h"
 #include "boinc/ssp_jobxml.h"
 #include "boinc/ssp_receipt.h"
@@ -61,6 +62,8 @@ struct wrapper {
 extern volatile sig_atomic_t got_term;
 /* The running task's process group, so that a failure while it runs does not leave it behind. */
 extern pid_t running_pgid;
+/* The link to the BOINC client (standalone: not attached). */
+extern ssp_appapi wapi;
 
 /* Monotonic clock, seconds. */
 double now_mono(void);
@@ -73,6 +76,9 @@ void log_self_usage(void);
 /* Ends the result with an error: one clear line in stderr.txt, then boinc_finish(code). */
 void __attribute__((noreturn)) fail(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Ends the run: sends the last status, writes boinc_finish_called with code, releases the
+ * slot lock, exits with code (BOINC's boinc_finish). */
+void __attribute__((noreturn)) finish(int code);
 /* The physical path of a logical file name (the name itself when it is no link). */
 void resolve(const char *logical, char *out, size_t size);
 /* Frees a NULL-terminated string vector (NULL allowed). */
@@ -84,6 +90,10 @@ void app_path(struct wrapper *w, size_t i, char *out, size_t size);
 void state_save(struct wrapper *w);
 /* Reports CPU time and fraction done (never decreasing) to the client. */
 void report(struct wrapper *w, double cpu_total, double frac);
+/* Sends the last status report if the client has not taken it yet. */
+void report_flush(void);
+/* True while a status report waits to be sent. */
+int report_pending(void);
 /* CPU seconds of everything already accounted: finished tasks and the current task's
  * earlier runs. */
 double cpu_before(const struct wrapper *w);

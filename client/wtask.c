@@ -14,7 +14,6 @@
 #include "boinc/ssp_receipt.h"
 #include "crypto/ssp_sha256.h"
 
-#include <boinc_api.h>
 #include <jansson.h>
 
 #include <ctype.h>
@@ -40,10 +39,6 @@
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.1.0"
 #endif
-
-/* From BOINC's diagnostics.h, which is C++ only; the function itself is extern "C". */
-extern int boinc_init_diagnostics(int flags);
-#define SSP_BOINC_DIAG_REDIRECTSTDERR 0x00000020L
 
 extern char **environ;
 
@@ -386,12 +381,9 @@ void state_save(struct wrapper *w)
 {
 	int rc;
 
-	boinc_begin_critical_section();
 	rc = ssp_receipt_state_write(&w->st, SSP_RECEIPT_STATE_FILE);
-	boinc_end_critical_section();
 	if (rc != 0)
 		fail(SSP_WRAPPER_EXIT_OUTPUT, "cannot write %s: %s", SSP_RECEIPT_STATE_FILE, ssp_strerror(rc));
-	boinc_checkpoint_completed();
 }
 
 /* The last number in a fraction-done file, clamped to [0, 1]; -1 when there is none. */
@@ -438,6 +430,12 @@ static double job_fraction(struct wrapper *w, size_t i, double f)
 	return frac;
 }
 
+/* The latest status, until the client has room for it. */
+static struct {
+	int pending;
+	double cpu, ckpt_cpu, frac;
+} last_status;
+
 void report(struct wrapper *w, double cpu_total, double frac)
 {
 	double ckpt_cpu = w->st.cur_cpu_time;
@@ -450,7 +448,24 @@ void report(struct wrapper *w, double cpu_total, double frac)
 	if (frac > 1)
 		frac = 1;
 	w->reported = frac;
-	boinc_report_app_status(cpu_total, ckpt_cpu, frac);
+	last_status.cpu = cpu_total;
+	last_status.ckpt_cpu = ckpt_cpu;
+	last_status.frac = frac;
+	last_status.pending = !w->standalone;
+	report_flush();
+}
+
+void report_flush(void)
+{
+	/* BOINC drops a status the client has not made room for; the next one replaces it. */
+	if (last_status.pending &&
+	    ssp_appapi_report(&wapi, last_status.cpu, last_status.ckpt_cpu, last_status.frac) != SSP_ERR_BUSY)
+		last_status.pending = 0;
+}
+
+int report_pending(void)
+{
+	return last_status.pending;
 }
 
 /* CPU seconds of everything already accounted: finished tasks and the current task's
@@ -535,8 +550,6 @@ static void __attribute__((noreturn)) leave(struct running *r, const char *why, 
 
 static void handle_client(struct wrapper *w, struct running *r)
 {
-	BOINC_STATUS s;
-
 	if (got_term) {
 		char why[64];
 
@@ -548,18 +561,19 @@ static void handle_client(struct wrapper *w, struct running *r)
 	/* The BOINC runtime notices a dead client only every 10 s; a new parent is immediate. */
 	if (getppid() != w->client_pid)
 		leave(r, "lost contact with the client (it exited)", 0);
-	boinc_get_status(&s);
-	if (s.abort_request)
+	ssp_appapi_poll(&wapi, now_mono());
+	report_flush();
+	if (wapi.abort_request)
 		leave(r, "abort requested by the client", 0);
-	if (s.quit_request)
+	if (wapi.quit_request)
 		leave(r, "quit requested by the client", 0);
-	if (s.no_heartbeat)
+	if (wapi.no_heartbeat)
 		leave(r, "lost contact with the client (no heartbeat)", 0);
-	if (s.suspended && !r->suspended) {
+	if (wapi.suspended && !r->suspended) {
 		wproc_tree_signal(getpid(), r->pid, SIGSTOP);
 		r->suspended = 1;
 		ssp_log_info("suspended");
-	} else if (!s.suspended && r->suspended) {
+	} else if (!wapi.suspended && r->suspended) {
 		wproc_tree_signal(getpid(), r->pid, SIGCONT);
 		r->suspended = 0;
 		ssp_log_info("resumed");

@@ -1,6 +1,8 @@
 # lib/boinc/: BOINC's files: job.xml, init_data.xml, receipt, project config.xml, stats, validation
 # (included by lib/local.mk; what this layer may use: lib/boinc/README.md)
 lib_libssp_a_SOURCES += \
+	lib/boinc/ssp_appapi.c \
+	lib/boinc/ssp_appapi.h \
 	lib/boinc/ssp_initdata.c \
 	lib/boinc/ssp_initdata.h \
 	lib/boinc/ssp_jobxml.c \
@@ -16,6 +18,7 @@ lib_libssp_a_SOURCES += \
 	lib/boinc/ssp_validate_cmp.c \
 	lib/boinc/ssp_validate_files.c
 
+UNIT_TESTS += tests/unit/test_appapi
 UNIT_TESTS += tests/unit/test_receipt
 UNIT_TESTS += tests/unit/test_jobxml
 UNIT_TESTS += tests/unit/test_initdata

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -173,6 +174,26 @@ static int take_prefs(xmlDocPtr doc, const xmlNode *el, char **dst, ssp_errmsg *
 	return rc;
 }
 
+static int take_int(const xmlNode *el, int *dst, long lo, long hi, ssp_errmsg *em)
+{
+	char *s = NULL, *end;
+	long v;
+	int rc;
+
+	rc = leaf_text(el, 64, &s, em);
+	if (rc != 0)
+		return rc;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (s[0] == '\0' || *end != '\0' || errno != 0 || v < lo || v > hi)
+		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "init_data.xml line %d: <%s> must be an integer %ld..%ld",
+				    el->line, (const char *)el->name, lo, hi);
+	else
+		*dst = (int)v;
+	free(s);
+	return rc;
+}
+
 void ssp_initdata_free(ssp_initdata *d)
 {
 	if (d == NULL)
@@ -182,18 +203,20 @@ void ssp_initdata_free(ssp_initdata *d)
 	free(d->app_name);
 	free(d->project_dir);
 	free(d->project_preferences);
+	free(d->gpu_type);
 	free(d);
 }
 
 enum {
 	F_USERID, F_HOSTID, F_TEAMID, F_WU, F_RESULT, F_APP, F_PDIR, F_PREFS, F_FPOPS_EST,
-	F_CKPT, F_FD_START, F_FD_END, F_NCPUS, F_P_FPOPS, F_HOST_INFO, F_COUNT
+	F_CKPT, F_FD_START, F_FD_END, F_NCPUS, F_SHM_KEY, F_CLIENT_PID, F_GPU_DEV, F_GPU_TYPE, F_P_FPOPS, F_HOST_INFO, F_COUNT
 };
 
 static const char *const field_names[F_COUNT] = {
 	"userid", "hostid", "teamid", "wu_name", "result_name", "app_name", "project_dir",
 	"project_preferences", "rsc_fpops_est", "checkpoint_period", "fraction_done_start",
-	"fraction_done_end", "ncpus", "p_fpops", "host_info",
+	"fraction_done_end", "ncpus", "shm_key", "client_pid", "gpu_device_num", "gpu_type", "p_fpops",
+	"host_info",
 };
 
 static int field_of(const xmlNode *c)
@@ -234,6 +257,10 @@ static int parse_root(xmlDocPtr doc, const xmlNode *root, ssp_initdata *d, ssp_e
 		case F_FD_START: rc = take_double(c, &d->fraction_done_start, em); break;
 		case F_FD_END: rc = take_double(c, &d->fraction_done_end, em); break;
 		case F_NCPUS: rc = take_double(c, &d->ncpus, em); break;
+		case F_SHM_KEY: rc = take_int(c, &d->shm_key, INT_MIN, INT_MAX, em); break;
+		case F_CLIENT_PID: rc = take_int(c, &d->client_pid, 0, INT_MAX, em); break;
+		case F_GPU_DEV: rc = take_int(c, &d->gpu_device_num, -1, 1024, em); break;
+		case F_GPU_TYPE: rc = take_string(c, &d->gpu_type, em); break;
 		case F_HOST_INFO:
 			for (const xmlNode *h = c->children; h != NULL && rc == 0; h = h->next) {
 				if (h->type != XML_ELEMENT_NODE || strcmp((const char *)h->name, "p_fpops") != 0)
@@ -297,12 +324,13 @@ int ssp_initdata_parse(const char *xml, size_t len, ssp_initdata **out, ssp_errm
 		goto out;
 	}
 	d->fraction_done_end = 1.0;
+	d->gpu_device_num = -1;
 	rc = parse_root(doc, root, d, em);
 	if (rc != 0)
 		goto out;
 	{
 		char **strs[] = { &d->wu_name, &d->result_name, &d->app_name, &d->project_dir,
-				  &d->project_preferences };
+				  &d->project_preferences, &d->gpu_type };
 
 		for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 			if (*strs[i] == NULL && (*strs[i] = strdup("")) == NULL) {
@@ -370,6 +398,10 @@ int ssp_initdata_to_json(const ssp_initdata *d, char **out, size_t *len)
 	     json_object_set_new(o, "fraction_done_start", json_real(d->fraction_done_start)) == 0 &&
 	     json_object_set_new(o, "fraction_done_end", json_real(d->fraction_done_end)) == 0 &&
 	     json_object_set_new(o, "ncpus", json_real(d->ncpus)) == 0 &&
+	     json_object_set_new(o, "shm_key", json_integer(d->shm_key)) == 0 &&
+	     json_object_set_new(o, "client_pid", json_integer(d->client_pid)) == 0 &&
+	     json_object_set_new(o, "gpu_device_num", json_integer(d->gpu_device_num)) == 0 &&
+	     json_object_set_new(o, "gpu_type", json_string(d->gpu_type)) == 0 &&
 	     (*out = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(17))) != NULL;
 	json_decref(o);
 	if (!ok)
@@ -397,6 +429,17 @@ static int json_id(json_t *o, const char *key, uint64_t *dst, ssp_errmsg *em)
 	if (!json_is_integer(v) || json_integer_value(v) < 0)
 		return ssp_errmsg_set(em, SSP_ERR_PARSE, "init data JSON: %s is not a non-negative integer", key);
 	*dst = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+static int json_int(json_t *o, const char *key, int *dst, long lo, long hi, ssp_errmsg *em)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+		return ssp_errmsg_set(em, SSP_ERR_PARSE, "init data JSON: %s is not an integer %ld..%ld", key,
+				      lo, hi);
+	*dst = (int)json_integer_value(v);
 	return 0;
 }
 
@@ -443,7 +486,11 @@ int ssp_initdata_from_json(const char *json, size_t len, ssp_initdata **out, ssp
 	    (rc = json_num(o, "checkpoint_period", &d->checkpoint_period, em)) != 0 ||
 	    (rc = json_num(o, "fraction_done_start", &d->fraction_done_start, em)) != 0 ||
 	    (rc = json_num(o, "fraction_done_end", &d->fraction_done_end, em)) != 0 ||
-	    (rc = json_num(o, "ncpus", &d->ncpus, em)) != 0)
+	    (rc = json_num(o, "ncpus", &d->ncpus, em)) != 0 ||
+	    (rc = json_int(o, "shm_key", &d->shm_key, INT_MIN, INT_MAX, em)) != 0 ||
+	    (rc = json_int(o, "client_pid", &d->client_pid, 0, INT_MAX, em)) != 0 ||
+	    (rc = json_int(o, "gpu_device_num", &d->gpu_device_num, -1, 1024, em)) != 0 ||
+	    (rc = json_text(o, "gpu_type", SSP_INITDATA_MAX_STRING, &d->gpu_type, em)) != 0)
 		goto out;
 	if (d->fraction_done_start > 1 || d->fraction_done_end > 1 ||
 	    d->fraction_done_start > d->fraction_done_end) {

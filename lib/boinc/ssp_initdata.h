@@ -34,6 +34,11 @@ typedef struct ssp_initdata {
 	double fraction_done_start;    /* default 0 */
 	double fraction_done_end;      /* default 1 */
 	double ncpus;
+	/* The client-app link (BOINC's APP_INIT_DATA names in brackets). */
+	int shm_key;                   /* <shm_key>: -1 = memory-mapped file; 0 when absent */
+	int client_pid;                /* <client_pid>, 0 when absent */
+	int gpu_device_num;            /* <gpu_device_num>, -1 when absent (no GPU) */
+	char *gpu_type;                /* <gpu_type> ("NVIDIA", "ATI", "intel_gpu", ...) */
 } ssp_initdata;
 
 /* Parses init_data.xml text into a new *out (free with ssp_initdata_free).
