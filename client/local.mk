@@ -2,11 +2,10 @@
 # lib/boinc/ssp_appapi: no BOINC library is linked).
 bin_PROGRAMS += client/ssp_wrapper
 client_ssp_wrapper_SOURCES = client/main.c client/wrapper.c client/wrapper.h \
-	client/wrapper_int.h client/wtask.c client/wproc.c client/wproc.h client/lazylibs.c
-# --as-needed keeps the libraries the wrapper does not use (curl, sqlite, ...) out of
-# its process: every mapped library costs resident memory on the volunteer's machine.
-# client/lazylibs.c defines what it uses of libxml2 (loaded on demand, in a child process
-# only) and of libcrypto, so neither becomes a dependency of the executable.
+	client/wrapper_int.h client/wtask.c client/wproc.c client/wproc.h client/crypto_min.c
+# --as-needed keeps the libraries the wrapper does not use (curl, sqlite, libxml2, ...) out
+# of its process: every mapped library costs resident memory on the volunteer's machine.
+# client/crypto_min.c defines what it uses of libcrypto, so that is not a dependency either.
 client_ssp_wrapper_LDFLAGS = $(AM_LDFLAGS) -Wl,--as-needed
 client_ssp_wrapper_LDADD = $(SSP_LIBS)
 

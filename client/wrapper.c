@@ -15,7 +15,6 @@
 #include "boinc/ssp_receipt.h"
 #include "crypto/ssp_sha256.h"
 
-#include <jansson.h>
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -348,9 +347,9 @@ static void write_receipt(struct wrapper *w, time_t finished)
 	ssp_receipt_free(rc_);
 }
 
-/* ---- reading job.xml and init_data.xml in a child process ---- */
+/* ---- reading job.xml and init_data.xml ---- */
 
-/* What the parser process found. */
+/* What the parsers found. */
 struct parsed {
 	int init_rc, job_rc;
 	char init_msg[256], job_msg[256];
@@ -358,122 +357,19 @@ struct parsed {
 	ssp_jobxml *job;
 };
 
-#define PARSED_CAP (4 * 1024 * 1024)
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
-/* The child: parses both files with libxml2 (see lazylibs.c) and sends the results as JSON. */
-static void __attribute__((noreturn)) parse_child(int fd)
-{
-	ssp_initdata *d = NULL;
-	ssp_jobxml *job = NULL;
-	ssp_errmsg e1 = { { 0 } }, e2 = { { 0 } };
-	char path[PATH_CAP], *ijs = NULL, *jjs = NULL, *all = NULL;
-	size_t n = 0;
-	int rc1, rc2;
-	json_t *o;
-
-	rc1 = ssp_initdata_read("init_data.xml", &d, &e1);
-	if (rc1 == 0)
-		rc1 = ssp_initdata_to_json(d, &ijs, &n);
-	resolve("job.xml", path, sizeof(path));
-	rc2 = ssp_jobxml_read(path, &job, &e2);
-	if (rc2 == 0)
-		rc2 = ssp_jobxml_to_json(job, &jjs, &n);
-	o = json_pack("{s:i, s:s, s:s?, s:i, s:s, s:s?}", "init_rc", rc1, "init_msg", e1.msg, "init", ijs,
-		      "job_rc", rc2, "job_msg", e2.msg, "job", jjs);
-	if (o != NULL)
-		all = json_dumps(o, JSON_COMPACT);
-	if (all == NULL || write_all(fd, all, strlen(all)) != 0)
-		_exit(1);
-	_exit(0);
-}
-
-/* Runs the parser process and takes its results. Failures are kept in *p for later. */
+/* Parses both files (lib/boinc/ssp_xml: no XML library is mapped). Failures are kept in *p
+ * for later. */
 static void parse_files(struct parsed *p)
 {
-	char *buf = NULL;
-	size_t used = 0;
-	int fds[2], status = 0;
-	struct rusage ru;
-	json_t *o = NULL;
-	pid_t pid;
+	ssp_errmsg e1 = { { 0 } }, e2 = { { 0 } };
+	char path[PATH_CAP];
 
 	memset(p, 0, sizeof(*p));
-	p->init_rc = p->job_rc = SSP_ERR_INTERNAL;
-	snprintf(p->init_msg, sizeof(p->init_msg), "the parser process failed");
-	snprintf(p->job_msg, sizeof(p->job_msg), "the parser process failed");
-	if (pipe2(fds, O_CLOEXEC) != 0)
-		return;
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return;
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		parse_child(fds[1]);
-	}
-	close(fds[1]);
-	buf = malloc(PARSED_CAP + 1);
-	while (buf != NULL && used < PARSED_CAP) {
-		ssize_t k = read(fds[0], buf + used, PARSED_CAP - used);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		used += (size_t)k;
-	}
-	close(fds[0]);
-	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
-		;
-	if (buf != NULL && WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		o = json_loadb(buf, used, 0, NULL);
-	free(buf);
-	if (o == NULL)
-		return;
-	ssp_log_info("job.xml and init_data.xml parsed by process %d (peak rss %ld kB)", (int)pid,
-		      ru.ru_maxrss);
-	{
-		json_t *irc = json_object_get(o, "init_rc"), *jrc = json_object_get(o, "job_rc");
-		const char *ijs = json_string_value(json_object_get(o, "init"));
-		const char *jjs = json_string_value(json_object_get(o, "job"));
-		const char *im = json_string_value(json_object_get(o, "init_msg"));
-		const char *jm = json_string_value(json_object_get(o, "job_msg"));
-		ssp_errmsg em = { { 0 } };
-
-		p->init_rc = json_is_integer(irc) ? (int)json_integer_value(irc) : SSP_ERR_INTERNAL;
-		p->job_rc = json_is_integer(jrc) ? (int)json_integer_value(jrc) : SSP_ERR_INTERNAL;
-		snprintf(p->init_msg, sizeof(p->init_msg), "%s", im ? im : "");
-		snprintf(p->job_msg, sizeof(p->job_msg), "%s", jm ? jm : "");
-		if (p->init_rc == 0) {
-			p->init_rc = ijs ? ssp_initdata_from_json(ijs, strlen(ijs), &p->init, &em) : SSP_ERR_INTERNAL;
-			if (p->init_rc != 0)
-				snprintf(p->init_msg, sizeof(p->init_msg), "%s", em.msg);
-		}
-		if (p->job_rc == 0) {
-			p->job_rc = jjs ? ssp_jobxml_from_json(jjs, strlen(jjs), &p->job, &em) : SSP_ERR_INTERNAL;
-			if (p->job_rc != 0)
-				snprintf(p->job_msg, sizeof(p->job_msg), "%s", em.msg);
-		}
-	}
-	json_decref(o);
+	p->init_rc = ssp_initdata_read("init_data.xml", &p->init, &e1);
+	snprintf(p->init_msg, sizeof(p->init_msg), "%s", e1.msg);
+	resolve("job.xml", path, sizeof(path));
+	p->job_rc = ssp_jobxml_read(path, &p->job, &e2);
+	snprintf(p->job_msg, sizeof(p->job_msg), "%s", e2.msg);
 }
 
 /* Makes sure this is the only wrapper in the slot, as BOINC's boinc_init(): a previous one
@@ -558,14 +454,9 @@ void ssp_wrapper_run(const ssp_wrapper_opts *opts)
 
 	w->standalone = parsed.init_rc == SSP_ERR_NOT_FOUND;
 	if (parsed.init_rc == SSP_ERR_NOT_FOUND) {
-		static const char none[] =
-			"{\"userid\":0,\"hostid\":0,\"teamid\":0,\"wu_name\":\"\",\"result_name\":\"\","
-			"\"app_name\":\"\",\"project_dir\":\"\",\"project_preferences\":\"\","
-			"\"rsc_fpops_est\":0,\"p_fpops\":0,\"checkpoint_period\":0,"
-			"\"fraction_done_start\":0,\"fraction_done_end\":1,\"ncpus\":1,"
-			"\"shm_key\":0,\"client_pid\":0,\"gpu_device_num\":-1,\"gpu_type\":\"\"}";
+		static const char none[] = "<app_init_data><ncpus>1</ncpus></app_init_data>";
 
-		parsed.init_rc = ssp_initdata_from_json(none, sizeof(none) - 1, &w->init, &em);
+		parsed.init_rc = ssp_initdata_parse(none, sizeof(none) - 1, &w->init, &em);
 		if (parsed.init_rc != 0)
 			snprintf(parsed.init_msg, sizeof(parsed.init_msg), "%s", em.msg);
 	} else {

@@ -14,7 +14,6 @@
 #include "boinc/ssp_receipt.h"
 #include "crypto/ssp_sha256.h"
 
-#include <jansson.h>
 
 #include <ctype.h>
 #include <stdarg.h>

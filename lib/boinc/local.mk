@@ -16,7 +16,9 @@ lib_libssp_a_SOURCES += \
 	lib/boinc/ssp_validate.c \
 	lib/boinc/ssp_validate.h \
 	lib/boinc/ssp_validate_cmp.c \
-	lib/boinc/ssp_validate_files.c
+	lib/boinc/ssp_validate_files.c \
+	lib/boinc/ssp_xml.c \
+	lib/boinc/ssp_xml.h
 
 UNIT_TESTS += tests/unit/test_appapi
 UNIT_TESTS += tests/unit/test_receipt
@@ -26,3 +28,4 @@ UNIT_TESTS += tests/unit/test_projcfg
 UNIT_TESTS += tests/unit/test_validate
 UNIT_TESTS += tests/unit/test_validate_files
 UNIT_TESTS += tests/unit/test_stats
+UNIT_TESTS += tests/unit/test_xml

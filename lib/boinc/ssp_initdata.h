@@ -1,5 +1,5 @@
 /* init_data.xml, the file the BOINC client writes into an application's slot directory,
- * read with libxml2 (BOINC's APP_INIT_DATA is C++ only).
+ * read with lib/boinc/ssp_xml (BOINC's APP_INIT_DATA is C++ only).
  *
  * Only the fields below are kept. The account authenticator, proxy user names and passwords
  * and everything else in the file are never copied; their text is wiped in the parse tree
@@ -54,7 +54,7 @@ int ssp_initdata_read(const char *path, ssp_initdata **out, ssp_errmsg *em);
 void ssp_initdata_free(ssp_initdata *d);
 
 /* The kept fields as a JSON object (*out caller-freed): the member names are the field
- * names. Lets a process that has not loaded libxml2 receive init data parsed elsewhere.
+ * names. Lets one process hand init data parsed elsewhere to another.
  * Returns 0 or SSP_ERR_NOMEM. */
 int ssp_initdata_to_json(const ssp_initdata *d, char **out, size_t *len);
 
