@@ -607,11 +607,27 @@ static int reap(struct running *r, int *status, struct rusage *ru)
 	return found;
 }
 
+/* The signal's abbreviation, as sigabbrev_np() (glibc only) gives it. */
 static const char *signame(int sig)
 {
-	const char *s = sigabbrev_np(sig);
+	static const struct {
+		int sig;
+		const char *name;
+	} names[] = {
+		{ SIGHUP, "HUP" },   { SIGINT, "INT" },     { SIGQUIT, "QUIT" }, { SIGILL, "ILL" },
+		{ SIGTRAP, "TRAP" }, { SIGABRT, "ABRT" },   { SIGBUS, "BUS" },   { SIGFPE, "FPE" },
+		{ SIGKILL, "KILL" }, { SIGUSR1, "USR1" },   { SIGSEGV, "SEGV" }, { SIGUSR2, "USR2" },
+		{ SIGPIPE, "PIPE" }, { SIGALRM, "ALRM" },   { SIGTERM, "TERM" }, { SIGCHLD, "CHLD" },
+		{ SIGCONT, "CONT" }, { SIGSTOP, "STOP" },   { SIGTSTP, "TSTP" }, { SIGTTIN, "TTIN" },
+		{ SIGTTOU, "TTOU" }, { SIGURG, "URG" },     { SIGXCPU, "XCPU" }, { SIGXFSZ, "XFSZ" },
+		{ SIGVTALRM, "VTALRM" }, { SIGPROF, "PROF" }, { SIGWINCH, "WINCH" }, { SIGIO, "IO" },
+		{ SIGPWR, "PWR" },   { SIGSYS, "SYS" },
+	};
 
-	return s ? s : "?";
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].sig == sig)
+			return names[i].name;
+	return "?";
 }
 
 /* Runs task i to its end and records it in the state. */
