@@ -10,3 +10,24 @@ tests_helpers_vfixture_LDADD = $(SSP_LIBS)
 # receipt_check: strict receipt parse and digest check.
 check_PROGRAMS += tests/helpers/receipt_check
 tests_helpers_receipt_check_LDADD = $(SSP_LIBS)
+
+# json_roundtrip: jansson load + dump, compared with the static wrapper's jansson subset
+# (json_roundtrip-compat, built with musl-gcc against client/compat) in 26-wrapper-static.sh.
+check_PROGRAMS += tests/helpers/json_roundtrip
+tests_helpers_json_roundtrip_LDADD = $(JANSSON_LIBS)
+# The static wrapper's pieces for 26-wrapper-static.sh: the compat JSON and SHA-256 helpers,
+# a static ssp_sci for a root holding no shared library, and the aarch64 app file.
+check_SCRIPTS = tests/helpers/json_roundtrip-compat tests/helpers/sha256sum_compat \
+	client/examples/ssp_sci-static $(SSP_APP_AARCH64)
+tests/helpers/json_roundtrip-compat: $(srcdir)/tests/helpers/json_roundtrip.c $(srcdir)/client/compat/minijson.c \
+		$(srcdir)/client/compat/include/jansson.h
+	$(AM_V_CC)$(MUSL_GCC) $(SSP_STATIC_CFLAGS) -o $@ $(srcdir)/tests/helpers/json_roundtrip.c \
+		$(srcdir)/client/compat/minijson.c -lm
+tests/helpers/sha256sum_compat: $(srcdir)/tests/helpers/sha256sum_compat.c $(srcdir)/client/compat/sha256.c \
+		$(srcdir)/client/compat/include/nettle/sha2.h
+	$(AM_V_CC)$(MUSL_GCC) $(SSP_STATIC_CFLAGS) -o $@ $(srcdir)/tests/helpers/sha256sum_compat.c \
+		$(srcdir)/client/compat/sha256.c
+client/examples/ssp_sci-static: $(srcdir)/client/examples/ssp_sci.c
+	$(AM_V_CC)$(MUSL_GCC) $(SSP_STATIC_CFLAGS) -o $@ $(srcdir)/client/examples/ssp_sci.c -lm
+CLEANFILES += tests/helpers/json_roundtrip-compat tests/helpers/sha256sum_compat client/examples/ssp_sci-static
+EXTRA_DIST += tests/helpers/sha256sum_compat.c
