@@ -468,6 +468,9 @@ void ssp_wrapper_run(const ssp_wrapper_opts *opts)
 	if (!w->standalone)
 		attach_client(w);
 	w->est_cpu = ssp_initdata_est_cpu_seconds(w->init);
+	if (gpu_device(w) >= 0)
+		ssp_log_info("GPU device %d (from %s)", gpu_device(w),
+			     w->init->gpu_device_num >= 0 ? "init_data.xml" : "--device");
 
 	if (parsed.job_rc != 0)
 		fail(SSP_WRAPPER_EXIT_JOBXML, "%s", parsed.job_msg);

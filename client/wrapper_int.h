@@ -97,6 +97,8 @@ int report_pending(void);
 /* CPU seconds of everything already accounted: finished tasks and the current task's
  * earlier runs. */
 double cpu_before(const struct wrapper *w);
+/* The GPU device number for $GPU_DEVICE_NUM: init_data.xml's, else --device's; -1 if none. */
+int gpu_device(const struct wrapper *w);
 /* Runs task i to its end and records it in the state. */
 void run_task(struct wrapper *w, size_t i);
 

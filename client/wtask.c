@@ -44,24 +44,38 @@ extern char **environ;
 
 /* ---- preparing a task ---- */
 
-/* Replaces the macros of BOINC's wrapper: $PROJECT_DIR, $NTHREADS, $PWD. */
+/* The GPU device the client gave this result: init_data.xml's <gpu_device_num> (clients for
+ * API 7.5 and up), else --device N (older clients append it); -1 when neither. As BOINC's
+ * wrapper, init_data.xml wins. */
+int gpu_device(const struct wrapper *w)
+{
+	return w->init->gpu_device_num >= 0 ? w->init->gpu_device_num : w->opts->gpu_device;
+}
+
+/* Replaces the macros of BOINC's wrapper: $PROJECT_DIR, $NTHREADS, $PWD, and
+ * $GPU_DEVICE_NUM when there is a device (left as it is otherwise, as BOINC's wrapper does). */
 static int macros(struct wrapper *w, const char *in, char **out)
 {
-	static const char *const names[] = { "$PROJECT_DIR", "$NTHREADS", "$PWD" };
-	char nthreads[16];
-	const char *values[3];
+	static const char *const names[] = { "$PROJECT_DIR", "$NTHREADS", "$PWD", "$GPU_DEVICE_NUM" };
+	char nthreads[16], device[16];
+	const char *values[4];
+	int n = 3, rc;
 	char *cur = NULL;
-	int rc;
 
 	snprintf(nthreads, sizeof(nthreads), "%d", w->opts->nthreads > 0 ? w->opts->nthreads : 1);
 	values[0] = w->init->project_dir[0] ? w->init->project_dir : ".";
 	values[1] = nthreads;
 	values[2] = w->cwd;
+	if (gpu_device(w) >= 0) {
+		snprintf(device, sizeof(device), "%d", gpu_device(w));
+		values[3] = device;
+		n = 4;
+	}
 	*out = NULL;
 	cur = strdup(in);
 	if (cur == NULL)
 		return SSP_ERR_NOMEM;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < n; i++) {
 		char *next = NULL;
 
 		rc = ssp_jobxml_replace(cur, names[i], values[i], &next);
@@ -569,7 +583,7 @@ static void handle_client(struct wrapper *w, struct running *r)
 	if (wapi.no_heartbeat)
 		leave(r, "lost contact with the client (no heartbeat)", 0);
 	if (wapi.suspended && !r->suspended) {
-		wproc_tree_signal(getpid(), r->pid, SIGSTOP);
+		wproc_tree_signal(getpid(), r->pid, w->opts->use_tstp ? SIGTSTP : SIGSTOP);
 		r->suspended = 1;
 		ssp_log_info("suspended");
 	} else if (!wapi.suspended && r->suspended) {

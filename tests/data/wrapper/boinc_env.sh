@@ -18,7 +18,9 @@
 #   wb_write_state          writes client_state.xml (call after the wb_app_file / wb_wu calls);
 #                           the app version's <api_version> is read from the wrapper binary as
 #                           BOINC's tools/update_versions does, unless WB_API_VERSION is set
-#                           (WB_API_VERSION=none: no <api_version>, as an app without the marker)
+#                           (WB_API_VERSION=none: no <api_version>, as an app without the marker);
+#                           WB_AV_CMDLINE, if set, is the app version's <cmdline> (what a plan
+#                           class adds; the client appends it to the wrapper's command line)
 #   wb_start                starts the client in the background (WB_PID), waits for GUI RPC
 #   wb_stop [SIG]           stops the client by PID (default TERM, then KILL after 15 s)
 #   wb_cleanup              (exit trap, set by wb_start) kills the client and any process left
@@ -151,6 +153,7 @@ wb_write_state() {
 		for f in "${_wb_files[@]}"; do _wb_file_xml "$f"; done
 		printf '<app_version>\n    <app_name>ssp_test</app_name>\n    <version_num>100</version_num>\n    <platform>%s</platform>\n    <avg_ncpus>1</avg_ncpus>\n    <flops>1000000000</flops>\n' "$WB_PLATFORM"
 		[ -n "$api" ] && printf '    <api_version>%s</api_version>\n' "$api"
+		[ -n "${WB_AV_CMDLINE:-}" ] && printf '    <cmdline>%s</cmdline>\n' "$WB_AV_CMDLINE"
 		for f in "${_wb_files[@]}"; do
 			if [ "$f" = ssp_wrapper ]; then
 				printf '    <file_ref>\n        <file_name>%s</file_name>\n        <main_program/>\n    </file_ref>\n' "$f"
