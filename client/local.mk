@@ -6,14 +6,14 @@
 # links the libssp.a parts that need curl, sqlite or openssl.
 SSP_WRAPPER_SRCS = \
 	client/main.c client/wrapper.c client/wtask.c client/wproc.c client/crypto_min.c \
-	client/compat/minijson.c client/compat/sha256.c \
+	client/compat/minijson.c client/compat/minijson_load.c client/compat/sha256.c \
 	lib/core/ssp_err.c lib/core/ssp_log.c lib/core/ssp_file.c lib/core/ssp_hex.c \
 	lib/crypto/ssp_sha256.c \
 	lib/boinc/ssp_appapi.c lib/boinc/ssp_xml.c lib/boinc/ssp_initdata.c lib/boinc/ssp_jobxml.c \
 	lib/boinc/ssp_receipt.c
 SSP_WRAPPER_HDRS = client/wrapper.h client/wrapper_int.h client/wproc.h \
 	client/compat/include/jansson.h client/compat/include/nettle/sha2.h \
-	client/compat/include/openssl/crypto.h
+	client/compat/include/openssl/crypto.h client/compat/minijson_int.h
 # One compiler run per binary; sections a binary does not use are dropped at link time.
 SSP_STATIC_CFLAGS = -std=gnu11 -O2 $(WARN_CFLAGS) -static -ffunction-sections -fdata-sections \
 	-Wl,--gc-sections -I$(top_builddir) -I$(srcdir)/client/compat/include -I$(srcdir)/lib

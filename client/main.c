@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static void usage(FILE *f)
 {
@@ -28,14 +27,6 @@ static int int_arg(const char *s, int lo, int hi, int *out)
 		return -1;
 	*out = (int)v;
 	return 0;
-}
-
-/* Under the client, stderr is the slot's stderr.txt (what the project gets back), as in the
- * wrapper proper; on a terminal it stays there. */
-static void to_stderr_txt(void)
-{
-	if (!isatty(STDERR_FILENO) && freopen("stderr.txt", "a", stderr) != NULL)
-		setvbuf(stderr, NULL, _IONBF, 0);
 }
 
 int main(int argc, char **argv)
@@ -67,7 +58,6 @@ int main(int argc, char **argv)
 			opts.use_tstp = 1;
 		} else if (strcmp(a, "--trickle") == 0 || strcmp(a, "--sporadic") == 0) {
 			/* BOINC's wrapper options for trickle-up messages and sporadic apps. */
-			to_stderr_txt();
 			fprintf(stderr, "ssp_wrapper: %s is not supported (no trickle messages or sporadic "
 				"apps; see docs/wrapper.md)\n", a);
 			return SSP_WRAPPER_EXIT_INIT;
@@ -84,7 +74,6 @@ int main(int argc, char **argv)
 	}
 	ssp_wrapper_run(&opts);
 usage_error:
-	to_stderr_txt();
 	fprintf(stderr, "ssp_wrapper: bad option or value: '%s'\n", bad ? bad : "");
 	usage(stderr);
 	return SSP_WRAPPER_EXIT_INIT;

@@ -20,9 +20,10 @@ tests_helpers_json_roundtrip_LDADD = $(JANSSON_LIBS)
 check_SCRIPTS = tests/helpers/json_roundtrip-compat tests/helpers/sha256sum_compat \
 	client/examples/ssp_sci-static $(SSP_APP_AARCH64)
 tests/helpers/json_roundtrip-compat: $(srcdir)/tests/helpers/json_roundtrip.c $(srcdir)/client/compat/minijson.c \
+		$(srcdir)/client/compat/minijson_load.c $(srcdir)/client/compat/minijson_int.h \
 		$(srcdir)/client/compat/include/jansson.h
 	$(AM_V_CC)$(MUSL_GCC) $(SSP_STATIC_CFLAGS) -o $@ $(srcdir)/tests/helpers/json_roundtrip.c \
-		$(srcdir)/client/compat/minijson.c -lm
+		$(srcdir)/client/compat/minijson.c $(srcdir)/client/compat/minijson_load.c -lm
 tests/helpers/sha256sum_compat: $(srcdir)/tests/helpers/sha256sum_compat.c $(srcdir)/client/compat/sha256.c \
 		$(srcdir)/client/compat/include/nettle/sha2.h
 	$(AM_V_CC)$(MUSL_GCC) $(SSP_STATIC_CFLAGS) -o $@ $(srcdir)/tests/helpers/sha256sum_compat.c \

@@ -58,7 +58,8 @@ expect_status 0 "wrapper without a device" "$W"
 assert_contains "$(cat sci_result)" $'arg=--gpu\narg=$GPU_DEVICE_NUM' "macro left as it is"
 expect_status 80 "bad --device" "$W" --device x
 expect_status 80 "--trickle refused" "$W" --trickle 10
-assert_contains "$(cat stderr.txt)" "--trickle is not supported" "refusal line in stderr.txt"
+# (under the client, the wrapper's stderr is the slot's stderr.txt: the client redirects it)
+assert_contains "$OUT" "--trickle is not supported" "refusal line on stderr"
 ssp_ok "init_data.xml's device wins over --device; no device leaves \$GPU_DEVICE_NUM; bad options refused"
 
 # 3. under the real client: the app version's cmdline is appended to the wrapper's
