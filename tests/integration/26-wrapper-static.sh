@@ -113,6 +113,22 @@ raw = [
 for i, t in enumerate(raw):
     with open(os.path.join(d, "raw%02d.json" % i), "wb") as f:
         f.write(t if isinstance(t, bytes) else t.encode("utf-8"))
+# Mutations of the receipts: inserted syntax, cut runs, stray bytes.
+seeds = [open(os.path.join(d, n), "rb").read() for n in ("receipt_ok.json", "receipt_static.json")]
+toks = [b'{', b'}', b'[', b']', b',', b':', b'"', b'\\', b'\\u', b'\\ud800', b'1e', b'-', b'.', b'\xc3',
+        b'\xff', b'0', b'9999999999999999999999']
+for i in range(150):
+    m = bytearray(rnd.choice(seeds))
+    for _ in range(rnd.randint(1, 4)):
+        k, p = rnd.randint(0, 2), rnd.randint(0, len(m))
+        if k == 0:
+            m[p:p] = rnd.choice(toks)
+        elif k == 1:
+            del m[p:p + rnd.randint(1, 10)]
+        else:
+            m[p:p] = bytes([rnd.randint(0, 255)])
+    with open(os.path.join(d, "mut%03d.json" % i), "wb") as f:
+        f.write(bytes(m))
 PY
 n=0
 for f in "$T"/json/*.json; do
