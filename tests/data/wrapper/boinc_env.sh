@@ -136,8 +136,8 @@ _wb_file_xml() { # NAME [upload|data]
 
 # The API version marker of a binary, found as BOINC's tools/update_versions finds it.
 wb_api_version() {
-	# (every line read to the end: no SIGPIPE under pipefail)
-	strings "$1" | grep -E 'API_VERSION_[0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*$' |
+	# (every line read to the end: no SIGPIPE under pipefail; no marker prints nothing)
+	{ strings "$1" | grep -E 'API_VERSION_[0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*$' || true; } |
 		sed -n '1s/.*API_VERSION_//p'
 }
 
