@@ -15,10 +15,11 @@ set -euo pipefail
 B="$SSP_BUILDDIR"
 W="$B/client/ssp_wrapper"
 A64="$(ls "$B"/client/apps/ssp_wrapper_*_aarch64-unknown-linux-gnu)"
+X64="$(ls "$B"/client/apps/ssp_wrapper_*_x86_64-pc-linux-gnu)"
 SCI="$B/client/examples/ssp_sci"
 SCI_STATIC="$B/client/examples/ssp_sci-static"
 CHECK="$B/tests/helpers/receipt_check"
-for f in "$W" "$A64" "$SCI" "$SCI_STATIC" "$CHECK" "$B/tests/helpers/json_roundtrip" \
+for f in "$W" "$X64" "$A64" "$SCI" "$SCI_STATIC" "$CHECK" "$B/tests/helpers/json_roundtrip" \
 	"$B/tests/helpers/json_roundtrip-compat" "$B/tests/helpers/sha256sum_compat"; do
 	[ -x "$f" ] || ssp_fail "missing $f (make check builds it)"
 done
@@ -27,15 +28,17 @@ COUNT_1S=$("$SCI" --calibrate 1)
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
 
 # 1. no dynamic section, no interpreter, the marker
-for f in "$W" "$A64" "$SCI_STATIC"; do
+for f in "$W" "$X64" "$A64" "$SCI_STATIC"; do
 	assert_contains "$(readelf -d "$f")" "There is no dynamic section in this file." "$(basename "$f"): no dynamic section"
 	readelf -l "$f" | grep -c INTERP > /dev/null && ssp_fail "$(basename "$f") has a program interpreter"
 	readelf -S "$f" | grep -c '\.dynsym' > /dev/null && ssp_fail "$(basename "$f") has a dynamic symbol table"
 done
-for f in "$W" "$A64"; do
+for f in "$W" "$X64" "$A64"; do
 	strings "$f" | grep -cx 'API_VERSION_7\.[0-9]*\.[0-9]*' > /dev/null || ssp_fail "$(basename "$f") lacks the API version marker"
 done
 assert_contains "$(readelf -h "$A64")" "AArch64" "aarch64 app file machine"
+assert_contains "$(readelf -h "$X64")" "X86-64" "x86_64 app file machine"
+"$X64" --version > /dev/null || ssp_fail "the x86_64 app file does not run"
 ssp_ok "static: no dynamic section or interpreter ($(stat -c %s "$W") bytes; aarch64 $(stat -c %s "$A64") bytes)"
 
 # 2. a root with no shared library: binary, static ssp_sci, job files, /proc
