@@ -24,7 +24,7 @@ SSP_WRAPPER_DEPS = $(addprefix $(srcdir)/,$(SSP_WRAPPER_SRCS) $(SSP_WRAPPER_HDRS
 
 # The build machine's ssp_wrapper (x86_64: musl), what `make install` installs and the
 # client tests run.
-bin_SCRIPTS = client/ssp_wrapper
+bin_SCRIPTS += client/ssp_wrapper
 client/ssp_wrapper: $(SSP_WRAPPER_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) $(SSP_STATIC_CFLAGS) -o $@ $(addprefix $(srcdir)/,$(SSP_WRAPPER_SRCS)) -lm
 CLEANFILES += client/ssp_wrapper

@@ -17,7 +17,7 @@ check_PROGRAMS += tests/helpers/json_roundtrip
 tests_helpers_json_roundtrip_LDADD = $(JANSSON_LIBS)
 # The static wrapper's pieces for 26-wrapper-static.sh: the compat JSON and SHA-256 helpers,
 # a static ssp_sci for a root holding no shared library, and the aarch64 app file.
-check_SCRIPTS = tests/helpers/json_roundtrip-compat tests/helpers/sha256sum_compat \
+check_SCRIPTS += tests/helpers/json_roundtrip-compat tests/helpers/sha256sum_compat \
 	client/examples/ssp_sci-static $(SSP_APP_X86_64) $(SSP_APP_AARCH64)
 tests/helpers/json_roundtrip-compat: $(srcdir)/tests/helpers/json_roundtrip.c $(srcdir)/client/compat/minijson.c \
 		$(srcdir)/client/compat/minijson_load.c $(srcdir)/client/compat/minijson_int.h \
