@@ -31,7 +31,8 @@ env_checked=0
 wrapper_had_it=0
 for _ in $(seq 600); do
 	kill -0 "$WB_PID" 2> /dev/null || break
-	f=$(wb_task_field wu_run "fraction done")
+	# (the client may exit between the check above and this query: that ends the loop)
+	f=$(wb_task_field wu_run "fraction done" || true)
 	[ -n "$f" ] && fractions+=("$f")
 	for p in $(wb_slot_pids); do
 		[ "$(cat "/proc/$p/comm" 2> /dev/null)" = ssp_wrapper ] &&
