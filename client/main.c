@@ -11,7 +11,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ssp_wrapper [--nthreads N] [--poll-ms N] [--passthrough_child ARG...]\n"
+		"usage: ssp_wrapper [--nthreads N] [--device N] [--use_tstp] [--poll-ms N]\n"
+		"                   [--passthrough_child ARG...]\n"
 		"       ssp_wrapper --version | --help\n"
 		"Runs the tasks of job.xml (BOINC wrapper format) in the current slot directory.\n"
 		"Normally started by the BOINC client; see ssp_wrapper(1).\n");
@@ -36,6 +37,7 @@ int main(int argc, char **argv)
 	memset(&opts, 0, sizeof(opts));
 	opts.nthreads = 1;
 	opts.poll_ms = 100;
+	opts.gpu_device = -1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -49,6 +51,16 @@ int main(int argc, char **argv)
 		} else if (strcmp(a, "--nthreads") == 0 && i + 1 < argc) {
 			if (int_arg(argv[++i], 1, 4096, &opts.nthreads) != 0)
 				goto usage_error;
+		} else if (strcmp(a, "--device") == 0 && i + 1 < argc) {
+			if (int_arg(argv[++i], 0, 1024, &opts.gpu_device) != 0)
+				goto usage_error;
+		} else if (strcmp(a, "--use_tstp") == 0) {
+			opts.use_tstp = 1;
+		} else if (strcmp(a, "--trickle") == 0 || strcmp(a, "--sporadic") == 0) {
+			/* BOINC's wrapper options for trickle-up messages and sporadic apps. */
+			fprintf(stderr, "ssp_wrapper: %s is not supported (no trickle messages or sporadic "
+				"apps; see docs/wrapper.md)\n", a);
+			return SSP_WRAPPER_EXIT_INIT;
 		} else if (strcmp(a, "--poll-ms") == 0 && i + 1 < argc) {
 			if (int_arg(argv[++i], 10, 5000, &opts.poll_ms) != 0)
 				goto usage_error;

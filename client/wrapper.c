@@ -2,19 +2,19 @@
 #include "config.h"
 
 #include "wrapper.h"
+#include "wrapper_int.h"
 #include "wproc.h"
 
 #include "core/ssp_err.h"
 #include "core/ssp_file.h"
 #include "core/ssp_hex.h"
+#include "boinc/ssp_appapi.h"
 #include "boinc/ssp_initdata.h"
 #include "boinc/ssp_jobxml.h"
 #include "core/ssp_log.h"
 #include "boinc/ssp_receipt.h"
 #include "crypto/ssp_sha256.h"
 
-#include <boinc_api.h>
-#include <jansson.h>
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -40,64 +40,19 @@
 #define PACKAGE_VERSION "0.1.0"
 #endif
 
-/* From BOINC's diagnostics.h, which is C++ only; the function itself is extern "C". */
-extern int boinc_init_diagnostics(int flags);
-#define SSP_BOINC_DIAG_REDIRECTSTDERR 0x00000020L
-
 extern char **environ;
 
-#define PATH_CAP 4096
-
-/* A task ready to start: everything resolved before fork(). */
-struct prepared {
-	char app_path[PATH_CAP];      /* absolute */
-	char **argv;                  /* NULL-terminated, owned */
-	char **envp;                  /* NULL-terminated, owned */
-	int fd_in, fd_out, fd_err;    /* -1 when inherited */
-	char *exec_dir;               /* NULL for the slot directory */
-};
-
-/* The running task. Times of this run are cumulative since it started; the *_base values
- * are what was already moved into the checkpoint state at the task's last checkpoint. */
-struct running {
-	pid_t pid;                    /* leader and process group */
-	int suspended;
-	double wall, wall_base;       /* running (not suspended) seconds in this run */
-	double cpu_seen;              /* CPU of the live tree, latest reading from /proc */
-	double reaped_cpu;            /* CPU of re-parented descendants the wrapper reaped */
-	double cpu_base;
-	uint64_t reaped_rss_kb;
-	char ckpt_path[PATH_CAP];     /* the task's checkpoint file, resolved; "" if none */
-	char frac_path[PATH_CAP];     /* its fraction-done file, resolved; "" if none */
-	struct stat ckpt_stat;        /* the task's checkpoint file as last seen */
-	int ckpt_seen;
-	int stopped_for_limit;        /* killed by us at its time limit */
-};
-
-struct wrapper {
-	const ssp_wrapper_opts *opts;
-	ssp_initdata *init;
-	ssp_jobxml *job;
-	uint8_t job_digest[SSP_SHA256_LEN];
-	ssp_receipt_state st;
-	char cwd[PATH_CAP];
-	double total_weight;
-	double est_cpu;               /* the work unit's CPU estimate, seconds; 0 if none */
-	double reported;              /* last fraction reported */
-	int standalone;
-	pid_t client_pid;             /* our parent, the BOINC client; 0 in standalone mode */
-};
-
-static volatile sig_atomic_t got_term;
+volatile sig_atomic_t got_term;
 /* The running task's process group, so that a failure while it runs does not leave it behind. */
-static pid_t running_pgid;
+pid_t running_pgid;
+ssp_appapi wapi;
 
 static void on_term(int sig)
 {
 	got_term = sig;
 }
 
-static double now_mono(void)
+double now_mono(void)
 {
 	struct timespec ts;
 
@@ -105,7 +60,7 @@ static double now_mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void sleep_ms(int ms)
+void sleep_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 
@@ -113,7 +68,7 @@ static void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-static double tv_sec(struct timeval tv)
+double tv_sec(struct timeval tv)
 {
 	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
@@ -151,7 +106,7 @@ static double sched_cpu_self(void)
 }
 
 /* Logs the wrapper's own resource use (the benchmark reads this line). */
-static void log_self_usage(void)
+void log_self_usage(void)
 {
 	struct rusage ru;
 
@@ -162,11 +117,8 @@ static void log_self_usage(void)
 			     tv_sec(ru.ru_stime), sched_cpu_self(), ru.ru_maxrss);
 }
 
-static void __attribute__((noreturn)) fail(int code, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
 /* Ends the result with an error: one clear line in stderr.txt, then boinc_finish(code). */
-static void fail(int code, const char *fmt, ...)
+void fail(int code, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -179,682 +131,36 @@ static void fail(int code, const char *fmt, ...)
 		kill(-running_pgid, SIGCONT);
 	}
 	ssp_log_crit("error: %s; the result fails with exit status %d", msg, code);
+	finish(code);
+}
+
+void finish(int code)
+{
 	log_self_usage();
+	/* The last status report may still wait in its channel: give the client (which reads it
+	 * about once a second) up to 2 s, as BOINC's boinc_finish() does. */
+	for (int i = 0; i < 20 && wapi.shm != NULL && report_pending(); i++) {
+		sleep_ms(100);
+		report_flush();
+	}
+	ssp_log_info("called boinc_finish(%d)", code);
 	fflush(stderr);
-	boinc_finish(code);
-	_exit(code); /* not reached */
-}
-
-static void resolve(const char *logical, char *out, size_t size)
-{
-	if (boinc_resolve_filename(logical, out, (int)size) != 0 || out[0] == '\0')
-		snprintf(out, size, "%s", logical);
-}
-
-static void argv_free(char **v)
-{
-	ssp_jobxml_argv_free(v);
-}
-
-/* ---- preparing a task ---- */
-
-/* Replaces the macros of BOINC's wrapper: $PROJECT_DIR, $NTHREADS, $PWD. */
-static int macros(struct wrapper *w, const char *in, char **out)
-{
-	static const char *const names[] = { "$PROJECT_DIR", "$NTHREADS", "$PWD" };
-	char nthreads[16];
-	const char *values[3];
-	char *cur = NULL;
-	int rc;
-
-	snprintf(nthreads, sizeof(nthreads), "%d", w->opts->nthreads > 0 ? w->opts->nthreads : 1);
-	values[0] = w->init->project_dir[0] ? w->init->project_dir : ".";
-	values[1] = nthreads;
-	values[2] = w->cwd;
-	*out = NULL;
-	cur = strdup(in);
-	if (cur == NULL)
-		return SSP_ERR_NOMEM;
-	for (int i = 0; i < 3; i++) {
-		char *next = NULL;
-
-		rc = ssp_jobxml_replace(cur, names[i], values[i], &next);
-		free(cur);
-		if (rc != 0)
-			return rc;
-		cur = next;
-	}
-	*out = cur;
-	return 0;
-}
-
-/* Replaces each "boinc_resolve(name)" with the resolved path of name. */
-static int resolve_phrases(const char *in, char **out)
-{
-	static const char tag[] = "boinc_resolve(";
-	char *buf = NULL, *cur;
-	const char *p, *q, *close;
-
-	*out = NULL;
-	cur = strdup(in);
-	if (cur == NULL)
-		return SSP_ERR_NOMEM;
-	while ((q = strstr(cur, tag)) != NULL) {
-		char name[PATH_CAP], path[PATH_CAP];
-		size_t nlen, need;
-
-		p = q + sizeof(tag) - 1;
-		close = strchr(p, ')');
-		if (close == NULL) {
-			free(cur);
-			return SSP_ERR_PARSE;
-		}
-		nlen = (size_t)(close - p);
-		if (nlen >= sizeof(name)) {
-			free(cur);
-			return SSP_ERR_TOO_BIG;
-		}
-		memcpy(name, p, nlen);
-		name[nlen] = '\0';
-		resolve(name, path, sizeof(path));
-		need = (size_t)(q - cur) + strlen(path) + strlen(close + 1) + 1;
-		if (need > SSP_JOBXML_MAX_STRING * 2) {
-			free(cur);
-			return SSP_ERR_TOO_BIG;
-		}
-		buf = malloc(need);
-		if (buf == NULL) {
-			free(cur);
-			return SSP_ERR_NOMEM;
-		}
-		snprintf(buf, need, "%.*s%s%s", (int)(q - cur), cur, path, close + 1);
-		free(cur);
-		cur = buf;
-	}
-	*out = cur;
-	return 0;
-}
-
-/* Names of variables never passed to a task: they may hold credentials. */
-static int secret_env_name(const char *entry)
-{
-	static const char *const words[] = { "AUTH", "PASSW", "SECRET", "TOKEN", "CREDENTIAL",
-					     "COOKIE", "PRIVATE", "APIKEY", "API_KEY", "_KEY" };
-	char name[256];
-	size_t n = 0;
-
-	while (entry[n] && entry[n] != '=' && n < sizeof(name) - 1) {
-		name[n] = (char)toupper((unsigned char)entry[n]);
-		n++;
-	}
-	name[n] = '\0';
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strstr(name, words[i]) != NULL)
-			return 1;
-	return n >= 3 && strcmp(name + n - 3, "KEY") == 0;
-}
-
-static int same_name(const char *a, const char *b)
-{
-	while (*a && *a != '=' && *a == *b)
-		a++, b++;
-	return *a == '=' && *b == '=';
-}
-
-/* The task's environment: the wrapper's, minus credential-like names, plus <setenv>. */
-static int build_env(struct wrapper *w, const ssp_jobxml_task *t, char ***out)
-{
-	size_t n = 0, cap = t->nsetenv + 1;
-	char **env;
-
-	*out = NULL;
-	for (char **e = environ; e && *e; e++)
-		cap++;
-	env = calloc(cap, sizeof(*env));
-	if (env == NULL)
-		return SSP_ERR_NOMEM;
-	for (char **e = environ; e && *e; e++) {
-		int overridden = 0;
-
-		if (secret_env_name(*e))
-			continue;
-		for (size_t i = 0; i < t->nsetenv; i++)
-			if (same_name(*e, t->setenv[i]))
-				overridden = 1;
-		if (overridden)
-			continue;
-		if ((env[n++] = strdup(*e)) == NULL)
-			goto nomem;
-	}
-	for (size_t i = 0; i < t->nsetenv; i++) {
-		if (macros(w, t->setenv[i], &env[n]) != 0)
-			goto nomem;
-		n++;
-	}
-	*out = env;
-	return 0;
-nomem:
-	argv_free(env);
-	return SSP_ERR_NOMEM;
-}
-
-static void prepared_clear(struct prepared *p)
-{
-	argv_free(p->argv);
-	argv_free(p->envp);
-	if (p->fd_in >= 0)
-		close(p->fd_in);
-	if (p->fd_out >= 0)
-		close(p->fd_out);
-	if (p->fd_err >= 0)
-		close(p->fd_err);
-	free(p->exec_dir);
-	memset(p, 0, sizeof(*p));
-	p->fd_in = p->fd_out = p->fd_err = -1;
-}
-
-/* The absolute path of task i's application; fails the result when it is missing. */
-static void app_path(struct wrapper *w, size_t i, char *out, size_t size)
-{
-	const ssp_jobxml_task *t = ssp_jobxml_task_at(w->job, i);
-	char path[PATH_CAP];
-	struct stat sb;
-
-	if (strstr(t->application, "$PROJECT_DIR") != NULL) {
-		char *s = NULL;
-
-		if (macros(w, t->application, &s) != 0)
-			fail(SSP_WRAPPER_EXIT_NOAPP, "task %zu: application path %s is too long", i + 1,
-			     t->application);
-		snprintf(path, sizeof(path), "%s", s);
-		free(s);
-	} else {
-		resolve(t->application, path, sizeof(path));
-	}
-	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
-		fail(SSP_WRAPPER_EXIT_NOAPP, "task %zu: application %s is missing (looked for %s)", i + 1,
-		     t->application, path);
-	if (access(path, X_OK) != 0)
-		fail(SSP_WRAPPER_EXIT_NOAPP, "task %zu: application %s (%s) is not executable", i + 1,
-		     t->application, path);
-	if (path[0] == '/')
-		snprintf(out, size, "%s", path);
-	else if ((size_t)snprintf(out, size, "%s/%s", w->cwd, path) >= size)
-		fail(SSP_WRAPPER_EXIT_NOAPP, "task %zu: application path is too long", i + 1);
-}
-
-static int open_std(const char *logical, int flags, int *fd, char *path, size_t size)
-{
-	resolve(logical, path, size);
-	*fd = open(path, flags | O_CLOEXEC, 0644);
-	return *fd < 0 ? -1 : 0;
-}
-
-static void prepare(struct wrapper *w, size_t i, struct prepared *p)
-{
-	const ssp_jobxml_task *t = ssp_jobxml_task_at(w->job, i);
-	char *line = NULL, *resolved = NULL, **words = NULL, path[PATH_CAP];
-	size_t nwords = 0, k = 0;
-	ssp_errmsg em = { { 0 } };
-	int rc;
-
-	memset(p, 0, sizeof(*p));
-	p->fd_in = p->fd_out = p->fd_err = -1;
-	app_path(w, i, p->app_path, sizeof(p->app_path));
-
-	rc = macros(w, t->command_line ? t->command_line : "", &line);
-	if (rc == 0)
-		rc = resolve_phrases(line, &resolved);
-	if (rc == 0)
-		rc = ssp_jobxml_split_cmdline(resolved, &words, &nwords, &em);
-	free(line);
-	free(resolved);
-	if (rc != 0)
-		fail(SSP_WRAPPER_EXIT_JOBXML, "task %zu: bad command line: %s", i + 1,
-		     em.msg[0] ? em.msg : ssp_strerror(rc));
-	p->argv = calloc(nwords + w->opts->npassthrough + 2, sizeof(char *));
-	if (p->argv == NULL || (p->argv[k++] = strdup(p->app_path)) == NULL)
-		fail(SSP_WRAPPER_EXIT_INIT, "out of memory");
-	for (size_t j = 0; j < nwords; j++) {
-		p->argv[k++] = words[j];
-		words[j] = NULL;
-	}
-	free(words);
-	if (t->append_cmdline_args)
-		for (size_t j = 0; j < w->opts->npassthrough; j++)
-			if ((p->argv[k++] = strdup(w->opts->passthrough[j])) == NULL)
-				fail(SSP_WRAPPER_EXIT_INIT, "out of memory");
-	if (build_env(w, t, &p->envp) != 0)
-		fail(SSP_WRAPPER_EXIT_INIT, "out of memory");
-
-	if (t->stdin_filename && open_std(t->stdin_filename, O_RDONLY, &p->fd_in, path, sizeof(path)) != 0)
-		fail(SSP_WRAPPER_EXIT_TASK_IO, "task %zu: cannot open stdin file %s (%s): %s", i + 1,
-		     t->stdin_filename, path, strerror(errno));
-	if (t->stdout_filename &&
-	    open_std(t->stdout_filename, O_WRONLY | O_CREAT | O_APPEND, &p->fd_out, path, sizeof(path)) != 0)
-		fail(SSP_WRAPPER_EXIT_TASK_IO, "task %zu: cannot open stdout file %s (%s): %s", i + 1,
-		     t->stdout_filename, path, strerror(errno));
-	if (t->stderr_filename &&
-	    open_std(t->stderr_filename, O_WRONLY | O_CREAT | O_APPEND, &p->fd_err, path, sizeof(path)) != 0)
-		fail(SSP_WRAPPER_EXIT_TASK_IO, "task %zu: cannot open stderr file %s (%s): %s", i + 1,
-		     t->stderr_filename, path, strerror(errno));
-	if (t->exec_dir) {
-		struct stat sb;
-
-		if (macros(w, t->exec_dir, &p->exec_dir) != 0)
-			fail(SSP_WRAPPER_EXIT_INIT, "out of memory");
-		if (stat(p->exec_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
-			fail(SSP_WRAPPER_EXIT_TASK_IO, "task %zu: exec_dir %s is not a directory", i + 1,
-			     p->exec_dir);
-	}
-}
-
-/* ---- running ---- */
-
-/* In the child, between fork and exec: async-signal-safe calls only. */
-static void __attribute__((noreturn)) child(const struct prepared *p, pid_t parent, int errfd)
-{
-	sigset_t none;
-	int err;
-
-	setpgid(0, 0);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(127);
-	for (int s = 1; s < NSIG; s++)
-		if (s != SIGKILL && s != SIGSTOP)
-			signal(s, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if ((p->fd_in >= 0 && dup2(p->fd_in, 0) < 0) || (p->fd_out >= 0 && dup2(p->fd_out, 1) < 0) ||
-	    (p->fd_err >= 0 && dup2(p->fd_err, 2) < 0))
-		goto failed;
-	/* Everything else the wrapper holds (the slot lock, shared memory) stays out. */
-	for (int fd = 3; fd < 1024; fd++)
-		if (fd != errfd)
-			close(fd);
-	if (p->exec_dir && chdir(p->exec_dir) != 0)
-		goto failed;
-	execve(p->app_path, p->argv, p->envp);
-failed:
-	err = errno;
-	while (write(errfd, &err, sizeof(err)) < 0 && errno == EINTR)
-		;
-	_exit(127);
-}
-
-static pid_t start_task(struct wrapper *w, size_t i, struct prepared *p)
-{
-	int pipefd[2], err = 0;
-	ssize_t n;
-	pid_t pid;
-
-	if (pipe2(pipefd, O_CLOEXEC) != 0)
-		fail(SSP_WRAPPER_EXIT_TASK_IO, "pipe: %s", strerror(errno));
+	if (ssp_appapi_write_finish(SSP_APPAPI_FINISH_FILE, code, NULL) != 0)
+		ssp_log_crit("cannot write %s: %s", SSP_APPAPI_FINISH_FILE, strerror(errno));
 	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
-		fail(SSP_WRAPPER_EXIT_TASK_IO, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		close(pipefd[0]);
-		child(p, getppid(), pipefd[1]);
-	}
-	close(pipefd[1]);
-	setpgid(pid, pid);
-	do {
-		n = read(pipefd[0], &err, sizeof(err));
-	} while (n < 0 && errno == EINTR);
-	close(pipefd[0]);
-	if (n == (ssize_t)sizeof(err)) {
-		waitpid(pid, NULL, 0);
-		if (err == ENOEXEC || err == EACCES || err == ENOENT)
-			fail(SSP_WRAPPER_EXIT_NOAPP, "task %zu: cannot execute %s: %s", i + 1, p->app_path,
-			     strerror(err));
-		fail(SSP_WRAPPER_EXIT_TASK_IO, "task %zu: cannot start %s: %s", i + 1, p->app_path,
-		     strerror(err));
-	}
-	return pid;
-}
-
-/* Kills the whole task (group and strays) and reaps the leader. */
-static void kill_task(struct running *r)
-{
-	int status;
-
-	wproc_tree_signal(getpid(), r->pid, SIGKILL);
-	kill(-r->pid, SIGCONT);
-	while (waitpid(r->pid, &status, 0) < 0 && errno == EINTR)
-		;
-	/* Re-parented strays, if any. */
-	while (waitpid(-1, &status, WNOHANG) > 0)
-		;
-}
-
-static void state_save(struct wrapper *w)
-{
-	int rc;
-
-	boinc_begin_critical_section();
-	rc = ssp_receipt_state_write(&w->st, SSP_RECEIPT_STATE_FILE);
-	boinc_end_critical_section();
-	if (rc != 0)
-		fail(SSP_WRAPPER_EXIT_OUTPUT, "cannot write %s: %s", SSP_RECEIPT_STATE_FILE, ssp_strerror(rc));
-	boinc_checkpoint_completed();
-}
-
-/* The last number in a fraction-done file, clamped to [0, 1]; -1 when there is none. */
-static double read_fraction(const char *path)
-{
-	char buf[128], *line, *end;
-	ssize_t n;
-	off_t size;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	double v = -1;
-
-	if (fd < 0)
-		return -1;
-	size = lseek(fd, 0, SEEK_END);
-	if (size > (off_t)sizeof(buf) - 1)
-		lseek(fd, size - (off_t)sizeof(buf) + 1, SEEK_SET);
-	else
-		lseek(fd, 0, SEEK_SET);
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	while (n > 0 && isspace((unsigned char)buf[n - 1]))
-		buf[--n] = '\0';
-	line = strrchr(buf, '\n');
-	line = line ? line + 1 : buf;
-	v = strtod(line, &end);
-	if (end == line || !isfinite(v))
-		return -1;
-	return v < 0 ? 0 : v > 1 ? 1 : v;
-}
-
-/* Progress of the whole job, given task i's own progress f in [0, 1]. */
-static double job_fraction(struct wrapper *w, size_t i, double f)
-{
-	double done = 0, frac;
-
-	for (size_t k = 0; k < i; k++)
-		done += ssp_jobxml_task_at(w->job, k)->weight;
-	frac = (done + f * ssp_jobxml_task_at(w->job, i)->weight) / w->total_weight;
-	frac = w->init->fraction_done_start +
-	       frac * (w->init->fraction_done_end - w->init->fraction_done_start);
-	return frac;
-}
-
-static void report(struct wrapper *w, double cpu_total, double frac)
-{
-	double ckpt_cpu = w->st.cur_cpu_time;
-
-	for (size_t k = 0; k < w->st.tasks_done; k++)
-		ckpt_cpu += w->st.done[k].cpu_time;
-	/* Never move backwards: a restarted task rewrites its fraction file from scratch. */
-	if (frac < w->reported)
-		frac = w->reported;
-	if (frac > 1)
-		frac = 1;
-	w->reported = frac;
-	boinc_report_app_status(cpu_total, ckpt_cpu, frac);
-}
-
-/* CPU seconds of everything already accounted: finished tasks and the current task's
- * earlier runs. */
-static double cpu_before(const struct wrapper *w)
-{
-	double c = w->st.cur_cpu_time;
-
-	for (size_t k = 0; k < w->st.tasks_done; k++)
-		c += w->st.done[k].cpu_time;
-	return c;
-}
-
-static void progress(struct wrapper *w, size_t i, struct running *r)
-{
-	const ssp_jobxml_task *t = ssp_jobxml_task_at(w->job, i);
-	double run_cpu = r->cpu_seen + r->reaped_cpu - r->cpu_base;
-	double task_cpu = w->st.cur_cpu_time + run_cpu;
-	double f = -1;
-
-	if (r->frac_path[0])
-		f = read_fraction(r->frac_path);
-	if (f < 0 && w->est_cpu > 0) {
-		double est = w->est_cpu * t->weight / w->total_weight;
-
-		f = est > 0 ? task_cpu / est : 0;
-		if (f > 0.99)
-			f = 0.99;
-	}
-	if (f < 0)
-		f = 0;
-	report(w, cpu_before(w) + run_cpu, job_fraction(w, i, f));
-}
-
-static int ckpt_changed(struct running *r)
-{
-	struct stat sb;
-	int changed;
-
-	if (r->ckpt_path[0] == '\0' || stat(r->ckpt_path, &sb) != 0)
-		return 0;
-	changed = !r->ckpt_seen || sb.st_mtim.tv_sec != r->ckpt_stat.st_mtim.tv_sec ||
-		  sb.st_mtim.tv_nsec != r->ckpt_stat.st_mtim.tv_nsec || sb.st_ino != r->ckpt_stat.st_ino ||
-		  sb.st_size != r->ckpt_stat.st_size;
-	r->ckpt_stat = sb;
-	r->ckpt_seen = 1;
-	return changed;
-}
-
-/* The task checkpointed: what it has done so far is safe; move it into the state. */
-static void task_checkpointed(struct wrapper *w, size_t i, struct running *r)
-{
-	wproc_usage u;
-	double run_cpu;
-
-	if (wproc_tree_usage(getpid(), 1, &u) == 0 && u.cpu > r->cpu_seen)
-		r->cpu_seen = u.cpu;
-	run_cpu = r->cpu_seen + r->reaped_cpu;
-	w->st.cur_cpu_time += run_cpu - r->cpu_base;
-	r->cpu_base = run_cpu;
-	w->st.cur_wall_time += r->wall - r->wall_base;
-	r->wall_base = r->wall;
-	if (u.peak_rss_kb > w->st.cur_peak_rss_kb)
-		w->st.cur_peak_rss_kb = u.peak_rss_kb;
-	if (r->reaped_rss_kb > w->st.cur_peak_rss_kb)
-		w->st.cur_peak_rss_kb = r->reaped_rss_kb;
-	w->st.fraction_done = w->reported;
-	state_save(w);
-	ssp_log_debug("task %zu checkpointed: %.2f s of CPU time saved", i + 1, w->st.cur_cpu_time);
-}
-
-/* Stops the task and leaves without finishing: the client restarts us later (quit, lost
- * heartbeat, abort, or a termination signal). The state on disk is the last checkpoint. */
-static void __attribute__((noreturn)) leave(struct running *r, const char *why, int code)
-{
-	kill_task(r);
-	ssp_log_info("%s: task stopped; a restart resumes from the last checkpoint", why);
-	log_self_usage();
-	fflush(stderr);
+	ssp_appapi_close(&wapi);
 	_exit(code);
 }
 
-static void handle_client(struct wrapper *w, struct running *r)
+void resolve(const char *logical, char *out, size_t size)
 {
-	BOINC_STATUS s;
-
-	if (got_term) {
-		char why[64];
-
-		snprintf(why, sizeof(why), "signal %d", (int)got_term);
-		leave(r, why, 0);
-	}
-	if (w->standalone)
-		return;
-	/* The BOINC runtime notices a dead client only every 10 s; a new parent is immediate. */
-	if (getppid() != w->client_pid)
-		leave(r, "lost contact with the client (it exited)", 0);
-	boinc_get_status(&s);
-	if (s.abort_request)
-		leave(r, "abort requested by the client", 0);
-	if (s.quit_request)
-		leave(r, "quit requested by the client", 0);
-	if (s.no_heartbeat)
-		leave(r, "lost contact with the client (no heartbeat)", 0);
-	if (s.suspended && !r->suspended) {
-		wproc_tree_signal(getpid(), r->pid, SIGSTOP);
-		r->suspended = 1;
-		ssp_log_info("suspended");
-	} else if (!s.suspended && r->suspended) {
-		wproc_tree_signal(getpid(), r->pid, SIGCONT);
-		r->suspended = 0;
-		ssp_log_info("resumed");
-	}
+	if (ssp_appapi_resolve(logical, out, size) != 0 || out[0] == '\0')
+		snprintf(out, size, "%s", logical);
 }
 
-/* Reaps what has exited. Returns 1 and fills *status, *ru when the leader has. */
-static int reap(struct running *r, int *status, struct rusage *ru)
+void argv_free(char **v)
 {
-	int found = 0;
-
-	for (;;) {
-		struct rusage one;
-		int st;
-		pid_t p = wait4(-1, &st, WNOHANG, &one);
-
-		if (p < 0 && errno == EINTR)
-			continue;
-		if (p <= 0)
-			break;
-		if (p == r->pid) {
-			*status = st;
-			*ru = one;
-			found = 1;
-		} else {
-			/* A re-parented descendant of the task: its time is the task's. */
-			r->reaped_cpu += tv_sec(one.ru_utime) + tv_sec(one.ru_stime);
-			if ((uint64_t)one.ru_maxrss > r->reaped_rss_kb)
-				r->reaped_rss_kb = (uint64_t)one.ru_maxrss;
-		}
-	}
-	return found;
-}
-
-static const char *signame(int sig)
-{
-	const char *s = sigabbrev_np(sig);
-
-	return s ? s : "?";
-}
-
-/* Runs task i to its end and records it in the state. */
-static void run_task(struct wrapper *w, size_t i)
-{
-	const ssp_jobxml_task *t = ssp_jobxml_task_at(w->job, i);
-	struct prepared p;
-	struct running r;
-	struct rusage ru;
-	ssp_receipt_task *done;
-	double last = now_mono(), last_report = 0, last_scan = 0, elapsed = 0;
-	int status = 0, poll_ms = w->opts->poll_ms > 0 ? w->opts->poll_ms : 100;
-
-	memset(&r, 0, sizeof(r));
-	memset(&ru, 0, sizeof(ru));
-	prepare(w, i, &p);
-	if (t->fraction_done_filename) {
-		resolve(t->fraction_done_filename, r.frac_path, sizeof(r.frac_path));
-		unlink(r.frac_path);
-	}
-	if (t->checkpoint_filename)
-		resolve(t->checkpoint_filename, r.ckpt_path, sizeof(r.ckpt_path));
-	ckpt_changed(&r); /* the checkpoint file as it is before the task starts */
-	r.pid = start_task(w, i, &p);
-	running_pgid = r.pid;
-	prepared_clear(&p);
-	/* Record the task's process group, so that a restart after a crash can clean up. */
-	w->st.task_pgid = r.pid;
-	state_save(w);
-	ssp_log_info("task %zu/%zu started: %s (pid %d)%s", i + 1, ssp_jobxml_ntasks(w->job),
-		     t->application, (int)r.pid, w->st.cur_cpu_time > 0 ? ", resuming" : "");
-
-	for (;;) {
-		double now;
-
-		if (reap(&r, &status, &ru))
-			break;
-		handle_client(w, &r);
-		now = now_mono();
-		if (!r.suspended) {
-			r.wall += now - last;
-			elapsed = w->st.cur_wall_time + (r.wall - r.wall_base);
-		}
-		last = now;
-		if (t->time_limit > 0 && elapsed > t->time_limit && !r.stopped_for_limit) {
-			ssp_log_info("task %zu reached its time limit of %.0f s: stopped and counted as done",
-				     i + 1, t->time_limit);
-			r.stopped_for_limit = 1;
-			wproc_tree_signal(getpid(), r.pid, SIGKILL);
-			kill(-r.pid, SIGCONT);
-		}
-		if (!r.suspended && ckpt_changed(&r))
-			task_checkpointed(w, i, &r);
-		if (now - last_report >= 1.0) {
-			/* The process tree walk costs more than the rest: every 5 s is enough for
-			 * the progress estimate; checkpoints and the end read it exactly. */
-			if (now - last_scan >= 5.0 || last_scan == 0) {
-				wproc_usage u;
-
-				if (wproc_tree_usage(getpid(), 0, &u) == 0 && u.cpu > r.cpu_seen)
-					r.cpu_seen = u.cpu;
-				last_scan = now;
-			}
-			progress(w, i, &r);
-			last_report = now;
-		}
-		sleep_ms(poll_ms);
-	}
-	/* Stragglers that outlived the leader belong to the task too. */
-	wproc_tree_signal(getpid(), r.pid, SIGKILL);
-	reap(&r, &status, &ru);
-	running_pgid = 0;
-
-	if (r.stopped_for_limit) {
-		status = 0;
-	} else if (WIFSIGNALED(status)) {
-		fail(SSP_WRAPPER_EXIT_TASK_SIGNALED, "task %zu (%s) was killed by signal %d (SIG%s)", i + 1,
-		     t->application, WTERMSIG(status), signame(WTERMSIG(status)));
-	} else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-		fail(SSP_WRAPPER_EXIT_TASK_FAILED, "task %zu (%s) exited with status %d", i + 1,
-		     t->application, WEXITSTATUS(status));
-	}
-	done = &w->st.done[i];
-	memset(done, 0, sizeof(*done));
-	snprintf(done->application, sizeof(done->application), "%s", t->application);
-	done->exit_status = 0;
-	done->cpu_time = w->st.cur_cpu_time +
-			 (tv_sec(ru.ru_utime) + tv_sec(ru.ru_stime) + r.reaped_cpu - r.cpu_base);
-	if (done->cpu_time < w->st.cur_cpu_time)
-		done->cpu_time = w->st.cur_cpu_time;
-	done->wall_time = w->st.cur_wall_time + (r.wall - r.wall_base);
-	done->peak_rss_kb = w->st.cur_peak_rss_kb;
-	if ((uint64_t)ru.ru_maxrss > done->peak_rss_kb)
-		done->peak_rss_kb = (uint64_t)ru.ru_maxrss;
-	if (r.reaped_rss_kb > done->peak_rss_kb)
-		done->peak_rss_kb = r.reaped_rss_kb;
-	w->st.tasks_done = i + 1;
-	w->st.cur_cpu_time = 0;
-	w->st.cur_wall_time = 0;
-	w->st.cur_peak_rss_kb = 0;
-	w->st.task_pgid = 0;
-	w->reported = job_fraction(w, i, 1.0) > w->reported ? job_fraction(w, i, 1.0) : w->reported;
-	w->st.fraction_done = w->reported;
-	state_save(w);
-	report(w, cpu_before(w), w->reported);
-	ssp_log_info("task %zu/%zu done: cpu %.3f s, wall %.3f s, peak rss %llu kB", i + 1,
-		     ssp_jobxml_ntasks(w->job), done->cpu_time, done->wall_time,
-		     (unsigned long long)done->peak_rss_kb);
+	ssp_jobxml_argv_free(v);
 }
 
 /* ---- start and end ---- */
@@ -1033,9 +339,7 @@ static void write_receipt(struct wrapper *w, time_t finished)
 			fail(SSP_WRAPPER_EXIT_OUTPUT, "output file %s (%s): %s", outs[k].name, outs[k].path,
 			     ssp_strerror(rc));
 	}
-	boinc_begin_critical_section();
 	rc = ssp_receipt_write(rc_, receipt_path);
-	boinc_end_critical_section();
 	if (rc != 0)
 		fail(SSP_WRAPPER_EXIT_OUTPUT, "cannot write the receipt %s: %s", receipt_path, ssp_strerror(rc));
 	ssp_log_info("receipt %s written: %zu task(s), %zu output file(s), cpu %.3f s", receipt_name,
@@ -1043,9 +347,9 @@ static void write_receipt(struct wrapper *w, time_t finished)
 	ssp_receipt_free(rc_);
 }
 
-/* ---- reading job.xml and init_data.xml in a child process ---- */
+/* ---- reading job.xml and init_data.xml ---- */
 
-/* What the parser process found. */
+/* What the parsers found. */
 struct parsed {
 	int init_rc, job_rc;
 	char init_msg[256], job_msg[256];
@@ -1053,129 +357,74 @@ struct parsed {
 	ssp_jobxml *job;
 };
 
-#define PARSED_CAP (4 * 1024 * 1024)
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
-/* The child: parses both files with libxml2 (see lazylibs.c) and sends the results as JSON. */
-static void __attribute__((noreturn)) parse_child(int fd)
-{
-	ssp_initdata *d = NULL;
-	ssp_jobxml *job = NULL;
-	ssp_errmsg e1 = { { 0 } }, e2 = { { 0 } };
-	char path[PATH_CAP], *ijs = NULL, *jjs = NULL, *all = NULL;
-	size_t n = 0;
-	int rc1, rc2;
-	json_t *o;
-
-	rc1 = ssp_initdata_read("init_data.xml", &d, &e1);
-	if (rc1 == 0)
-		rc1 = ssp_initdata_to_json(d, &ijs, &n);
-	resolve("job.xml", path, sizeof(path));
-	rc2 = ssp_jobxml_read(path, &job, &e2);
-	if (rc2 == 0)
-		rc2 = ssp_jobxml_to_json(job, &jjs, &n);
-	o = json_pack("{s:i, s:s, s:s?, s:i, s:s, s:s?}", "init_rc", rc1, "init_msg", e1.msg, "init", ijs,
-		      "job_rc", rc2, "job_msg", e2.msg, "job", jjs);
-	if (o != NULL)
-		all = json_dumps(o, JSON_COMPACT);
-	if (all == NULL || write_all(fd, all, strlen(all)) != 0)
-		_exit(1);
-	_exit(0);
-}
-
-/* Runs the parser process and takes its results. Failures are kept in *p for later. */
+/* Parses both files (lib/boinc/ssp_xml: no XML library is mapped). Failures are kept in *p
+ * for later. */
 static void parse_files(struct parsed *p)
 {
-	char *buf = NULL;
-	size_t used = 0;
-	int fds[2], status = 0;
-	struct rusage ru;
-	json_t *o = NULL;
-	pid_t pid;
+	ssp_errmsg e1 = { { 0 } }, e2 = { { 0 } };
+	char path[PATH_CAP];
 
 	memset(p, 0, sizeof(*p));
-	p->init_rc = p->job_rc = SSP_ERR_INTERNAL;
-	snprintf(p->init_msg, sizeof(p->init_msg), "the parser process failed");
-	snprintf(p->job_msg, sizeof(p->job_msg), "the parser process failed");
-	if (pipe2(fds, O_CLOEXEC) != 0)
-		return;
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return;
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		parse_child(fds[1]);
-	}
-	close(fds[1]);
-	buf = malloc(PARSED_CAP + 1);
-	while (buf != NULL && used < PARSED_CAP) {
-		ssize_t k = read(fds[0], buf + used, PARSED_CAP - used);
+	p->init_rc = ssp_initdata_read("init_data.xml", &p->init, &e1);
+	snprintf(p->init_msg, sizeof(p->init_msg), "%s", e1.msg);
+	resolve("job.xml", path, sizeof(path));
+	p->job_rc = ssp_jobxml_read(path, &p->job, &e2);
+	snprintf(p->job_msg, sizeof(p->job_msg), "%s", e2.msg);
+}
 
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		used += (size_t)k;
-	}
-	close(fds[0]);
-	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
-		;
-	if (buf != NULL && WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		o = json_loadb(buf, used, 0, NULL);
-	free(buf);
-	if (o == NULL)
-		return;
-	ssp_log_info("job.xml and init_data.xml parsed by process %d (peak rss %ld kB)", (int)pid,
-		      ru.ru_maxrss);
-	{
-		json_t *irc = json_object_get(o, "init_rc"), *jrc = json_object_get(o, "job_rc");
-		const char *ijs = json_string_value(json_object_get(o, "init"));
-		const char *jjs = json_string_value(json_object_get(o, "job"));
-		const char *im = json_string_value(json_object_get(o, "init_msg"));
-		const char *jm = json_string_value(json_object_get(o, "job_msg"));
-		ssp_errmsg em = { { 0 } };
+/* Makes sure this is the only wrapper in the slot, as BOINC's boinc_init(): a previous one
+ * gets 35 s to go away, then the client is asked to restart us in 10 minutes. */
+static void slot_lock(void)
+{
+	int rc = ssp_appapi_lock(&wapi, SSP_APPAPI_LOCK_FILE);
 
-		p->init_rc = json_is_integer(irc) ? (int)json_integer_value(irc) : SSP_ERR_INTERNAL;
-		p->job_rc = json_is_integer(jrc) ? (int)json_integer_value(jrc) : SSP_ERR_INTERNAL;
-		snprintf(p->init_msg, sizeof(p->init_msg), "%s", im ? im : "");
-		snprintf(p->job_msg, sizeof(p->job_msg), "%s", jm ? jm : "");
-		if (p->init_rc == 0) {
-			p->init_rc = ijs ? ssp_initdata_from_json(ijs, strlen(ijs), &p->init, &em) : SSP_ERR_INTERNAL;
-			if (p->init_rc != 0)
-				snprintf(p->init_msg, sizeof(p->init_msg), "%s", em.msg);
-		}
-		if (p->job_rc == 0) {
-			p->job_rc = jjs ? ssp_jobxml_from_json(jjs, strlen(jjs), &p->job, &em) : SSP_ERR_INTERNAL;
-			if (p->job_rc != 0)
-				snprintf(p->job_msg, sizeof(p->job_msg), "%s", em.msg);
+	if (rc == SSP_ERR_BUSY) {
+		ssp_log_info("the slot lock %s is held: waiting up to 35 s", SSP_APPAPI_LOCK_FILE);
+		for (int i = 0; i < 35 && rc == SSP_ERR_BUSY && !got_term; i++) {
+			sleep_ms(1000);
+			rc = ssp_appapi_lock(&wapi, SSP_APPAPI_LOCK_FILE);
 		}
 	}
-	json_decref(o);
+	if (rc == SSP_ERR_BUSY) {
+		ssp_log_crit("another program holds the slot lock: exiting; the client restarts us in 10 minutes");
+		if (ssp_appapi_write_temporary_exit(SSP_APPAPI_TEMP_EXIT_FILE, 600,
+						    "Waiting to acquire slot directory lock.  Another instance may be running."))
+			ssp_log_crit("cannot write %s: the client may count this as an error", SSP_APPAPI_TEMP_EXIT_FILE);
+		fflush(stderr);
+		_exit(0);
+	}
+	if (rc != 0)
+		ssp_log_info("cannot lock %s (%s): going on without the lock", SSP_APPAPI_LOCK_FILE,
+			     ssp_strerror(rc));
+}
+
+/* Attaches the client's shared memory named in init_data.xml; without it, standalone mode
+ * (as BOINC's runtime, which then runs the app without a client). */
+static void attach_client(struct wrapper *w)
+{
+	int rc;
+
+	if (w->init->shm_key == 0) {
+		ssp_log_info("init_data.xml names no shared memory: standalone mode");
+		w->standalone = 1;
+		return;
+	}
+	rc = ssp_appapi_attach(&wapi, SSP_APPAPI_MMAP_FILE, w->init->shm_key, (pid_t)w->init->client_pid,
+			       now_mono());
+	if (rc != 0) {
+		ssp_log_info("cannot attach the client's shared memory (%s %d: %s): standalone mode",
+			     w->init->shm_key == -1 ? SSP_APPAPI_MMAP_FILE : "key", w->init->shm_key,
+			     ssp_strerror(rc));
+		w->standalone = 1;
+		return;
+	}
+	w->client_pid = getppid();
 }
 
 void ssp_wrapper_run(const ssp_wrapper_opts *opts)
 {
 	static struct wrapper wr;
 	struct wrapper *w = &wr;
-	BOINC_OPTIONS bo;
 	char path[PATH_CAP];
 	ssp_errmsg em = { { 0 } };
 	struct sigaction sa;
@@ -1183,34 +432,16 @@ void ssp_wrapper_run(const ssp_wrapper_opts *opts)
 	int rc;
 
 	w->opts = opts;
-	boinc_init_diagnostics(SSP_BOINC_DIAG_REDIRECTSTDERR);
+	/* As BOINC's diagnostics (BOINC_DIAG_REDIRECTSTDERR): stderr goes to the slot's
+	 * stderr.txt, appended, which the client sends to the project with the result. */
+	if (freopen("stderr.txt", "a", stderr) != NULL)
+		setvbuf(stderr, NULL, _IONBF, 0);
 	ssp_log_set_ident("ssp_wrapper");
 	ssp_log_set_level(SSP_LOG_NORMAL);
-	ssp_log_info("ssp_wrapper %s starting", PACKAGE_VERSION);
-	/* Before the BOINC runtime starts its thread: fork() is simplest in a one-thread process. */
+	ssp_log_info("ssp_wrapper %s starting (%s)", PACKAGE_VERSION, ssp_appapi_version);
+	ssp_appapi_init(&wapi);
+	slot_lock();
 	parse_files(&parsed);
-
-	memset(&bo, 0, sizeof(bo));
-	bo.main_program = 1;
-	bo.check_heartbeat = 1;
-	bo.handle_process_control = 1;
-	bo.send_status_msgs = 0;      /* we report CPU time and progress ourselves */
-	bo.direct_process_action = 0; /* and act on suspend/resume/quit/abort ourselves */
-	bo.multi_process = 1;
-	if ((rc = boinc_init_options(&bo)) != 0)
-		fail(SSP_WRAPPER_EXIT_INIT, "boinc_init_options failed (%d)", rc);
-	{
-		/* The runtime also interrupts this thread 10 times a second (SIGALRM) to measure its
-		 * CPU time, for apps that compute in it; the wrapper only waits, reports its task's
-		 * time itself, and acts on client messages itself: the interruptions are pure cost. */
-		struct itimerval off;
-
-		memset(&off, 0, sizeof(off));
-		setitimer(ITIMER_REAL, &off, NULL);
-	}
-	w->standalone = boinc_is_standalone();
-	w->client_pid = w->standalone ? 0 : getppid();
-
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;
 	sigemptyset(&sa.sa_mask);
@@ -1222,14 +453,11 @@ void ssp_wrapper_run(const ssp_wrapper_opts *opts)
 	if (getcwd(w->cwd, sizeof(w->cwd)) == NULL)
 		fail(SSP_WRAPPER_EXIT_INIT, "getcwd: %s", strerror(errno));
 
-	if (parsed.init_rc == SSP_ERR_NOT_FOUND && w->standalone) {
-		static const char none[] =
-			"{\"userid\":0,\"hostid\":0,\"teamid\":0,\"wu_name\":\"\",\"result_name\":\"\","
-			"\"app_name\":\"\",\"project_dir\":\"\",\"project_preferences\":\"\","
-			"\"rsc_fpops_est\":0,\"p_fpops\":0,\"checkpoint_period\":0,"
-			"\"fraction_done_start\":0,\"fraction_done_end\":1,\"ncpus\":1}";
+	w->standalone = parsed.init_rc == SSP_ERR_NOT_FOUND;
+	if (parsed.init_rc == SSP_ERR_NOT_FOUND) {
+		static const char none[] = "<app_init_data><ncpus>1</ncpus></app_init_data>";
 
-		parsed.init_rc = ssp_initdata_from_json(none, sizeof(none) - 1, &w->init, &em);
+		parsed.init_rc = ssp_initdata_parse(none, sizeof(none) - 1, &w->init, &em);
 		if (parsed.init_rc != 0)
 			snprintf(parsed.init_msg, sizeof(parsed.init_msg), "%s", em.msg);
 	} else {
@@ -1238,7 +466,12 @@ void ssp_wrapper_run(const ssp_wrapper_opts *opts)
 	}
 	if (parsed.init_rc != 0)
 		fail(SSP_WRAPPER_EXIT_INIT, "init_data.xml: %s", parsed.init_msg);
+	if (!w->standalone)
+		attach_client(w);
 	w->est_cpu = ssp_initdata_est_cpu_seconds(w->init);
+	if (gpu_device(w) >= 0)
+		ssp_log_info("GPU device %d (from %s)", gpu_device(w),
+			     w->init->gpu_device_num >= 0 ? "init_data.xml" : "--device");
 
 	if (parsed.job_rc != 0)
 		fail(SSP_WRAPPER_EXIT_JOBXML, "%s", parsed.job_msg);
@@ -1279,6 +512,5 @@ void ssp_wrapper_run(const ssp_wrapper_opts *opts)
 	fflush(stderr);
 	ssp_jobxml_free(w->job);
 	ssp_initdata_free(w->init);
-	boinc_finish(0);
-	_exit(0); /* not reached */
+	finish(0);
 }

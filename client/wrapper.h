@@ -18,6 +18,8 @@
 typedef struct ssp_wrapper_opts {
 	int nthreads;           /* $NTHREADS in job.xml (default 1) */
 	int poll_ms;            /* poll period for client messages, default 100 */
+	int gpu_device;         /* --device N (appended by clients before API 7.5), -1 if none */
+	int use_tstp;           /* --use_tstp: suspend tasks with SIGTSTP instead of SIGSTOP */
 	char **passthrough;     /* arguments appended to tasks with <append_cmdline_args/> */
 	size_t npassthrough;
 } ssp_wrapper_opts;

@@ -12,7 +12,8 @@ DEBIAN_PACKAGES=(
 	autoconf automake libtool pkg-config make gcc g++ git ca-certificates
 	libssl-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev zlib1g-dev
 	libsecp256k1-dev libjansson-dev libxml2-dev nettle-dev libinih-dev
-	libmariadb-dev libcunit1-dev libboinc-app-dev
+	libmariadb-dev libcunit1-dev binutils
+	musl-tools gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 	boinc-client mariadb-server mariadb-client
 	nodejs npm python3 procps psmisc xxd jq bc
 	chromium php-cli php-xml php-mysql

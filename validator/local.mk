@@ -10,7 +10,6 @@ validator_examples_ssp_cmp_reltol_so_SOURCES = validator/examples/ssp_cmp_reltol
 validator_examples_ssp_cmp_reltol_so_CFLAGS = $(AM_CFLAGS) -fPIC
 validator_examples_ssp_cmp_reltol_so_LDFLAGS = $(AM_LDFLAGS) -shared
 validator_examples_ssp_cmp_reltol_so_LDADD = -lm
-EXTRA_tests_unit_test_validate_plugin_DEPENDENCIES = validator/examples/ssp_cmp_reltol.so
 
 # The plug-in interface, for projects writing their own.
 sspincludedir = $(includedir)/smartshare

@@ -1,10 +1,10 @@
 #include "boinc/ssp_initdata.h"
 #include "core/ssp_file.h"
 #include "core/ssp_hex.h"
+#include "boinc/ssp_xml.h"
 
 #include <jansson.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -23,31 +23,30 @@ static int secret_name(const char *name)
 	       strstr(name, "secret") != NULL;
 }
 
-static void wipe_text(xmlDocPtr doc, xmlNode *n)
+static void wipe_text(ssp_xml_node *n)
 {
-	for (xmlNode *c = n->children; c != NULL; c = c->next) {
-		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content != NULL &&
-		    (doc->dict == NULL || !xmlDictOwns(doc->dict, c->content)))
+	for (ssp_xml_node *c = n->children; c != NULL; c = c->next) {
+		if ((c->type == SSP_XML_TEXT || c->type == SSP_XML_CDATA) && c->content != NULL)
 			ssp_wipe(c->content, strlen((const char *)c->content));
 		if (c->children != NULL)
-			wipe_text(doc, c);
+			wipe_text(c);
 	}
 }
 
-static void wipe_secrets(xmlDocPtr doc, xmlNode *n)
+static void wipe_secrets(ssp_xml_node *n)
 {
-	for (xmlNode *c = n; c != NULL; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
+	for (ssp_xml_node *c = n; c != NULL; c = c->next) {
+		if (c->type != SSP_XML_ELEMENT)
 			continue;
 		if (secret_name((const char *)c->name))
-			wipe_text(doc, c);
+			wipe_text(c);
 		else if (c->children != NULL)
-			wipe_secrets(doc, c->children);
+			wipe_secrets(c->children);
 	}
 }
 
 /* The trimmed text of a leaf element (child elements refused) as a new string. */
-static int leaf_text(const xmlNode *el, size_t cap, char **out, ssp_errmsg *em)
+static int leaf_text(const ssp_xml_node *el, size_t cap, char **out, ssp_errmsg *em)
 {
 	size_t used = 0, start, end;
 	char *buf;
@@ -56,12 +55,12 @@ static int leaf_text(const xmlNode *el, size_t cap, char **out, ssp_errmsg *em)
 	buf = malloc(cap + 1);
 	if (buf == NULL)
 		return SSP_ERR_NOMEM;
-	for (const xmlNode *c = el->children; c != NULL; c = c->next) {
+	for (const ssp_xml_node *c = el->children; c != NULL; c = c->next) {
 		size_t n;
 
-		if (c->type == XML_COMMENT_NODE || c->type == XML_PI_NODE)
+		if (c->type == SSP_XML_COMMENT || c->type == SSP_XML_PI)
 			continue;
-		if (c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE) {
+		if (c->type != SSP_XML_TEXT && c->type != SSP_XML_CDATA) {
 			free(buf);
 			return ssp_errmsg_set(em, SSP_ERR_PARSE, "init_data.xml line %d: <%s> must hold text only",
 					      el->line, (const char *)el->name);
@@ -86,7 +85,7 @@ static int leaf_text(const xmlNode *el, size_t cap, char **out, ssp_errmsg *em)
 	return 0;
 }
 
-static int take_string(const xmlNode *el, char **dst, ssp_errmsg *em)
+static int take_string(const ssp_xml_node *el, char **dst, ssp_errmsg *em)
 {
 	char *s = NULL;
 	int rc;
@@ -99,7 +98,7 @@ static int take_string(const xmlNode *el, char **dst, ssp_errmsg *em)
 	return 0;
 }
 
-static int take_double(const xmlNode *el, double *dst, ssp_errmsg *em)
+static int take_double(const ssp_xml_node *el, double *dst, ssp_errmsg *em)
 {
 	char *s = NULL, *end;
 	double v;
@@ -119,7 +118,7 @@ static int take_double(const xmlNode *el, double *dst, ssp_errmsg *em)
 	return rc;
 }
 
-static int take_id(const xmlNode *el, uint64_t *dst, ssp_errmsg *em)
+static int take_id(const ssp_xml_node *el, uint64_t *dst, ssp_errmsg *em)
 {
 	char *s = NULL, *end;
 	long long v;
@@ -140,36 +139,45 @@ static int take_id(const xmlNode *el, uint64_t *dst, ssp_errmsg *em)
 }
 
 /* The serialized children of <project_preferences>. */
-static int take_prefs(xmlDocPtr doc, const xmlNode *el, char **dst, ssp_errmsg *em)
+static int take_prefs(const ssp_xml_node *el, char **dst, ssp_errmsg *em)
 {
-	xmlBufferPtr b = xmlBufferCreate();
+	char *buf = NULL;
+	size_t len = 0;
 	int rc = 0;
 
-	if (b == NULL)
+	if ((buf = strdup("")) == NULL)
 		return SSP_ERR_NOMEM;
-	for (xmlNode *c = el->children; c != NULL; c = c->next) {
-		if (xmlNodeDump(b, doc, c, 0, 0) < 0) {
-			rc = SSP_ERR_NOMEM;
-			break;
-		}
-		if ((size_t)xmlBufferLength(b) > SSP_INITDATA_MAX_PREFS) {
-			rc = ssp_errmsg_set(em, SSP_ERR_TOO_BIG,
-					    "init_data.xml: <project_preferences> is larger than %d bytes",
-					    SSP_INITDATA_MAX_PREFS);
-			break;
-		}
+	for (const ssp_xml_node *c = el->children; c != NULL && rc == 0; c = c->next)
+		rc = ssp_xml_dump(c, &buf, &len, SSP_INITDATA_MAX_PREFS);
+	if (rc == SSP_ERR_TOO_BIG)
+		rc = ssp_errmsg_set(em, SSP_ERR_TOO_BIG, "init_data.xml: <project_preferences> is larger than %d bytes",
+				    SSP_INITDATA_MAX_PREFS);
+	if (rc != 0) {
+		free(buf);
+		return rc;
 	}
-	if (rc == 0) {
-		char *s = strdup((const char *)xmlBufferContent(b));
+	free(*dst);
+	*dst = buf;
+	return 0;
+}
 
-		if (s == NULL) {
-			rc = SSP_ERR_NOMEM;
-		} else {
-			free(*dst);
-			*dst = s;
-		}
-	}
-	xmlBufferFree(b);
+static int take_int(const ssp_xml_node *el, int *dst, long lo, long hi, ssp_errmsg *em)
+{
+	char *s = NULL, *end;
+	long v;
+	int rc;
+
+	rc = leaf_text(el, 64, &s, em);
+	if (rc != 0)
+		return rc;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (s[0] == '\0' || *end != '\0' || errno != 0 || v < lo || v > hi)
+		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "init_data.xml line %d: <%s> must be an integer %ld..%ld",
+				    el->line, (const char *)el->name, lo, hi);
+	else
+		*dst = (int)v;
+	free(s);
 	return rc;
 }
 
@@ -182,21 +190,23 @@ void ssp_initdata_free(ssp_initdata *d)
 	free(d->app_name);
 	free(d->project_dir);
 	free(d->project_preferences);
+	free(d->gpu_type);
 	free(d);
 }
 
 enum {
 	F_USERID, F_HOSTID, F_TEAMID, F_WU, F_RESULT, F_APP, F_PDIR, F_PREFS, F_FPOPS_EST,
-	F_CKPT, F_FD_START, F_FD_END, F_NCPUS, F_P_FPOPS, F_HOST_INFO, F_COUNT
+	F_CKPT, F_FD_START, F_FD_END, F_NCPUS, F_SHM_KEY, F_CLIENT_PID, F_GPU_DEV, F_GPU_TYPE, F_P_FPOPS, F_HOST_INFO, F_COUNT
 };
 
 static const char *const field_names[F_COUNT] = {
 	"userid", "hostid", "teamid", "wu_name", "result_name", "app_name", "project_dir",
 	"project_preferences", "rsc_fpops_est", "checkpoint_period", "fraction_done_start",
-	"fraction_done_end", "ncpus", "p_fpops", "host_info",
+	"fraction_done_end", "ncpus", "shm_key", "client_pid", "gpu_device_num", "gpu_type", "p_fpops",
+	"host_info",
 };
 
-static int field_of(const xmlNode *c)
+static int field_of(const ssp_xml_node *c)
 {
 	for (int i = 0; i < F_COUNT; i++)
 		if (i != F_P_FPOPS && strcmp((const char *)c->name, field_names[i]) == 0)
@@ -204,15 +214,15 @@ static int field_of(const xmlNode *c)
 	return -1;
 }
 
-static int parse_root(xmlDocPtr doc, const xmlNode *root, ssp_initdata *d, ssp_errmsg *em)
+static int parse_root(const ssp_xml_node *root, ssp_initdata *d, ssp_errmsg *em)
 {
 	int seen[F_COUNT] = { 0 };
 	int rc = 0;
 
-	for (const xmlNode *c = root->children; c != NULL && rc == 0; c = c->next) {
+	for (const ssp_xml_node *c = root->children; c != NULL && rc == 0; c = c->next) {
 		int f;
 
-		if (c->type != XML_ELEMENT_NODE)
+		if (c->type != SSP_XML_ELEMENT)
 			continue;
 		f = field_of(c);
 		if (f < 0)
@@ -228,15 +238,19 @@ static int parse_root(xmlDocPtr doc, const xmlNode *root, ssp_initdata *d, ssp_e
 		case F_RESULT: rc = take_string(c, &d->result_name, em); break;
 		case F_APP: rc = take_string(c, &d->app_name, em); break;
 		case F_PDIR: rc = take_string(c, &d->project_dir, em); break;
-		case F_PREFS: rc = take_prefs(doc, c, &d->project_preferences, em); break;
+		case F_PREFS: rc = take_prefs(c, &d->project_preferences, em); break;
 		case F_FPOPS_EST: rc = take_double(c, &d->rsc_fpops_est, em); break;
 		case F_CKPT: rc = take_double(c, &d->checkpoint_period, em); break;
 		case F_FD_START: rc = take_double(c, &d->fraction_done_start, em); break;
 		case F_FD_END: rc = take_double(c, &d->fraction_done_end, em); break;
 		case F_NCPUS: rc = take_double(c, &d->ncpus, em); break;
+		case F_SHM_KEY: rc = take_int(c, &d->shm_key, INT_MIN, INT_MAX, em); break;
+		case F_CLIENT_PID: rc = take_int(c, &d->client_pid, 0, INT_MAX, em); break;
+		case F_GPU_DEV: rc = take_int(c, &d->gpu_device_num, -1, 1024, em); break;
+		case F_GPU_TYPE: rc = take_string(c, &d->gpu_type, em); break;
 		case F_HOST_INFO:
-			for (const xmlNode *h = c->children; h != NULL && rc == 0; h = h->next) {
-				if (h->type != XML_ELEMENT_NODE || strcmp((const char *)h->name, "p_fpops") != 0)
+			for (const ssp_xml_node *h = c->children; h != NULL && rc == 0; h = h->next) {
+				if (h->type != SSP_XML_ELEMENT || strcmp((const char *)h->name, "p_fpops") != 0)
 					continue;
 				if (seen[F_P_FPOPS]++)
 					return ssp_errmsg_set(em, SSP_ERR_PARSE,
@@ -257,8 +271,8 @@ static int parse_root(xmlDocPtr doc, const xmlNode *root, ssp_initdata *d, ssp_e
 int ssp_initdata_parse(const char *xml, size_t len, ssp_initdata **out, ssp_errmsg *em)
 {
 	ssp_initdata *d = NULL;
-	xmlDocPtr doc = NULL;
-	xmlNode *root;
+	ssp_xml_node *root = NULL;
+	ssp_xml_error xe;
 	int rc = 0;
 
 	*out = NULL;
@@ -269,24 +283,19 @@ int ssp_initdata_parse(const char *xml, size_t len, ssp_initdata **out, ssp_errm
 				      SSP_INITDATA_MAX_BYTES);
 	if (memchr(xml, '\0', len) != NULL)
 		return ssp_errmsg_set(em, SSP_ERR_PARSE, "init_data.xml contains a NUL byte");
-	xmlInitParser();
-	doc = xmlReadMemory(xml, (int)len, "init_data.xml", NULL,
-			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (doc == NULL) {
-		const xmlError *e = xmlGetLastError();
-
-		/* The parser's message may quote the input: report only the line. */
-		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "init_data.xml is not well-formed XML (line %d)",
-				    e ? e->line : 0);
+	rc = ssp_xml_parse(xml, len, &root, &xe);
+	if (rc == SSP_ERR_NOMEM)
+		goto out;
+	if (rc != 0) {
+		/* Only the line: the message might be about a secret's text. */
+		if (xe.doctype)
+			rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "init_data.xml: a DOCTYPE is not allowed");
+		else
+			rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "init_data.xml is not well-formed XML (line %d)",
+					    xe.line);
 		goto out;
 	}
-	root = xmlDocGetRootElement(doc);
-	if (root != NULL)
-		wipe_secrets(doc, root);
-	if (doc->intSubset != NULL || doc->extSubset != NULL) {
-		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "init_data.xml: a DOCTYPE is not allowed");
-		goto out;
-	}
+	wipe_secrets(root);
 	if (root == NULL || strcmp((const char *)root->name, "app_init_data") != 0) {
 		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "init_data.xml: the root element must be <app_init_data>");
 		goto out;
@@ -297,12 +306,13 @@ int ssp_initdata_parse(const char *xml, size_t len, ssp_initdata **out, ssp_errm
 		goto out;
 	}
 	d->fraction_done_end = 1.0;
-	rc = parse_root(doc, root, d, em);
+	d->gpu_device_num = -1;
+	rc = parse_root(root, d, em);
 	if (rc != 0)
 		goto out;
 	{
 		char **strs[] = { &d->wu_name, &d->result_name, &d->app_name, &d->project_dir,
-				  &d->project_preferences };
+				  &d->project_preferences, &d->gpu_type };
 
 		for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 			if (*strs[i] == NULL && (*strs[i] = strdup("")) == NULL) {
@@ -314,7 +324,7 @@ int ssp_initdata_parse(const char *xml, size_t len, ssp_initdata **out, ssp_errm
 	d = NULL;
 out:
 	ssp_initdata_free(d);
-	xmlFreeDoc(doc);
+	ssp_xml_free(root, 1);
 	return rc;
 }
 
@@ -370,6 +380,10 @@ int ssp_initdata_to_json(const ssp_initdata *d, char **out, size_t *len)
 	     json_object_set_new(o, "fraction_done_start", json_real(d->fraction_done_start)) == 0 &&
 	     json_object_set_new(o, "fraction_done_end", json_real(d->fraction_done_end)) == 0 &&
 	     json_object_set_new(o, "ncpus", json_real(d->ncpus)) == 0 &&
+	     json_object_set_new(o, "shm_key", json_integer(d->shm_key)) == 0 &&
+	     json_object_set_new(o, "client_pid", json_integer(d->client_pid)) == 0 &&
+	     json_object_set_new(o, "gpu_device_num", json_integer(d->gpu_device_num)) == 0 &&
+	     json_object_set_new(o, "gpu_type", json_string(d->gpu_type)) == 0 &&
 	     (*out = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(17))) != NULL;
 	json_decref(o);
 	if (!ok)
@@ -397,6 +411,17 @@ static int json_id(json_t *o, const char *key, uint64_t *dst, ssp_errmsg *em)
 	if (!json_is_integer(v) || json_integer_value(v) < 0)
 		return ssp_errmsg_set(em, SSP_ERR_PARSE, "init data JSON: %s is not a non-negative integer", key);
 	*dst = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+static int json_int(json_t *o, const char *key, int *dst, long lo, long hi, ssp_errmsg *em)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+		return ssp_errmsg_set(em, SSP_ERR_PARSE, "init data JSON: %s is not an integer %ld..%ld", key,
+				      lo, hi);
+	*dst = (int)json_integer_value(v);
 	return 0;
 }
 
@@ -443,7 +468,11 @@ int ssp_initdata_from_json(const char *json, size_t len, ssp_initdata **out, ssp
 	    (rc = json_num(o, "checkpoint_period", &d->checkpoint_period, em)) != 0 ||
 	    (rc = json_num(o, "fraction_done_start", &d->fraction_done_start, em)) != 0 ||
 	    (rc = json_num(o, "fraction_done_end", &d->fraction_done_end, em)) != 0 ||
-	    (rc = json_num(o, "ncpus", &d->ncpus, em)) != 0)
+	    (rc = json_num(o, "ncpus", &d->ncpus, em)) != 0 ||
+	    (rc = json_int(o, "shm_key", &d->shm_key, INT_MIN, INT_MAX, em)) != 0 ||
+	    (rc = json_int(o, "client_pid", &d->client_pid, 0, INT_MAX, em)) != 0 ||
+	    (rc = json_int(o, "gpu_device_num", &d->gpu_device_num, -1, 1024, em)) != 0 ||
+	    (rc = json_text(o, "gpu_type", SSP_INITDATA_MAX_STRING, &d->gpu_type, em)) != 0)
 		goto out;
 	if (d->fraction_done_start > 1 || d->fraction_done_end > 1 ||
 	    d->fraction_done_start > d->fraction_done_end) {

@@ -1,5 +1,5 @@
 /* init_data.xml, the file the BOINC client writes into an application's slot directory,
- * read with libxml2 (BOINC's APP_INIT_DATA is C++ only).
+ * read with lib/boinc/ssp_xml (BOINC's APP_INIT_DATA is C++ only).
  *
  * Only the fields below are kept. The account authenticator, proxy user names and passwords
  * and everything else in the file are never copied; their text is wiped in the parse tree
@@ -34,6 +34,11 @@ typedef struct ssp_initdata {
 	double fraction_done_start;    /* default 0 */
 	double fraction_done_end;      /* default 1 */
 	double ncpus;
+	/* The client-app link (BOINC's APP_INIT_DATA names in brackets). */
+	int shm_key;                   /* <shm_key>: -1 = memory-mapped file; 0 when absent */
+	int client_pid;                /* <client_pid>, 0 when absent */
+	int gpu_device_num;            /* <gpu_device_num>, -1 when absent (no GPU) */
+	char *gpu_type;                /* <gpu_type> ("NVIDIA", "ATI", "intel_gpu", ...) */
 } ssp_initdata;
 
 /* Parses init_data.xml text into a new *out (free with ssp_initdata_free).
@@ -49,7 +54,7 @@ SSP_MUST_CHECK int ssp_initdata_read(const char *path, ssp_initdata **out, ssp_e
 void ssp_initdata_free(ssp_initdata *d);
 
 /* The kept fields as a JSON object (*out caller-freed): the member names are the field
- * names. Lets a process that has not loaded libxml2 receive init data parsed elsewhere.
+ * names. Lets one process hand init data parsed elsewhere to another.
  * Returns 0 or SSP_ERR_NOMEM. */
 SSP_MUST_CHECK int ssp_initdata_to_json(const ssp_initdata *d, char **out, size_t *len);
 

@@ -1,9 +1,8 @@
 #include "boinc/ssp_jobxml.h"
 #include "core/ssp_file.h"
+#include "boinc/ssp_xml.h"
 
 #include <jansson.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,13 +22,13 @@ static int is_blank(int c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static int is_name(const xmlNode *n, const char *name)
+static int is_name(const ssp_xml_node *n, const char *name)
 {
-	return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+	return n->type == SSP_XML_ELEMENT && strcmp((const char *)n->name, name) == 0;
 }
 
 /* True when the text is only blanks. */
-static int blank_text(const xmlChar *s)
+static int blank_text(const char *s)
 {
 	for (; s && *s; s++)
 		if (!is_blank(*s))
@@ -39,11 +38,11 @@ static int blank_text(const xmlChar *s)
 
 /* The trimmed text content of a leaf element, as a new string (*out). Child elements are
  * refused; comments are skipped. */
-static int leaf_text(const xmlNode *el, char **out, ssp_errmsg *em)
+static int leaf_text(const ssp_xml_node *el, char **out, ssp_errmsg *em)
 {
 	size_t used = 0, start, end;
 	char *buf = NULL;
-	const xmlNode *c;
+	const ssp_xml_node *c;
 
 	*out = NULL;
 	buf = malloc(SSP_JOBXML_MAX_STRING + 1);
@@ -52,9 +51,9 @@ static int leaf_text(const xmlNode *el, char **out, ssp_errmsg *em)
 	for (c = el->children; c != NULL; c = c->next) {
 		size_t n;
 
-		if (c->type == XML_COMMENT_NODE || c->type == XML_PI_NODE)
+		if (c->type == SSP_XML_COMMENT || c->type == SSP_XML_PI)
 			continue;
-		if (c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE) {
+		if (c->type != SSP_XML_TEXT && c->type != SSP_XML_CDATA) {
 			free(buf);
 			return ssp_errmsg_set(em, SSP_ERR_PARSE, "job.xml line %d: <%s> must hold text only",
 					      el->line, (const char *)el->name);
@@ -80,7 +79,7 @@ static int leaf_text(const xmlNode *el, char **out, ssp_errmsg *em)
 }
 
 /* Sets *dst from a leaf element; a second occurrence is an error. */
-static int take_string(const xmlNode *el, char **dst, int allow_empty, ssp_errmsg *em)
+static int take_string(const ssp_xml_node *el, char **dst, int allow_empty, ssp_errmsg *em)
 {
 	char *s = NULL;
 	int rc;
@@ -100,7 +99,7 @@ static int take_string(const xmlNode *el, char **dst, int allow_empty, ssp_errms
 	return 0;
 }
 
-static int take_double(const xmlNode *el, double *dst, int *seen, ssp_errmsg *em)
+static int take_double(const ssp_xml_node *el, double *dst, int *seen, ssp_errmsg *em)
 {
 	char *s = NULL, *end;
 	double v;
@@ -126,7 +125,7 @@ static int take_double(const xmlNode *el, double *dst, int *seen, ssp_errmsg *em
 	return 0;
 }
 
-static int take_int(const xmlNode *el, int *dst, int lo, int hi, ssp_errmsg *em)
+static int take_int(const ssp_xml_node *el, int *dst, int lo, int hi, ssp_errmsg *em)
 {
 	char *s = NULL, *end;
 	long v;
@@ -148,7 +147,7 @@ static int take_int(const xmlNode *el, int *dst, int lo, int hi, ssp_errmsg *em)
 }
 
 /* <flag/> or <flag>0|1</flag>. */
-static int take_bool(const xmlNode *el, int *dst, ssp_errmsg *em)
+static int take_bool(const ssp_xml_node *el, int *dst, ssp_errmsg *em)
 {
 	char *s = NULL;
 	int rc;
@@ -181,7 +180,7 @@ static int valid_env_name(const char *s, size_t n)
 	return 1;
 }
 
-static void note_ignored(ssp_jobxml *job, const xmlNode *el)
+static void note_ignored(ssp_jobxml *job, const ssp_xml_node *el)
 {
 	job->nignored++;
 	if (job->first_ignored == NULL)
@@ -189,9 +188,9 @@ static void note_ignored(ssp_jobxml *job, const xmlNode *el)
 }
 
 /* Stray non-blank text between elements is malformed (BOINC's parser says so too). */
-static int check_stray(const xmlNode *c, const char *where, ssp_errmsg *em)
+static int check_stray(const ssp_xml_node *c, const char *where, ssp_errmsg *em)
 {
-	if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && !blank_text(c->content))
+	if ((c->type == SSP_XML_TEXT || c->type == SSP_XML_CDATA) && !blank_text(c->content))
 		return ssp_errmsg_set(em, SSP_ERR_PARSE, "job.xml line %d: unexpected text in <%s>",
 				      c->line, where);
 	return 0;
@@ -213,15 +212,15 @@ static void task_clear(ssp_jobxml_task *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static int parse_task(ssp_jobxml *job, const xmlNode *el, ssp_jobxml_task *t, ssp_errmsg *em)
+static int parse_task(ssp_jobxml *job, const ssp_xml_node *el, ssp_jobxml_task *t, ssp_errmsg *em)
 {
 	int seen_weight = 0, seen_limit = 0, rc = 0;
-	const xmlNode *c;
+	const ssp_xml_node *c;
 
 	memset(t, 0, sizeof(*t));
 	t->weight = 1.0;
 	for (c = el->children; c != NULL && rc == 0; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE) {
+		if (c->type != SSP_XML_ELEMENT) {
 			rc = check_stray(c, "task", em);
 			continue;
 		}
@@ -310,8 +309,9 @@ void ssp_jobxml_free(ssp_jobxml *job)
 int ssp_jobxml_parse(const char *xml, size_t len, ssp_jobxml **out, ssp_errmsg *em)
 {
 	ssp_jobxml *job = NULL;
-	xmlDocPtr doc = NULL;
-	const xmlNode *root, *c;
+	ssp_xml_node *doc = NULL;
+	ssp_xml_error xe;
+	const ssp_xml_node *root, *c;
 	int rc = 0;
 
 	*out = NULL;
@@ -322,31 +322,17 @@ int ssp_jobxml_parse(const char *xml, size_t len, ssp_jobxml **out, ssp_errmsg *
 				      SSP_JOBXML_MAX_BYTES);
 	if (memchr(xml, '\0', len) != NULL)
 		return ssp_errmsg_set(em, SSP_ERR_PARSE, "job.xml contains a NUL byte");
-	xmlInitParser();
-	doc = xmlReadMemory(xml, (int)len, "job.xml", NULL,
-			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (doc == NULL) {
-		const xmlError *e = xmlGetLastError();
-
-		if (e != NULL && e->message != NULL) {
-			char msg[160];
-			size_t n;
-
-			snprintf(msg, sizeof(msg), "%s", e->message);
-			n = strlen(msg);
-			while (n > 0 && is_blank((unsigned char)msg[n - 1]))
-				msg[--n] = '\0';
-			rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "job.xml line %d: %s", e->line, msg);
-		} else {
-			rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "job.xml is not well-formed XML");
-		}
+	rc = ssp_xml_parse(xml, len, &doc, &xe);
+	if (rc == SSP_ERR_NOMEM)
+		goto out;
+	if (rc != 0) {
+		if (xe.doctype)
+			rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "job.xml: a DOCTYPE is not allowed");
+		else
+			rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "job.xml line %d: %s", xe.line, xe.msg);
 		goto out;
 	}
-	if (doc->intSubset != NULL || doc->extSubset != NULL) {
-		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "job.xml: a DOCTYPE is not allowed");
-		goto out;
-	}
-	root = xmlDocGetRootElement(doc);
+	root = doc;
 	if (root == NULL || !is_name(root, "job_desc")) {
 		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "job.xml: the root element must be <job_desc>");
 		goto out;
@@ -357,7 +343,7 @@ int ssp_jobxml_parse(const char *xml, size_t len, ssp_jobxml **out, ssp_errmsg *
 		goto out;
 	}
 	for (c = root->children; c != NULL && rc == 0; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE) {
+		if (c->type != SSP_XML_ELEMENT) {
 			rc = check_stray(c, "job_desc", em);
 			continue;
 		}
@@ -432,7 +418,7 @@ int ssp_jobxml_parse(const char *xml, size_t len, ssp_jobxml **out, ssp_errmsg *
 	job = NULL;
 out:
 	ssp_jobxml_free(job);
-	xmlFreeDoc(doc);
+	ssp_xml_free(doc, 0);
 	return rc;
 }
 

@@ -1,5 +1,5 @@
 /* job.xml: the task list of a wrapped BOINC application, in the format of BOINC's own
- * wrapper (samples/wrapper), parsed with libxml2 under size caps.
+ * wrapper (samples/wrapper), parsed with lib/boinc/ssp_xml under size caps.
  *
  *   <job_desc>
  *     <task>
@@ -70,8 +70,8 @@ void ssp_jobxml_free(ssp_jobxml *job);
  * "command_line", "stdin_filename", "stdout_filename", "stderr_filename", "checkpoint_filename",
  * "fraction_done_filename", "exec_dir" (strings or null), "setenv" [strings], "weight",
  * "time_limit", "priority", "append_cmdline_args", "multi_process"}], "outputs": [strings],
- * "nignored": n, "first_ignored": string or null}. Lets a process that has not loaded libxml2
- * receive a job parsed elsewhere. Returns 0 or SSP_ERR_NOMEM. */
+ * "nignored": n, "first_ignored": string or null}. Lets one process hand a job parsed elsewhere
+ * to another. Returns 0 or SSP_ERR_NOMEM. */
 SSP_MUST_CHECK int ssp_jobxml_to_json(const ssp_jobxml *job, char **out, size_t *len);
 
 /* Reads that JSON back under the same rules and caps as ssp_jobxml_parse (SSP_ERR_PARSE,

@@ -1,4 +1,5 @@
 #include "boinc/ssp_receipt.h"
+#include "core/ssp_json.h"
 #include "core/ssp_file.h"
 #include "core/ssp_hex.h"
 
@@ -295,46 +296,25 @@ int ssp_receipt_write(const ssp_receipt *r, const char *path)
 
 /* ---- strict parsing helpers ---- */
 
-/* Refuses members other than the NULL-terminated list. */
+/* Refuses members other than the NULL-terminated list (lib/core/ssp_json.h). */
 static int only_keys(json_t *obj, const char *const *keys, const char *where, ssp_errmsg *em)
 {
-	const char *k;
-	json_t *v;
+	size_t n = 0;
 
-	json_object_foreach(obj, k, v) {
-		int known = 0;
-
-		for (const char *const *p = keys; *p; p++)
-			if (strcmp(*p, k) == 0)
-				known = 1;
-		if (!known)
-			return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s: unknown member \"%.64s\"", where, k);
-	}
-	return 0;
-}
-
-static json_t *member(json_t *obj, const char *key, const char *where, ssp_errmsg *em, int *rc)
-{
-	json_t *v = json_object_get(obj, key);
-
-	if (v == NULL)
-		*rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "%s: missing \"%s\"", where, key);
-	return v;
+	while (keys[n] != NULL)
+		n++;
+	return ssp_json_known(obj, where, keys, n, em);
 }
 
 static int get_text(json_t *obj, const char *key, int filename, char dst[SSP_RECEIPT_MAX_NAME + 1],
 		    const char *where, ssp_errmsg *em)
 {
-	int rc = 0;
-	json_t *v = member(obj, key, where, em, &rc);
 	const char *s;
+	int rc = ssp_json_str(obj, where, key, SSP_RECEIPT_MAX_NAME, 0, &s, em);
 
-	if (v == NULL)
+	if (rc != 0)
 		return rc;
-	if (!json_is_string(v))
-		return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s.%s: not a string", where, key);
-	s = json_string_value(v);
-	if (json_string_length(v) != strlen(s) || !(filename ? filename_ok(s) : text_ok(s)))
+	if (!(filename ? filename_ok(s) : text_ok(s)))
 		return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s.%s: %s", where, key,
 				      filename ? "not a plain file name of 1..255 bytes"
 					       : "empty, longer than 255 bytes or has control characters");
@@ -345,32 +325,21 @@ static int get_text(json_t *obj, const char *key, int filename, char dst[SSP_REC
 static int get_int(json_t *obj, const char *key, json_int_t lo, json_int_t hi, json_int_t *dst,
 		   const char *where, ssp_errmsg *em)
 {
-	int rc = 0;
-	json_t *v = member(obj, key, where, em, &rc);
-	json_int_t x;
+	int64_t x;
+	int rc = ssp_json_i64(obj, where, key, lo, hi, &x, em);
 
-	if (v == NULL)
-		return rc;
-	if (!json_is_integer(v))
-		return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s.%s: not an integer", where, key);
-	x = json_integer_value(v);
-	if (x < lo || x > hi)
-		return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s.%s: out of range", where, key);
-	*dst = x;
-	return 0;
+	if (rc == 0)
+		*dst = (json_int_t)x;
+	return rc;
 }
 
 static int get_seconds(json_t *obj, const char *key, double *dst, const char *where, ssp_errmsg *em)
 {
-	int rc = 0;
-	json_t *v = member(obj, key, where, em, &rc);
 	double x;
+	int rc = ssp_json_double(obj, where, key, 0, SSP_RECEIPT_MAX_SECONDS, &x, em);
 
-	if (v == NULL)
+	if (rc != 0)
 		return rc;
-	if (!json_is_number(v))
-		return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s.%s: not a number", where, key);
-	x = json_number_value(v);
 	if (!seconds_ok(x))
 		return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s.%s: not between 0 and 1e9 seconds", where, key);
 	*dst = x;
@@ -405,7 +374,6 @@ static int parse_output(json_t *v, ssp_receipt_output *o, const char *where, ssp
 	static const char *const keys[] = { "name", "bytes", "sha256", NULL };
 	json_int_t x;
 	const char *hex;
-	json_t *h;
 	int rc = 0;
 
 	memset(o, 0, sizeof(*o));
@@ -416,11 +384,9 @@ static int parse_output(json_t *v, ssp_receipt_output *o, const char *where, ssp
 	    (rc = get_int(v, "bytes", 0, (json_int_t)SSP_RECEIPT_MAX_BYTES_OUT, &x, where, em)) != 0)
 		return rc;
 	o->bytes = (uint64_t)x;
-	h = member(v, "sha256", where, em, &rc);
-	if (h == NULL)
+	if ((rc = ssp_json_str(v, where, "sha256", 2 * SSP_SHA256_LEN, 0, &hex, em)) != 0)
 		return rc;
-	hex = json_string_value(h);
-	if (hex == NULL || strlen(hex) != 2 * SSP_SHA256_LEN)
+	if (strlen(hex) != 2 * SSP_SHA256_LEN)
 		return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s.sha256: not 64 hex digits", where);
 	for (const char *p = hex; *p; p++)
 		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
@@ -504,22 +470,15 @@ int ssp_receipt_parse(const char *json, size_t len, ssp_receipt **out, ssp_errms
 		goto out;
 	r->hostid = (uint64_t)x;
 
-	v = member(root, "wrapper", "receipt", em, &rc);
-	if (v == NULL)
-		goto out;
-	if (!json_is_object(v)) {
-		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "receipt.wrapper: not an object");
-		goto out;
-	}
-	if ((rc = only_keys(v, wkeys, "receipt.wrapper", em)) != 0 ||
+	if ((rc = ssp_json_object(root, "receipt", "wrapper", &v, em)) != 0 ||
+	    (rc = only_keys(v, wkeys, "receipt.wrapper", em)) != 0 ||
 	    (rc = get_text(v, "name", 0, r->wrapper_name, "receipt.wrapper", em)) != 0 ||
 	    (rc = get_text(v, "version", 0, r->wrapper_version, "receipt.wrapper", em)) != 0)
 		goto out;
 
-	v = member(root, "tasks", "receipt", em, &rc);
-	if (v == NULL)
+	if ((rc = ssp_json_array(root, "receipt", "tasks", SIZE_MAX, &v, em)) != 0)
 		goto out;
-	if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > SSP_RECEIPT_MAX_TASKS) {
+	if (json_array_size(v) == 0 || json_array_size(v) > SSP_RECEIPT_MAX_TASKS) {
 		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "receipt.tasks: not an array of 1..%d tasks",
 				    SSP_RECEIPT_MAX_TASKS);
 		goto out;
@@ -543,10 +502,9 @@ int ssp_receipt_parse(const char *json, size_t len, ssp_receipt **out, ssp_errms
 		goto out;
 	}
 
-	v = member(root, "outputs", "receipt", em, &rc);
-	if (v == NULL)
+	if ((rc = ssp_json_array(root, "receipt", "outputs", SIZE_MAX, &v, em)) != 0)
 		goto out;
-	if (!json_is_array(v) || json_array_size(v) > SSP_RECEIPT_MAX_OUTPUTS) {
+	if (json_array_size(v) > SSP_RECEIPT_MAX_OUTPUTS) {
 		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "receipt.outputs: not an array of at most %d outputs",
 				    SSP_RECEIPT_MAX_OUTPUTS);
 		goto out;
@@ -762,11 +720,9 @@ int ssp_receipt_state_parse(const char *json, size_t len, ssp_receipt_state *s, 
 	if ((rc = check_version(root, SSP_RECEIPT_STATE_VERSION, "state", em)) != 0 ||
 	    (rc = only_keys(root, keys, "state", em)) != 0)
 		goto out;
-	v = member(root, "job_sha256", "state", em, &rc);
-	if (v == NULL)
+	if ((rc = ssp_json_str(root, "state", "job_sha256", 2 * SSP_SHA256_LEN, 0, &hex, em)) != 0)
 		goto out;
-	hex = json_string_value(v);
-	if (hex == NULL || strlen(hex) != 2 * SSP_SHA256_LEN ||
+	if (strlen(hex) != 2 * SSP_SHA256_LEN ||
 	    ssp_hex_decode_exact(hex, s->job_sha256, SSP_SHA256_LEN) != 0) {
 		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "state.job_sha256: not 64 hex digits");
 		goto out;
@@ -782,10 +738,9 @@ int ssp_receipt_state_parse(const char *json, size_t len, ssp_receipt_state *s, 
 	if ((rc = get_int(root, "tasks_done", 0, (json_int_t)s->ntasks, &x, "state", em)) != 0)
 		goto out;
 	s->tasks_done = (size_t)x;
-	v = member(root, "done", "state", em, &rc);
-	if (v == NULL)
+	if ((rc = ssp_json_array(root, "state", "done", SIZE_MAX, &v, em)) != 0)
 		goto out;
-	if (!json_is_array(v) || json_array_size(v) != s->tasks_done) {
+	if (json_array_size(v) != s->tasks_done) {
 		rc = ssp_errmsg_set(em, SSP_ERR_PARSE, "state.done: not an array of tasks_done tasks");
 		goto out;
 	}

@@ -35,8 +35,8 @@ static const char *label(const char *where, const char *name, char *buf, size_t 
 	return buf;
 }
 
-int ssp_json_members(const json_t *obj, const char *where, const char *const *names, size_t n,
-		     ssp_errmsg *em)
+int ssp_json_known(const json_t *obj, const char *where, const char *const *names, size_t n,
+		   ssp_errmsg *em)
 {
 	const char *key;
 	json_t *v;
@@ -53,6 +53,17 @@ int ssp_json_members(const json_t *obj, const char *where, const char *const *na
 		if (i == n)
 			return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s: unknown member", label(where, key, l, sizeof l));
 	}
+	return 0;
+}
+
+int ssp_json_members(const json_t *obj, const char *where, const char *const *names, size_t n,
+		     ssp_errmsg *em)
+{
+	char l[160];
+	int rc;
+
+	if ((rc = ssp_json_known(obj, where, names, n, em)) != 0)
+		return rc;
 	for (size_t i = 0; i < n; i++)
 		if (json_object_get(obj, names[i]) == NULL)
 			return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s: missing", label(where, names[i], l, sizeof l));
@@ -73,7 +84,8 @@ static int member(const json_t *obj, const char *where, const char *name, json_t
 		return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s: missing", label(where, name, l, sizeof l));
 	if (json_typeof(*v) != want && !(want == JSON_REAL && json_is_integer(*v))) {
 		ssp_errmsg_set(em, SSP_ERR_PARSE, "%s: expected %s, got %s", label(where, name, l, sizeof l),
-			       want == JSON_OBJECT ? "an object" : want == JSON_STRING ? "a string" :
+			       want == JSON_OBJECT ? "an object" : want == JSON_ARRAY ? "an array" :
+			       want == JSON_STRING ? "a string" :
 			       want == JSON_INTEGER ? "an integer" : "a number", ssp_json_type(*v));
 		*v = NULL;
 		return SSP_ERR_PARSE;
@@ -84,6 +96,22 @@ static int member(const json_t *obj, const char *where, const char *name, json_t
 int ssp_json_object(const json_t *obj, const char *where, const char *name, json_t **out, ssp_errmsg *em)
 {
 	return member(obj, where, name, JSON_OBJECT, out, em);
+}
+
+int ssp_json_array(const json_t *obj, const char *where, const char *name, size_t max, json_t **out,
+		   ssp_errmsg *em)
+{
+	char l[160];
+	int rc;
+
+	if ((rc = member(obj, where, name, JSON_ARRAY, out, em)) != 0)
+		return rc;
+	if (json_array_size(*out) > max) {
+		*out = NULL;
+		return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s: more than %zu elements", label(where, name, l, sizeof l),
+				      max);
+	}
+	return 0;
 }
 
 int ssp_json_str(const json_t *obj, const char *where, const char *name, size_t cap, int optional,
@@ -122,6 +150,24 @@ int ssp_json_u64(const json_t *obj, const char *where, const char *name, uint64_
 		return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s: out of range (%llu..%llu)",
 				      label(where, name, l, sizeof l), (unsigned long long)lo, (unsigned long long)hi);
 	*out = (uint64_t)i;
+	return 0;
+}
+
+int ssp_json_i64(const json_t *obj, const char *where, const char *name, int64_t lo, int64_t hi,
+		 int64_t *out, ssp_errmsg *em)
+{
+	json_t *v;
+	json_int_t i;
+	char l[160];
+	int rc;
+
+	if ((rc = member(obj, where, name, JSON_INTEGER, &v, em)) != 0)
+		return rc;
+	i = json_integer_value(v);
+	if (i < lo || i > hi)
+		return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s: out of range (%lld..%lld)",
+				      label(where, name, l, sizeof l), (long long)lo, (long long)hi);
+	*out = (int64_t)i;
 	return 0;
 }
 

@@ -20,9 +20,18 @@ const char *ssp_json_type(const json_t *v);
 SSP_MUST_CHECK int ssp_json_members(const json_t *obj, const char *where, const char *const *names, size_t n,
 		     ssp_errmsg *em);
 
+/* obj is an object with no member outside names[0..n) (some may be absent): the first unknown
+ * member is named. */
+SSP_MUST_CHECK int ssp_json_known(const json_t *obj, const char *where, const char *const *names, size_t n,
+		   ssp_errmsg *em);
+
 /* Member name of obj as an object: *out borrowed from obj. */
 SSP_MUST_CHECK int ssp_json_object(const json_t *obj, const char *where, const char *name, json_t **out,
 		    ssp_errmsg *em);
+
+/* Member name of obj as an array of at most max elements: *out borrowed from obj. */
+SSP_MUST_CHECK int ssp_json_array(const json_t *obj, const char *where, const char *name, size_t max, json_t **out,
+		   ssp_errmsg *em);
 
 /* Member name of obj as a string of at most cap bytes without NUL: *out borrowed from obj. An
  * absent member is an error unless optional, when *out = NULL. */
@@ -32,6 +41,10 @@ SSP_MUST_CHECK int ssp_json_str(const json_t *obj, const char *where, const char
 /* Member name of obj as a JSON integer within [lo, hi]. */
 SSP_MUST_CHECK int ssp_json_u64(const json_t *obj, const char *where, const char *name, uint64_t lo, uint64_t hi,
 		 uint64_t *out, ssp_errmsg *em);
+
+/* Member name of obj as a JSON integer within [lo, hi] (signed). */
+SSP_MUST_CHECK int ssp_json_i64(const json_t *obj, const char *where, const char *name, int64_t lo, int64_t hi,
+		 int64_t *out, ssp_errmsg *em);
 
 /* Member name of obj as a JSON number (integer or real) within [lo, hi], finite. */
 SSP_MUST_CHECK int ssp_json_double(const json_t *obj, const char *where, const char *name, double lo, double hi,

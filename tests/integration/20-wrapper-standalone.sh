@@ -84,7 +84,7 @@ assert_contains "$(cat stderr.txt)" "task 1 (crash.sh) was killed by signal 11 (
 newcase badxml 0
 printf '<job_desc>\n<task><application>ssp_sci</application>\n</job_desc>\n' > job.xml
 expect_status 81 "malformed job.xml" "$W"
-assert_contains "$(cat stderr.txt)" "error: job.xml line 4: Premature end of data in tag job_desc" \
+assert_contains "$(cat stderr.txt)" "error: job.xml line 3: closing tag </job_desc> does not match <task> of line 2" \
 	"malformed job.xml message"
 assert_contains "$(cat stderr.txt)" "the result fails with exit status 81" "malformed job.xml status line"
 

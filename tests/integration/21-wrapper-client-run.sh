@@ -4,7 +4,9 @@
 #     receipt's digests match the files (checked by our strict parser and by sha256sum);
 #  2. the account authenticator appears in no output file, not in stderr.txt, and in no task's
 #     environment (read from /proc while the tasks run);
-#  3. `boinccmd --get_tasks` shows the fraction done rising during the run.
+#  3. `boinccmd --get_tasks` shows the fraction done rising during the run;
+#  4. the API version marker in the binary (read as BOINC's update_versions reads it) makes the
+#     client use the memory-mapped file (shm_key -1 in init_data.xml, boinc_mmap_file).
 set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/common.sh"
 command -v boinc > /dev/null && command -v boinccmd > /dev/null ||
@@ -16,7 +18,10 @@ ssp_test_init wrapper-client-run
 wb_setup "$T/boinc"
 wb_app_file job.xml "$SSP_SRCDIR/client/examples/job.xml"
 wb_wu_nojob wu_run $(($(wb_count_1s) * 5))
+api=$(wb_api_version "$WB_WRAPPER")
+[[ "$api" =~ ^7\.[0-9]+\.[0-9]+$ ]] || ssp_fail "no API version marker of 7.x in the wrapper: '$api'"
 wb_write_state
+grep -q "<api_version>$api</api_version>" "$WB_DIR/client_state.xml" || ssp_fail "api_version not in client_state.xml"
 # The authenticator is also in the client's own environment, under a credential-like name:
 # it must not be passed on to the tasks.
 SSP_TEST_AUTH_TOKEN=$WB_AUTH wb_start --exit_after_finish
@@ -26,7 +31,8 @@ env_checked=0
 wrapper_had_it=0
 for _ in $(seq 600); do
 	kill -0 "$WB_PID" 2> /dev/null || break
-	f=$(wb_task_field wu_run "fraction done")
+	# (the client may exit between the check above and this query: that ends the loop)
+	f=$(wb_task_field wu_run "fraction done" || true)
 	[ -n "$f" ] && fractions+=("$f")
 	for p in $(wb_slot_pids); do
 		[ "$(cat "/proc/$p/comm" 2> /dev/null)" = ssp_wrapper ] &&
@@ -89,3 +95,10 @@ assert all(b >= a for a, b in zip(v, v[1:])), "went backwards: %s" % v
 assert len(set(v)) >= 3 and v[-1] - v[0] > 0.3, v
 PY
 ssp_ok "fraction done rose: $(sort -u -g "$T/fractions" | tr '\n' ' ')"
+
+# 4. the current protocol
+grep -q '<shm_key>-1</shm_key>' "$WB_DIR/slots/0/init_data.xml" ||
+	ssp_fail "the client did not choose the memory-mapped file (API version $api)"
+[ -f "$WB_DIR/slots/0/boinc_mmap_file" ] || ssp_fail "no boinc_mmap_file in the slot"
+grep -q "API_VERSION_$api" "$WB_DIR/slots/0/stderr.txt" || ssp_fail "stderr.txt does not name the API version"
+ssp_ok "API version $api from the binary's marker: memory-mapped channels"

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # ssp_wrapper under the real BOINC client: `boinccmd --task ... abort` leaves no task process
 # behind, for a running two-process task and for one that was suspended (stopped) first.
+# The app version is given no API version, so the client talks to the wrapper over a System V
+# shared-memory segment (BOINC's protocol before API 6.0; the other client tests use the
+# memory-mapped file).
 set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/common.sh"
 command -v boinc > /dev/null && command -v boinccmd > /dev/null ||
@@ -14,7 +17,8 @@ wb_app_file job.xml "$SSP_SRCDIR/tests/data/wrapper/job_multi.xml"
 n=$(($(wb_count_1s) * 60))
 wb_wu_nojob wu_a $n
 wb_wu_nojob wu_b $n
-wb_write_state
+WB_API_VERSION=none wb_write_state
+grep -q '<api_version>' "$WB_DIR/client_state.xml" && ssp_fail "test is void: an API version was given"
 wb_start
 
 # Both run at once (two CPUs, one CPU each): wrapper + launch.sh + ssp_sci per slot.
@@ -38,6 +42,9 @@ sa=$(slot_of wu_a)
 sb=$(slot_of wu_b)
 [ -n "$sa" ] && [ -n "$sb" ] && [ "$sa" != "$sb" ] || ssp_fail "tasks not in two slots ($sa, $sb)"
 sleep 1
+key=$(sed -n 's:.*<shm_key>\(.*\)</shm_key>.*:\1:p' "$WB_DIR/slots/$sa/init_data.xml")
+[ -n "$key" ] && [ "$key" != -1 ] || ssp_fail "the client did not give a System V key (shm_key '$key')"
+ssp_ok "old protocol: System V segment (key $key)"
 
 # Abort a running task.
 wb_cmd --task "$WB_URL" wu_a_0 abort

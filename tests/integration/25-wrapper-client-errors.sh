@@ -43,7 +43,7 @@ check() { # WU STATUS MESSAGE
 }
 check wu_fail 83 "task 1 (fail.sh) exited with status 3"
 assert_contains "$(result_field wu_fail_0 stderr_out)" "fail.sh: input is unusable" "the task's own message"
-check wu_bad 81 "job.xml line 7: Premature end of data"
+check wu_bad 81 "job.xml line 6: closing tag </job_desc> does not match <task> of line 4"
 check wu_noapp 82 "task 2: application ssp_missing_app is missing"
 # The missing application is found before any work is done.
 case "$(result_field wu_noapp_0 stderr_out)" in *"task 1/2 started"*) ssp_fail "wu_noapp ran task 1" ;; esac

@@ -22,6 +22,8 @@ INTEGRATION_TESTS = \
 	tests/integration/23-wrapper-client-restart.sh \
 	tests/integration/24-wrapper-client-abort.sh \
 	tests/integration/25-wrapper-client-errors.sh \
+	tests/integration/26-wrapper-static.sh \
+	tests/integration/27-wrapper-device.sh \
 	tests/integration/30-contract-token.sh \
 	tests/integration/31-contract-minter.sh \
 	tests/integration/32-contract-refusals.sh \

@@ -59,6 +59,11 @@ static void test_client_file(void)
 				      "<project_specific><ssp_address>0x1111111111111111111111111111111111111111"
 				      "</ssp_address></project_specific>"));
 	CU_ASSERT_DOUBLE_EQUAL(ssp_initdata_est_cpu_seconds(d), 10.0, 1e-9);
+	/* The client-app link, as that client wrote it (a System V key: no API version given). */
+	CU_ASSERT_EQUAL(d->shm_key, 16786460);
+	CU_ASSERT_EQUAL(d->client_pid, 20933);
+	CU_ASSERT_EQUAL(d->gpu_device_num, -1);
+	CU_ASSERT_STRING_EQUAL(d->gpu_type, "");
 	/* Nothing secret was kept. */
 	CU_ASSERT_FALSE(struct_has(d, AUTH));
 	CU_ASSERT_FALSE(struct_has(d, "PROXYPASSWORD42"));
@@ -266,6 +271,46 @@ static void test_json_form(void)
 	ssp_initdata_free(d);
 }
 
+/* The link fields: defaults when absent, ranges, and the JSON form keeps them. */
+static void test_link_fields(void)
+{
+	ssp_initdata *d = NULL, *back = NULL;
+	ssp_errmsg em = { { 0 } };
+	char *js = NULL;
+	size_t n = 0;
+
+	CU_ASSERT_EQUAL_FATAL(parse_str("<app_init_data/>", &d, &em), 0);
+	CU_ASSERT_EQUAL(d->shm_key, 0);
+	CU_ASSERT_EQUAL(d->client_pid, 0);
+	CU_ASSERT_EQUAL(d->gpu_device_num, -1);
+	ssp_initdata_free(d);
+	CU_ASSERT_EQUAL_FATAL(parse_str("<app_init_data><shm_key>-1</shm_key><client_pid>77</client_pid>"
+					"<gpu_type>NVIDIA</gpu_type><gpu_device_num>1</gpu_device_num>"
+					"</app_init_data>", &d, &em), 0);
+	CU_ASSERT_EQUAL(d->shm_key, -1);
+	CU_ASSERT_EQUAL(d->client_pid, 77);
+	CU_ASSERT_EQUAL(d->gpu_device_num, 1);
+	CU_ASSERT_STRING_EQUAL(d->gpu_type, "NVIDIA");
+	CU_ASSERT_EQUAL_FATAL(ssp_initdata_to_json(d, &js, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(ssp_initdata_from_json(js, n, &back, &em), 0);
+	CU_ASSERT_EQUAL(back->shm_key, -1);
+	CU_ASSERT_EQUAL(back->client_pid, 77);
+	CU_ASSERT_EQUAL(back->gpu_device_num, 1);
+	CU_ASSERT_STRING_EQUAL(back->gpu_type, "NVIDIA");
+	free(js);
+	ssp_initdata_free(back);
+	ssp_initdata_free(d);
+	d = NULL;
+	CU_ASSERT_EQUAL(parse_str("<app_init_data><client_pid>-3</client_pid></app_init_data>", &d, &em),
+			SSP_ERR_PARSE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(em.msg, "<client_pid>"));
+	CU_ASSERT_EQUAL(parse_str("<app_init_data><gpu_device_num>x</gpu_device_num></app_init_data>", &d, &em),
+			SSP_ERR_PARSE);
+	CU_ASSERT_EQUAL(parse_str("<app_init_data><shm_key>99999999999</shm_key></app_init_data>", &d, &em),
+			SSP_ERR_PARSE);
+	CU_ASSERT_PTR_NULL(d);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -276,6 +321,7 @@ int main(void)
 		{ "malformed inputs", test_malformed },
 		{ "truncations and caps", test_truncated_and_caps },
 		{ "JSON form", test_json_form },
+		{ "client-app link fields", test_link_fields },
 		CU_TEST_INFO_NULL,
 	};
 

@@ -377,7 +377,7 @@ static void test_parse_strict(void)
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		expect_refused(mutate(required[i], NULL, 1), SSP_ERR_PARSE, NULL);
 
-	expect_refused(mutate("extra", json_true(), 0), SSP_ERR_PARSE, "unknown member \"extra\"");
+	expect_refused(mutate("extra", json_true(), 0), SSP_ERR_PARSE, "receipt.extra: unknown member");
 	expect_refused(mutate("authenticator", json_string("x"), 0), SSP_ERR_PARSE, "unknown member");
 	expect_refused(mutate("wrapper.extra", json_true(), 0), SSP_ERR_PARSE, "receipt.wrapper");
 	expect_refused(mutate("tasks.0.extra", json_true(), 0), SSP_ERR_PARSE, "receipt.tasks[0]");
@@ -386,10 +386,10 @@ static void test_parse_strict(void)
 	expect_refused(mutate("version", json_integer(0), 0), SSP_ERR_PARSE, "version");
 	expect_refused(mutate("version", json_string("1"), 0), SSP_ERR_PARSE, "version");
 	expect_refused(mutate("wu_name", json_string(""), 0), SSP_ERR_PARSE, "receipt.wu_name");
-	expect_refused(mutate("wu_name", json_integer(5), 0), SSP_ERR_PARSE, "not a string");
+	expect_refused(mutate("wu_name", json_integer(5), 0), SSP_ERR_PARSE, "receipt.wu_name: expected a string");
 	expect_refused(mutate("result_name", json_string("a\tb"), 0), SSP_ERR_PARSE, "control");
 	expect_refused(mutate("userid", json_integer(-1), 0), SSP_ERR_PARSE, "receipt.userid");
-	expect_refused(mutate("userid", json_real(42.0), 0), SSP_ERR_PARSE, "not an integer");
+	expect_refused(mutate("userid", json_real(42.0), 0), SSP_ERR_PARSE, "receipt.userid: expected an integer");
 	expect_refused(mutate("hostid", json_string("7"), 0), SSP_ERR_PARSE, "receipt.hostid");
 	expect_refused(mutate("wrapper", json_string("ssp"), 0), SSP_ERR_PARSE, "receipt.wrapper");
 	expect_refused(mutate("tasks", json_array(), 0), SSP_ERR_PARSE, "receipt.tasks");
@@ -398,7 +398,7 @@ static void test_parse_strict(void)
 	expect_refused(mutate("tasks.0.exit_status", json_integer(256), 0), SSP_ERR_PARSE, "exit_status");
 	expect_refused(mutate("tasks.0.cpu_time", json_real(-0.5), 0), SSP_ERR_PARSE, "cpu_time");
 	expect_refused(mutate("tasks.0.cpu_time", json_real(2e9), 0), SSP_ERR_PARSE, "cpu_time");
-	expect_refused(mutate("tasks.0.cpu_time", json_string("0.25"), 0), SSP_ERR_PARSE, "not a number");
+	expect_refused(mutate("tasks.0.cpu_time", json_string("0.25"), 0), SSP_ERR_PARSE, "expected a number");
 	expect_refused(mutate("tasks.1.peak_rss_kb", json_integer(-3), 0), SSP_ERR_PARSE, "peak_rss_kb");
 	expect_refused(mutate("tasks.1.peak_rss_kb", json_real(3.5), 0), SSP_ERR_PARSE, "peak_rss_kb");
 	/* Totals must be the sums. */
@@ -419,7 +419,7 @@ static void test_parse_strict(void)
 			      json_string("0xe9024f1a07d29d52ad3aa5e1a18e94db1f3a9fd32b89e39d47c472cd99071e"), 0),
 		       SSP_ERR_PARSE, "sha256");
 	expect_refused(mutate("outputs.0.sha256", json_string("e9024f"), 0), SSP_ERR_PARSE, "64 hex");
-	expect_refused(mutate("outputs.0.sha256", json_integer(1), 0), SSP_ERR_PARSE, "64 hex");
+	expect_refused(mutate("outputs.0.sha256", json_integer(1), 0), SSP_ERR_PARSE, "sha256: expected a string");
 	/* Times. */
 	expect_refused(mutate("finished_at", json_integer(1795463118), 0), SSP_ERR_PARSE, "before");
 	expect_refused(mutate("started_at", json_real(1.5), 0), SSP_ERR_PARSE, "started_at");

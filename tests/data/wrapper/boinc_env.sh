@@ -15,7 +15,12 @@
 #                           whose input asks ssp_sci for COUNT numbers
 #   wb_wu_nojob WU COUNT    (alternative) a work unit without its own job.xml: the app version's
 #                           job.xml (wb_app_file job.xml FILE) is used
-#   wb_write_state          writes client_state.xml (call after the wb_app_file / wb_wu calls)
+#   wb_write_state          writes client_state.xml (call after the wb_app_file / wb_wu calls);
+#                           the app version's <api_version> is read from the wrapper binary as
+#                           BOINC's tools/update_versions does, unless WB_API_VERSION is set
+#                           (WB_API_VERSION=none: no <api_version>, as an app without the marker);
+#                           WB_AV_CMDLINE, if set, is the app version's <cmdline> (what a plan
+#                           class adds; the client appends it to the wrapper's command line)
 #   wb_start                starts the client in the background (WB_PID), waits for GUI RPC
 #   wb_stop [SIG]           stops the client by PID (default TERM, then KILL after 15 s)
 #   wb_cleanup              (exit trap, set by wb_start) kills the client and any process left
@@ -129,15 +134,26 @@ _wb_file_xml() { # NAME [upload|data]
 	fi
 }
 
+# The API version marker of a binary, found as BOINC's tools/update_versions finds it.
+wb_api_version() {
+	# (every line read to the end: no SIGPIPE under pipefail; no marker prints nothing)
+	{ strings "$1" | grep -E 'API_VERSION_[0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*$' || true; } |
+		sed -n '1s/.*API_VERSION_//p'
+}
+
 wb_write_state() {
-	local now f wu name job r
+	local now f wu name job r api
 	now=$(date +%s)
+	api=${WB_API_VERSION:-$(wb_api_version "$WB_PROJ/ssp_wrapper")}
+	[ "$api" = none ] && api=""
 	{
 		echo "<client_state>"
 		printf '<project>\n    <master_url>%s</master_url>\n    <project_name>SmartShare test</project_name>\n    <userid>42</userid>\n    <teamid>0</teamid>\n    <hostid>7</hostid>\n    <dont_request_more_work/>\n</project>\n' "$WB_URL"
 		printf '<app>\n    <name>ssp_test</name>\n    <user_friendly_name>SmartShare test</user_friendly_name>\n</app>\n'
 		for f in "${_wb_files[@]}"; do _wb_file_xml "$f"; done
 		printf '<app_version>\n    <app_name>ssp_test</app_name>\n    <version_num>100</version_num>\n    <platform>%s</platform>\n    <avg_ncpus>1</avg_ncpus>\n    <flops>1000000000</flops>\n' "$WB_PLATFORM"
+		[ -n "$api" ] && printf '    <api_version>%s</api_version>\n' "$api"
+		[ -n "${WB_AV_CMDLINE:-}" ] && printf '    <cmdline>%s</cmdline>\n' "$WB_AV_CMDLINE"
 		for f in "${_wb_files[@]}"; do
 			if [ "$f" = ssp_wrapper ]; then
 				printf '    <file_ref>\n        <file_name>%s</file_name>\n        <main_program/>\n    </file_ref>\n' "$f"
