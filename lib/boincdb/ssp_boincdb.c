@@ -23,6 +23,7 @@ enum {
 	ST_INS_CJ,
 	ST_INS_OUTBOX,
 	ST_UPD_WU,
+	ST_SEL_HAV,
 	ST_UPD_HAV,
 	ST_UPD_TURN,
 	ST_UPD_AV,
@@ -37,21 +38,6 @@ enum {
 	"expavg_credit = IF(expavg_time <> 0, expavg_credit * EXP(-GREATEST(? - expavg_time, 0) * LN(2) / ?) + IF(1 - EXP(-GREATEST(? - expavg_time, 0) * LN(2) / ?) > 1e-6, (1 - EXP(-GREATEST(? - expavg_time, 0) * LN(2) / ?)) * (? / (GREATEST(? - expavg_time, 0) / 86400)), LN(2) * ? * 86400 / ?), IF(? <> 0, ? / ((? - ?) / 86400), expavg_credit)), expavg_time = ?"
 #define AVG_SET AVG_EXPR ", total_credit = total_credit + ?"
 
-/* BOINC's AVERAGE / AVERAGE_VAR update of the host_app_version columns C_n, C_avg (C_var,
- * C_q) by a sample bound to every '?' of the expression (HAV_SAMPLE: 2, HAV_D: 2,
- * HAV_AVG: 4), the old values of the row. */
-#define HAV_SAMPLE(c) "IF(" c "_n <> 0 AND " c "_avg <> 0 AND ? > " c "_avg * 10, " c "_avg * 10, ?)"
-#define HAV_D(c) "(" HAV_SAMPLE(c) " - " c "_avg)"
-#define HAV_N1(c) "(" c "_n + 1)"
-#define HAV_AVG(c) "IF(" HAV_N1(c) " < 20, " c "_avg + " HAV_D(c) " / " HAV_N1(c) ", " c "_avg + 0.01 * " HAV_D(c) ")"
-/* flag, 8 samples; flag, 4 samples; flag, 4 samples; flag */
-#define HAV_VAR(c) \
-	" " c "_q = IF(? = 1, IF(" HAV_N1(c) " < 20, " c "_q + " HAV_D(c) " * (" HAV_SAMPLE(c) " - " \
-	HAV_AVG(c) "), " c "_q), " c "_q)," \
-	" " c "_var = IF(? = 1, IF(" HAV_N1(c) " < 20, " c "_q / " HAV_N1(c) ", " c "_var + 0.01 * (" \
-	HAV_D(c) " * " HAV_D(c) " - " c "_var)), " c "_var)," \
-	" " c "_avg = IF(? = 1, " HAV_AVG(c) ", " c "_avg)," \
-	" " c "_n = IF(? = 1, " HAV_N1(c) ", " c "_n)"
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_APP] = "SELECT id, target_nresults FROM app WHERE name = ?",
@@ -96,18 +82,25 @@ static const char *const stmt_sql[ST_COUNT] = {
 	 * invalid one consecutive_valid goes to 0 and the quota down by one while above
 	 * config.xml's daily_result_quota. Parameters: valid, increment, valid, quota, host,
 	 * generalized app version id. */
-	/* With the flags set, BOINC's get_pfc statistics, evaluated by the server on the locked
-	 * row from its current values (the assignments run left to right: each sees the
-	 * columns assigned before it): AVERAGE::update of pfc and AVERAGE_VAR::update_var of
-	 * et and turnaround (lib/average.h) with HAV_AVG_THRESH 20, HAV_AVG_WEIGHT 0.01 and
-	 * HAV_AVG_LIMIT 10 (sched/credit.h). Parameters: see bind_hav. */
+	/* the statistics of a host_app_version row, locked until the work unit's commit */
+	[ST_SEL_HAV] = "SELECT pfc_n, pfc_avg, et_n, et_avg, et_var, et_q, turnaround_n, turnaround_avg,"
+		       " turnaround_var, turnaround_q FROM host_app_version"
+		       " WHERE host_id = ? AND app_version_id = ? FOR UPDATE",
+	/* BOINC's is_valid / is_invalid (sched/validator.cpp): on a valid result the daily
+	 * quota goes up by one and consecutive_valid too (replicated work units only); on an
+	 * invalid one consecutive_valid goes to 0 and the quota down by one while above
+	 * config.xml's daily_result_quota; with the flag set, the statistics get_pfc computed
+	 * (BOINC's update_validator). Parameters: valid, increment, valid, quota, flag and
+	 * value for each of the 10 statistics, host, generalized app version id. */
 	[ST_UPD_HAV] =
 		"UPDATE host_app_version SET consecutive_valid = IF(? = 1, consecutive_valid + ?, 0),"
 		" max_jobs_per_day = IF(? = 1, max_jobs_per_day + 1, IF(max_jobs_per_day > ?,"
 		" max_jobs_per_day - 1, max_jobs_per_day)),"
-		" pfc_avg = IF(? = 1, " HAV_AVG("pfc") ", pfc_avg),"
-		" pfc_n = IF(? = 1, pfc_n + 1, pfc_n),"
-		HAV_VAR("et") "," HAV_VAR("turnaround")
+		" pfc_n = IF(? = 1, ?, pfc_n), pfc_avg = IF(? = 1, ?, pfc_avg),"
+		" et_n = IF(? = 1, ?, et_n), et_avg = IF(? = 1, ?, et_avg),"
+		" et_var = IF(? = 1, ?, et_var), et_q = IF(? = 1, ?, et_q),"
+		" turnaround_n = IF(? = 1, ?, turnaround_n), turnaround_avg = IF(? = 1, ?, turnaround_avg),"
+		" turnaround_var = IF(? = 1, ?, turnaround_var), turnaround_q = IF(? = 1, ?, turnaround_q)"
 		" WHERE host_id = ? AND app_version_id = ?",
 	/* compute_avg_turnaround for a valid result not credited (a duplicate replica) */
 	[ST_UPD_TURN] = "UPDATE host SET avg_turnaround = IF(avg_turnaround = 0, ?,"
@@ -649,44 +642,12 @@ typedef struct cj_row {
 } cj_row;
 
 typedef struct hav_row {
-	int valid, inc, quota;
-	int fpfc, fet, fturn;   /* 1: update that statistic with the sample */
-	double xpfc, xet, xturn;
+	int valid, inc, valid2, quota;
+	int st;         /* 1: write the statistics */
+	double v[10];   /* pfc n, avg; et n, avg, var, q; turnaround n, avg, var, q */
 	uint64_t host;
 	int64_t avid;
 } hav_row;
-
-/* Binds ST_UPD_HAV's parameters to rows[0], in the statement's order. */
-static unsigned bind_hav(MYSQL_BIND *b, hav_row *r)
-{
-	unsigned i = 0;
-	int *flag[2] = { &r->fet, &r->fturn };
-	double *x[2] = { &r->xet, &r->xturn };
-
-	b_int(&b[i++], &r->valid);
-	b_int(&b[i++], &r->inc);
-	b_int(&b[i++], &r->valid);
-	b_int(&b[i++], &r->quota);
-	b_int(&b[i++], &r->fpfc);          /* pfc_avg */
-	for (int k = 0; k < 4; k++)
-		b_dbl(&b[i++], &r->xpfc);
-	b_int(&b[i++], &r->fpfc);          /* pfc_n */
-	for (int v = 0; v < 2; v++) {
-		b_int(&b[i++], flag[v]);   /* _q */
-		for (int k = 0; k < 8; k++)
-			b_dbl(&b[i++], x[v]);
-		b_int(&b[i++], flag[v]);   /* _var */
-		for (int k = 0; k < 4; k++)
-			b_dbl(&b[i++], x[v]);
-		b_int(&b[i++], flag[v]);   /* _avg */
-		for (int k = 0; k < 4; k++)
-			b_dbl(&b[i++], x[v]);
-		b_int(&b[i++], flag[v]);   /* _n */
-	}
-	b_u64(&b[i++], &r->host);
-	b_i64(&b[i++], &r->avid);
-	return i;
-}
 
 typedef struct turn_row {
 	double t, t2;
@@ -740,30 +701,106 @@ typedef struct wu_scratch {
 	turn_row *turn;
 } wu_scratch;
 
+/* Reads the statistics of host_app_version (host, avid), locking the row: *found 0 when
+ * there is none. */
+static int read_hav(ssp_boincdb *db, uint64_t host, int64_t avid, ssp_avg *pfc, ssp_avg *et,
+		    ssp_avg *turn, int *found)
+{
+	MYSQL_STMT *st = db->st[ST_SEL_HAV];
+	MYSQL_BIND p[2], r[10];
+	int rc, f;
+
+	*found = 0;
+	memset(pfc, 0, sizeof(*pfc));
+	memset(et, 0, sizeof(*et));
+	memset(turn, 0, sizeof(*turn));
+	b_u64(&p[0], &host);
+	b_i64(&p[1], &avid);
+	if ((rc = exec(db, ST_SEL_HAV, p)))
+		return rc;
+	b_dbl(&r[0], &pfc->n);
+	b_dbl(&r[1], &pfc->avg);
+	b_dbl(&r[2], &et->n);
+	b_dbl(&r[3], &et->avg);
+	b_dbl(&r[4], &et->var);
+	b_dbl(&r[5], &et->q);
+	b_dbl(&r[6], &turn->n);
+	b_dbl(&r[7], &turn->avg);
+	b_dbl(&r[8], &turn->var);
+	b_dbl(&r[9], &turn->q);
+	if (mysql_stmt_bind_result(st, r)) {
+		rc = set_err(db, st, "bind host_app_version");
+		goto out;
+	}
+	f = mysql_stmt_fetch(st);
+	if (f == 1 || f == MYSQL_DATA_TRUNCATED)
+		rc = set_err(db, st, "read host_app_version");
+	else
+		*found = f == 0;
+out:
+	mysql_stmt_free_result(st); /* the transaction (and the lock) go on */
+	return rc;
+}
+
 /* BOINC's is_valid / is_invalid bookkeeping of the judged results (the turnaround of
- * credited ones went with their host's credit). */
+ * credited ones went with their host's credit), and the statistics of get_pfc: read from
+ * the locked row, updated as BOINC's AVERAGE / AVERAGE_VAR (ssp_avg_update*) with its
+ * HAV_AVG_* constants, written back with the quota (BOINC's update_validator). */
 static int judge_all(ssp_boincdb *db, const ssp_bdb_judged *jd, size_t njd, wu_scratch *w)
 {
 	size_t nh = 0, nt = 0;
-	MYSQL_BIND b[64];
-	unsigned nparams;
+	MYSQL_BIND b[26];
 	uint64_t aff;
 	int rc;
 
 	for (size_t i = 0; i < njd; i++) {
 		const ssp_bdb_judged *j = &jd[i];
+		hav_row *h = &w->hav[nh];
 
 		if (j->hav_avid) {
-			w->hav[nh].valid = j->valid ? 1 : 0;
-			w->hav[nh].inc = j->count_consecutive ? 1 : 0;
-			w->hav[nh].quota = db->opts.daily_result_quota;
-			w->hav[nh].host = j->host_id;
-			w->hav[nh].avid = j->hav_avid;
-			w->hav[nh].fpfc = j->stats && j->pfc_x >= 0;
-			w->hav[nh].xpfc = j->pfc_x;
-			w->hav[nh].fet = w->hav[nh].fturn = j->stats;
-			w->hav[nh].xet = j->et_x;
-			w->hav[nh].xturn = j->turnaround;
+			h->valid = h->valid2 = j->valid ? 1 : 0;
+			h->inc = j->count_consecutive ? 1 : 0;
+			h->quota = db->opts.daily_result_quota;
+			h->host = j->host_id;
+			h->avid = j->hav_avid;
+			h->st = 0;
+			if (j->stats) {
+				ssp_avg pfc, et, turn;
+				const hav_row *prev = NULL;
+				int found = 1;
+
+				/* a second result of this work unit on the same row: from the first */
+				for (size_t k = 0; k < nh; k++)
+					if (w->hav[k].st && w->hav[k].host == h->host && w->hav[k].avid == h->avid)
+						prev = &w->hav[k];
+				if (prev) {
+					pfc = (ssp_avg){ prev->v[0], prev->v[1], 0, 0 };
+					et = (ssp_avg){ prev->v[2], prev->v[3], prev->v[4], prev->v[5] };
+					turn = (ssp_avg){ prev->v[6], prev->v[7], prev->v[8], prev->v[9] };
+				} else if ((rc = read_hav(db, h->host, h->avid, &pfc, &et, &turn, &found))) {
+					return rc;
+				}
+				if (found) {
+					if (j->pfc_x >= 0)
+						ssp_avg_update(&pfc, j->pfc_x, SSP_HAV_AVG_THRESH,
+							       SSP_HAV_AVG_WEIGHT, SSP_HAV_AVG_LIMIT);
+					ssp_avg_update_var(&et, j->et_x, SSP_HAV_AVG_THRESH,
+							   SSP_HAV_AVG_WEIGHT, SSP_HAV_AVG_LIMIT);
+					ssp_avg_update_var(&turn, j->turnaround, SSP_HAV_AVG_THRESH,
+							   SSP_HAV_AVG_WEIGHT, SSP_HAV_AVG_LIMIT);
+					h->st = 1;
+					h->v[0] = pfc.n;
+					h->v[1] = pfc.avg;
+					h->v[2] = et.n;
+					h->v[3] = et.avg;
+					h->v[4] = et.var;
+					h->v[5] = et.q;
+					h->v[6] = turn.n;
+					h->v[7] = turn.avg;
+					h->v[8] = turn.var;
+					h->v[9] = turn.q;
+				}
+			}
 			nh++;
 		}
 		if (j->valid && !j->credited) {
@@ -772,8 +809,17 @@ static int judge_all(ssp_boincdb *db, const ssp_bdb_judged *jd, size_t njd, wu_s
 			nt++;
 		}
 	}
-	nparams = bind_hav(b, &w->hav[0]);
-	if ((rc = exec_rows(db, ST_UPD_HAV, b, nparams, sizeof(hav_row), nh, &aff)))
+	b_int(&b[0], &w->hav[0].valid);
+	b_int(&b[1], &w->hav[0].inc);
+	b_int(&b[2], &w->hav[0].valid2);
+	b_int(&b[3], &w->hav[0].quota);
+	for (int k = 0; k < 10; k++) {
+		b_int(&b[4 + 2 * k], &w->hav[0].st);
+		b_dbl(&b[5 + 2 * k], &w->hav[0].v[k]);
+	}
+	b_u64(&b[24], &w->hav[0].host);
+	b_i64(&b[25], &w->hav[0].avid);
+	if ((rc = exec_rows(db, ST_UPD_HAV, b, 26, sizeof(hav_row), nh, &aff)))
 		return rc;
 	b_dbl(&b[0], &w->turn[0].t);
 	b_dbl(&b[1], &w->turn[0].t2);
