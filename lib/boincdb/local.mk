@@ -3,6 +3,8 @@
 lib_libsspdb_a_SOURCES = \
 	lib/boincdb/ssp_boincdb.c \
 	lib/boincdb/ssp_boincdb.h \
+	lib/boincdb/ssp_boincdb_commit.c \
+	lib/boincdb/ssp_boincdb_int.h \
 	lib/boincdb/ssp_validate_engine.c \
 	lib/boincdb/ssp_validate_engine.h
 
