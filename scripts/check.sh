@@ -23,7 +23,8 @@ tally() {
 status=0
 mkdir -p build
 (cd build && "$top/configure" --enable-werror && make -j"$jobs") || exit 1
-(cd build && make check VERBOSE=1) || status=1
+# The tests run two at a time: each has its own temporary directory, servers and free ports.
+(cd build && make -j"$jobs" check VERBOSE=1) || status=1
 read -r p1 f1 s1 < <(tally build)
 
 mkdir -p build-san

@@ -9,27 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-
+#include <mysql.h>
+#include <mysqld_error.h>
+#include <errmsg.h>
 
 #define AVG_EXPR \
 	"expavg_credit = IF(expavg_time <> 0, expavg_credit * EXP(-GREATEST(? - expavg_time, 0) * LN(2) / ?) + IF(1 - EXP(-GREATEST(? - expavg_time, 0) * LN(2) / ?) > 1e-6, (1 - EXP(-GREATEST(? - expavg_time, 0) * LN(2) / ?)) * (? / (GREATEST(? - expavg_time, 0) / 86400)), LN(2) * ? * 86400 / ?), IF(? <> 0, ? / ((? - ?) / 86400), expavg_credit)), expavg_time = ?"
 #define AVG_SET AVG_EXPR ", total_credit = total_credit + ?"
-
-/* BOINC's AVERAGE / AVERAGE_VAR update of the host_app_version columns C_n, C_avg (C_var,
- * C_q) by a sample bound to every '?' of the expression (HAV_SAMPLE: 2, HAV_D: 2,
- * HAV_AVG: 4), the old values of the row. */
-#define HAV_SAMPLE(c) "IF(" c "_n <> 0 AND " c "_avg <> 0 AND ? > " c "_avg * 10, " c "_avg * 10, ?)"
-#define HAV_D(c) "(" HAV_SAMPLE(c) " - " c "_avg)"
-#define HAV_N1(c) "(" c "_n + 1)"
-#define HAV_AVG(c) "IF(" HAV_N1(c) " < 20, " c "_avg + " HAV_D(c) " / " HAV_N1(c) ", " c "_avg + 0.01 * " HAV_D(c) ")"
-/* flag, 8 samples; flag, 4 samples; flag, 4 samples; flag */
-#define HAV_VAR(c) \
-	" " c "_q = IF(? = 1, IF(" HAV_N1(c) " < 20, " c "_q + " HAV_D(c) " * (" HAV_SAMPLE(c) " - " \
-	HAV_AVG(c) "), " c "_q), " c "_q)," \
-	" " c "_var = IF(? = 1, IF(" HAV_N1(c) " < 20, " c "_q / " HAV_N1(c) ", " c "_var + 0.01 * (" \
-	HAV_D(c) " * " HAV_D(c) " - " c "_var)), " c "_var)," \
-	" " c "_avg = IF(? = 1, " HAV_AVG(c) ", " c "_avg)," \
-	" " c "_n = IF(? = 1, " HAV_N1(c) ", " c "_n)"
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_APP] = "SELECT id, target_nresults FROM app WHERE name = ?",
@@ -74,18 +60,25 @@ static const char *const stmt_sql[ST_COUNT] = {
 	 * invalid one consecutive_valid goes to 0 and the quota down by one while above
 	 * config.xml's daily_result_quota. Parameters: valid, increment, valid, quota, host,
 	 * generalized app version id. */
-	/* With the flags set, BOINC's get_pfc statistics, evaluated by the server on the locked
-	 * row from its current values (the assignments run left to right: each sees the
-	 * columns assigned before it): AVERAGE::update of pfc and AVERAGE_VAR::update_var of
-	 * et and turnaround (lib/average.h) with HAV_AVG_THRESH 20, HAV_AVG_WEIGHT 0.01 and
-	 * HAV_AVG_LIMIT 10 (sched/credit.h). Parameters: see bind_hav. */
+	/* the statistics of a host_app_version row, locked until the work unit's commit */
+	[ST_SEL_HAV] = "SELECT pfc_n, pfc_avg, et_n, et_avg, et_var, et_q, turnaround_n, turnaround_avg,"
+		       " turnaround_var, turnaround_q FROM host_app_version"
+		       " WHERE host_id = ? AND app_version_id = ? FOR UPDATE",
+	/* BOINC's is_valid / is_invalid (sched/validator.cpp): on a valid result the daily
+	 * quota goes up by one and consecutive_valid too (replicated work units only); on an
+	 * invalid one consecutive_valid goes to 0 and the quota down by one while above
+	 * config.xml's daily_result_quota; with the flag set, the statistics get_pfc computed
+	 * (BOINC's update_validator). Parameters: valid, increment, valid, quota, flag and
+	 * value for each of the 10 statistics, host, generalized app version id. */
 	[ST_UPD_HAV] =
 		"UPDATE host_app_version SET consecutive_valid = IF(? = 1, consecutive_valid + ?, 0),"
 		" max_jobs_per_day = IF(? = 1, max_jobs_per_day + 1, IF(max_jobs_per_day > ?,"
 		" max_jobs_per_day - 1, max_jobs_per_day)),"
-		" pfc_avg = IF(? = 1, " HAV_AVG("pfc") ", pfc_avg),"
-		" pfc_n = IF(? = 1, pfc_n + 1, pfc_n),"
-		HAV_VAR("et") "," HAV_VAR("turnaround")
+		" pfc_n = IF(? = 1, ?, pfc_n), pfc_avg = IF(? = 1, ?, pfc_avg),"
+		" et_n = IF(? = 1, ?, et_n), et_avg = IF(? = 1, ?, et_avg),"
+		" et_var = IF(? = 1, ?, et_var), et_q = IF(? = 1, ?, et_q),"
+		" turnaround_n = IF(? = 1, ?, turnaround_n), turnaround_avg = IF(? = 1, ?, turnaround_avg),"
+		" turnaround_var = IF(? = 1, ?, turnaround_var), turnaround_q = IF(? = 1, ?, turnaround_q)"
 		" WHERE host_id = ? AND app_version_id = ?",
 	/* compute_avg_turnaround for a valid result not credited (a duplicate replica) */
 	[ST_UPD_TURN] = "UPDATE host SET avg_turnaround = IF(avg_turnaround = 0, ?,"
@@ -125,7 +118,86 @@ static const char outbox_ddl[] =
 	" granted_at bigint unsigned NOT NULL"
 	") ENGINE=InnoDB";
 
+int ssp_bdb_set_err(ssp_boincdb *db, MYSQL_STMT *st, const char *what)
+{
+	if (st)
+		snprintf(db->err, sizeof(db->err), "%s: %s (%u)", what, mysql_stmt_error(st),
+			 mysql_stmt_errno(st));
+	else
+		snprintf(db->err, sizeof(db->err), "%s: %s (%u)", what, mysql_error(db->conn),
+			 mysql_errno(db->conn));
+	return SSP_ERR_DB;
+}
 
+int ssp_bdb_is_retryable(unsigned e)
+{
+	return e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT;
+}
+
+/* Executes st with params (may be NULL). */
+int ssp_bdb_exec(ssp_boincdb *db, int which, MYSQL_BIND *params)
+{
+	MYSQL_STMT *st = db->st[which];
+
+	if (params && mysql_stmt_bind_param(st, params))
+		return ssp_bdb_set_err(db, st, "bind");
+	if (mysql_stmt_execute(st))
+		return ssp_bdb_set_err(db, st, "execute");
+	return 0;
+}
+
+static int query(ssp_boincdb *db, const char *sql)
+{
+	if (mysql_query(db->conn, sql))
+		return ssp_bdb_set_err(db, NULL, sql);
+	return 0;
+}
+
+/* Executes statement which once for each of n rows (row_size bytes apart) whose first row
+ * is bound by b (nparams bindings): one bulk round trip (STMT_ATTR_ARRAY_SIZE, row-wise)
+ * when the server is MariaDB, one execution per row otherwise. *affected = the total. */
+int ssp_bdb_exec_rows(ssp_boincdb *db, int which, const MYSQL_BIND *b, unsigned nparams,
+		     size_t row_size, size_t n, uint64_t *affected)
+{
+	MYSQL_STMT *st = db->st[which];
+	MYSQL_BIND shifted[64];
+	unsigned int zero = 0;
+
+	*affected = 0;
+	if (n == 0)
+		return 0;
+	if (nparams > 64)
+		return SSP_ERR_INTERNAL;
+	if (db->bulk && n > 1) {
+		unsigned int as = (unsigned int)n;
+		size_t rs = row_size;
+
+		if (mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &as) ||
+		    mysql_stmt_attr_set(st, STMT_ATTR_ROW_SIZE, &rs) ||
+		    mysql_stmt_bind_param(st, (MYSQL_BIND *)b))
+			return ssp_bdb_set_err(db, st, "bind bulk");
+		if (mysql_stmt_execute(st))
+			return ssp_bdb_set_err(db, st, "execute bulk");
+		*affected = mysql_stmt_affected_rows(st);
+		return 0;
+	}
+	if (mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &zero))
+		return ssp_bdb_set_err(db, st, "reset array size");
+	for (size_t i = 0; i < n; i++) {
+		for (unsigned k = 0; k < nparams; k++) {
+			shifted[k] = b[k];
+			shifted[k].buffer = (char *)b[k].buffer + i * row_size;
+			if (b[k].length)
+				shifted[k].length = (unsigned long *)((char *)b[k].length + i * row_size);
+		}
+		if (mysql_stmt_bind_param(st, shifted))
+			return ssp_bdb_set_err(db, st, "bind");
+		if (mysql_stmt_execute(st))
+			return ssp_bdb_set_err(db, st, "execute");
+		*affected += mysql_stmt_affected_rows(st);
+	}
+	return 0;
+}
 
 /* ---- open / close ---- */
 
@@ -234,19 +306,19 @@ int ssp_boincdb_app_id(ssp_boincdb *db, const char *name, uint64_t *appid, int *
 	int rc, f, tn = 0;
 
 	b_bytes(&p[0], MYSQL_TYPE_STRING, name, nlen, &nlen);
-	if ((rc = exec(db, ST_APP, p)))
+	if ((rc = ssp_bdb_exec(db, ST_APP, p)))
 		return rc;
 	b_u64(&r[0], &id);
 	b_int(&r[1], &tn);
 	if (mysql_stmt_bind_result(st, r)) {
-		rc = set_err(db, st, "bind result");
+		rc = ssp_bdb_set_err(db, st, "bind result");
 		goto out;
 	}
 	f = mysql_stmt_fetch(st);
 	if (f == MYSQL_NO_DATA)
 		rc = SSP_ERR_NOT_FOUND;
 	else if (f == 1)
-		rc = set_err(db, st, "fetch app");
+		rc = ssp_bdb_set_err(db, st, "fetch app");
 	else
 		*appid = id, rc = 0;
 	if (!rc && target_nresults)
@@ -273,7 +345,7 @@ static int fetch_long_blob(ssp_boincdb *db, MYSQL_STMT *st, unsigned col, unsign
 	b_bytes(&b, MYSQL_TYPE_BLOB, buf, len, &got);
 	if (mysql_stmt_fetch_column(st, &b, col, 0)) {
 		free(buf);
-		return set_err(db, st, "fetch column");
+		return ssp_bdb_set_err(db, st, "fetch column");
 	}
 	buf[len] = '\0';
 	*out = buf;
@@ -327,7 +399,7 @@ int ssp_boincdb_fetch(ssp_boincdb *db, uint64_t appid, unsigned mod_n, unsigned 
 	b_u64(&p[5], &max_id);
 	b_u64(&p[6], &max_id);
 	b_uint(&p[7], &limit);
-	if ((rc = exec(db, ST_FETCH, p)))
+	if ((rc = ssp_bdb_exec(db, ST_FETCH, p)))
 		return rc;
 	b_u64(&r[0], &w.id);
 	b_bytes(&r[1], MYSQL_TYPE_STRING, w.name, SSP_BDB_NAME_MAX, &wname_len);
@@ -370,7 +442,7 @@ int ssp_boincdb_fetch(ssp_boincdb *db, uint64_t appid, unsigned mod_n, unsigned 
 		r[i].error = &err[i];
 	}
 	if (mysql_stmt_bind_result(st, r) || mysql_stmt_store_result(st)) {
-		rc = set_err(db, st, "fetch work units");
+		rc = ssp_bdb_set_err(db, st, "fetch work units");
 		goto out;
 	}
 	for (;;) {
@@ -384,7 +456,7 @@ int ssp_boincdb_fetch(ssp_boincdb *db, uint64_t appid, unsigned mod_n, unsigned 
 		if (f == MYSQL_NO_DATA)
 			break;
 		if (f == 1) {
-			rc = set_err(db, st, "fetch work units");
+			rc = ssp_bdb_set_err(db, st, "fetch work units");
 			goto out;
 		}
 		if (f == MYSQL_DATA_TRUNCATED && (err[1] || err[19])) {
@@ -491,7 +563,7 @@ int ssp_boincdb_outbox_fetch(ssp_boincdb *db, unsigned mod_n, unsigned mod_i, un
 	b_uint(&p[1], &mod_n);
 	b_uint(&p[2], &mod_i);
 	b_uint(&p[3], &limit);
-	if ((rc = exec(db, ST_OUTBOX_FETCH, p)))
+	if ((rc = ssp_bdb_exec(db, ST_OUTBOX_FETCH, p)))
 		return rc;
 	memset(&c, 0, sizeof(c));
 	b_u64(&r[0], &c.result_id);
@@ -502,7 +574,7 @@ int ssp_boincdb_outbox_fetch(ssp_boincdb *db, unsigned mod_n, unsigned mod_i, un
 	b_bytes(&r[5], MYSQL_TYPE_BLOB, c.result_digest, 32, &dlen);
 	b_u64(&r[6], &c.granted_at);
 	if (mysql_stmt_bind_result(st, r) || mysql_stmt_store_result(st)) {
-		rc = set_err(db, st, "fetch outbox");
+		rc = ssp_bdb_set_err(db, st, "fetch outbox");
 		goto out;
 	}
 	for (;;) {
@@ -511,7 +583,7 @@ int ssp_boincdb_outbox_fetch(ssp_boincdb *db, unsigned mod_n, unsigned mod_i, un
 		if (f == MYSQL_NO_DATA)
 			break;
 		if (f == 1 || f == MYSQL_DATA_TRUNCATED || dlen != 32) {
-			rc = set_err(db, st, "fetch outbox row");
+			rc = ssp_bdb_set_err(db, st, "fetch outbox row");
 			goto out;
 		}
 		if (count == cap) {
@@ -556,7 +628,7 @@ int ssp_boincdb_outbox_delete(ssp_boincdb *db, const uint64_t *result_ids, size_
 		return rc;
 	}
 	if (mysql_commit(db->conn)) {
-		rc = set_err(db, NULL, "commit");
+		rc = ssp_bdb_set_err(db, NULL, "commit");
 		mysql_rollback(db->conn);
 		return rc;
 	}
@@ -577,13 +649,13 @@ int ssp_boincdb_user_prefs(ssp_boincdb *db, uint64_t userid, char **prefs, size_
 	*prefs = NULL;
 	*len = 0;
 	b_u64(&p[0], &userid);
-	if ((rc = exec(db, ST_PREFS, p)))
+	if ((rc = ssp_bdb_exec(db, ST_PREFS, p)))
 		return rc;
 	b_bytes(&r[0], MYSQL_TYPE_BLOB, db->blob, BLOB_BUF, &plen);
 	r[0].is_null = &nul;
 	r[0].error = &err;
 	if (mysql_stmt_bind_result(st, r)) {
-		rc = set_err(db, st, "bind result");
+		rc = ssp_bdb_set_err(db, st, "bind result");
 		goto out;
 	}
 	f = mysql_stmt_fetch(st);
@@ -592,7 +664,7 @@ int ssp_boincdb_user_prefs(ssp_boincdb *db, uint64_t userid, char **prefs, size_
 		goto out;
 	}
 	if (f == 1) {
-		rc = set_err(db, st, "fetch project_prefs");
+		rc = ssp_bdb_set_err(db, st, "fetch project_prefs");
 		goto out;
 	}
 	if (nul) {

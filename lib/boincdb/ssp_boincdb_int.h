@@ -1,15 +1,16 @@
-/* Internal to lib/boincdb/ssp_boincdb*.c: the handle, its prepared statements and the
- * MYSQL_BIND helpers. */
+/* Internal to the ssp_boincdb module (lib/boincdb/ssp_boincdb*.c): the connection, its
+ * prepared statements and the binding helpers shared by the reads (ssp_boincdb.c) and the
+ * per-work-unit transaction (ssp_boincdb_commit.c). Not for other modules. */
 #ifndef SSP_BOINCDB_INT_H
 #define SSP_BOINCDB_INT_H
+
+#include "core/ssp_err.h"
 
 #include "boincdb/ssp_boincdb.h"
 
 #include <string.h>
 
 #include <mysql.h>
-#include <mysqld_error.h>
-#include <errmsg.h>
 
 enum {
 	ST_APP,
@@ -21,6 +22,7 @@ enum {
 	ST_INS_CJ,
 	ST_INS_OUTBOX,
 	ST_UPD_WU,
+	ST_SEL_HAV,
 	ST_UPD_HAV,
 	ST_UPD_TURN,
 	ST_UPD_AV,
@@ -92,45 +94,20 @@ static inline void b_bytes(MYSQL_BIND *b, enum enum_field_types t, const void *p
 	b->length = len;
 }
 
-static inline int set_err(ssp_boincdb *db, MYSQL_STMT *st, const char *what)
-{
-	if (st)
-		snprintf(db->err, sizeof(db->err), "%s: %s (%u)", what, mysql_stmt_error(st),
-			 mysql_stmt_errno(st));
-	else
-		snprintf(db->err, sizeof(db->err), "%s: %s (%u)", what, mysql_error(db->conn),
-			 mysql_errno(db->conn));
-	return SSP_ERR_DB;
-}
+/* Records the last error of st (or of the connection when st is NULL) in db->err, prefixed
+ * by what; returns SSP_ERR_DB. */
+SSP_MUST_CHECK int ssp_bdb_set_err(ssp_boincdb *db, MYSQL_STMT *st, const char *what);
 
-static inline int is_retryable(unsigned e)
-{
-	return e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT;
-}
+/* True for a deadlock or a lock wait timeout (worth retrying the transaction). */
+SSP_MUST_CHECK int ssp_bdb_is_retryable(unsigned e);
 
-/* Executes st with params (may be NULL). */
-static inline int exec(ssp_boincdb *db, int which, MYSQL_BIND *params)
-{
-	MYSQL_STMT *st = db->st[which];
+/* Executes statement which with params (may be NULL). 0 or SSP_ERR_DB. */
+SSP_MUST_CHECK int ssp_bdb_exec(ssp_boincdb *db, int which, MYSQL_BIND *params);
 
-	if (params && mysql_stmt_bind_param(st, params))
-		return set_err(db, st, "bind");
-	if (mysql_stmt_execute(st))
-		return set_err(db, st, "execute");
-	return 0;
-}
-
-static inline int query(ssp_boincdb *db, const char *sql)
-{
-	if (mysql_query(db->conn, sql))
-		return set_err(db, NULL, sql);
-	return 0;
-}
-
-/* Executes statement which once for each of n rows (row_size bytes apart) whose first row is
- * bound by b (nparams bindings): one bulk round trip when the server allows it, one execution
- * per row otherwise. *affected = the total. (ssp_boincdb_wu.c) */
+/* Executes statement which once for each of n rows (row_size bytes apart) whose first row
+ * is bound by b (nparams bindings, at most 64): one bulk round trip when the server is
+ * MariaDB, one execution per row otherwise. *affected = the total. 0 or SSP_ERR_DB. */
 SSP_MUST_CHECK int ssp_bdb_exec_rows(ssp_boincdb *db, int which, const MYSQL_BIND *b, unsigned nparams,
-				     size_t row_size, size_t n, uint64_t *affected);
+		      size_t row_size, size_t n, uint64_t *affected);
 
 #endif

@@ -1,62 +1,12 @@
-/* The BOINC database: the per-work-unit transaction that writes a validator pass's decisions,
- * credit and BOINC's bookkeeping, and the app versions' credit statistics (see ssp_boincdb.h). */
+/* The per-work-unit transaction and the app version statistics of ssp_boincdb (see
+ * ssp_boincdb.h); the statements are in ssp_boincdb.c's table. */
 #include "boincdb/ssp_boincdb_int.h"
 
-#include "core/ssp_hex.h"
-#include "boinc/ssp_validate.h"
-
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the per-work-unit transaction ---- */
-
-/* Executes statement which once for each of n rows (row_size bytes apart) whose first row
- * is bound by b (nparams bindings): one bulk round trip (STMT_ATTR_ARRAY_SIZE, row-wise)
- * when the server is MariaDB, one execution per row otherwise. *affected = the total. */
-int ssp_bdb_exec_rows(ssp_boincdb *db, int which, const MYSQL_BIND *b, unsigned nparams,
-		      size_t row_size, size_t n, uint64_t *affected)
-{
-	MYSQL_STMT *st = db->st[which];
-	MYSQL_BIND shifted[64];
-	unsigned int zero = 0;
-
-	*affected = 0;
-	if (n == 0)
-		return 0;
-	if (nparams > 64)
-		return SSP_ERR_INTERNAL;
-	if (db->bulk && n > 1) {
-		unsigned int as = (unsigned int)n;
-		size_t rs = row_size;
-
-		if (mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &as) ||
-		    mysql_stmt_attr_set(st, STMT_ATTR_ROW_SIZE, &rs) ||
-		    mysql_stmt_bind_param(st, (MYSQL_BIND *)b))
-			return set_err(db, st, "bind bulk");
-		if (mysql_stmt_execute(st))
-			return set_err(db, st, "execute bulk");
-		*affected = mysql_stmt_affected_rows(st);
-		return 0;
-	}
-	if (mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &zero))
-		return set_err(db, st, "reset array size");
-	for (size_t i = 0; i < n; i++) {
-		for (unsigned k = 0; k < nparams; k++) {
-			shifted[k] = b[k];
-			shifted[k].buffer = (char *)b[k].buffer + i * row_size;
-			if (b[k].length)
-				shifted[k].length = (unsigned long *)((char *)b[k].length + i * row_size);
-		}
-		if (mysql_stmt_bind_param(st, shifted))
-			return set_err(db, st, "bind");
-		if (mysql_stmt_execute(st))
-			return set_err(db, st, "execute");
-		*affected += mysql_stmt_affected_rows(st);
-	}
-	return 0;
-}
+#include <mysqld_error.h>
 
 /* One row of the host, user or team credit update: the parameters of AVG_SET and the id. */
 typedef struct credit_row {
@@ -72,44 +22,12 @@ typedef struct cj_row {
 } cj_row;
 
 typedef struct hav_row {
-	int valid, inc, quota;
-	int fpfc, fet, fturn;   /* 1: update that statistic with the sample */
-	double xpfc, xet, xturn;
+	int valid, inc, valid2, quota;
+	int st;         /* 1: write the statistics */
+	double v[10];   /* pfc n, avg; et n, avg, var, q; turnaround n, avg, var, q */
 	uint64_t host;
 	int64_t avid;
 } hav_row;
-
-/* Binds ST_UPD_HAV's parameters to rows[0], in the statement's order. */
-static unsigned bind_hav(MYSQL_BIND *b, hav_row *r)
-{
-	unsigned i = 0;
-	int *flag[2] = { &r->fet, &r->fturn };
-	double *x[2] = { &r->xet, &r->xturn };
-
-	b_int(&b[i++], &r->valid);
-	b_int(&b[i++], &r->inc);
-	b_int(&b[i++], &r->valid);
-	b_int(&b[i++], &r->quota);
-	b_int(&b[i++], &r->fpfc);          /* pfc_avg */
-	for (int k = 0; k < 4; k++)
-		b_dbl(&b[i++], &r->xpfc);
-	b_int(&b[i++], &r->fpfc);          /* pfc_n */
-	for (int v = 0; v < 2; v++) {
-		b_int(&b[i++], flag[v]);   /* _q */
-		for (int k = 0; k < 8; k++)
-			b_dbl(&b[i++], x[v]);
-		b_int(&b[i++], flag[v]);   /* _var */
-		for (int k = 0; k < 4; k++)
-			b_dbl(&b[i++], x[v]);
-		b_int(&b[i++], flag[v]);   /* _avg */
-		for (int k = 0; k < 4; k++)
-			b_dbl(&b[i++], x[v]);
-		b_int(&b[i++], flag[v]);   /* _n */
-	}
-	b_u64(&b[i++], &r->host);
-	b_i64(&b[i++], &r->avid);
-	return i;
-}
 
 typedef struct turn_row {
 	double t, t2;
@@ -163,30 +81,106 @@ typedef struct wu_scratch {
 	turn_row *turn;
 } wu_scratch;
 
+/* Reads the statistics of host_app_version (host, avid), locking the row: *found 0 when
+ * there is none. */
+static int read_hav(ssp_boincdb *db, uint64_t host, int64_t avid, ssp_avg *pfc, ssp_avg *et,
+		    ssp_avg *turn, int *found)
+{
+	MYSQL_STMT *st = db->st[ST_SEL_HAV];
+	MYSQL_BIND p[2], r[10];
+	int rc, f;
+
+	*found = 0;
+	memset(pfc, 0, sizeof(*pfc));
+	memset(et, 0, sizeof(*et));
+	memset(turn, 0, sizeof(*turn));
+	b_u64(&p[0], &host);
+	b_i64(&p[1], &avid);
+	if ((rc = ssp_bdb_exec(db, ST_SEL_HAV, p)))
+		return rc;
+	b_dbl(&r[0], &pfc->n);
+	b_dbl(&r[1], &pfc->avg);
+	b_dbl(&r[2], &et->n);
+	b_dbl(&r[3], &et->avg);
+	b_dbl(&r[4], &et->var);
+	b_dbl(&r[5], &et->q);
+	b_dbl(&r[6], &turn->n);
+	b_dbl(&r[7], &turn->avg);
+	b_dbl(&r[8], &turn->var);
+	b_dbl(&r[9], &turn->q);
+	if (mysql_stmt_bind_result(st, r)) {
+		rc = ssp_bdb_set_err(db, st, "bind host_app_version");
+		goto out;
+	}
+	f = mysql_stmt_fetch(st);
+	if (f == 1 || f == MYSQL_DATA_TRUNCATED)
+		rc = ssp_bdb_set_err(db, st, "read host_app_version");
+	else
+		*found = f == 0;
+out:
+	mysql_stmt_free_result(st); /* the transaction (and the lock) go on */
+	return rc;
+}
+
 /* BOINC's is_valid / is_invalid bookkeeping of the judged results (the turnaround of
- * credited ones went with their host's credit). */
+ * credited ones went with their host's credit), and the statistics of get_pfc: read from
+ * the locked row, updated as BOINC's AVERAGE / AVERAGE_VAR (ssp_avg_update*) with its
+ * HAV_AVG_* constants, written back with the quota (BOINC's update_validator). */
 static int judge_all(ssp_boincdb *db, const ssp_bdb_judged *jd, size_t njd, wu_scratch *w)
 {
 	size_t nh = 0, nt = 0;
-	MYSQL_BIND b[64];
-	unsigned nparams;
+	MYSQL_BIND b[26];
 	uint64_t aff;
 	int rc;
 
 	for (size_t i = 0; i < njd; i++) {
 		const ssp_bdb_judged *j = &jd[i];
+		hav_row *h = &w->hav[nh];
 
 		if (j->hav_avid) {
-			w->hav[nh].valid = j->valid ? 1 : 0;
-			w->hav[nh].inc = j->count_consecutive ? 1 : 0;
-			w->hav[nh].quota = db->opts.daily_result_quota;
-			w->hav[nh].host = j->host_id;
-			w->hav[nh].avid = j->hav_avid;
-			w->hav[nh].fpfc = j->stats && j->pfc_x >= 0;
-			w->hav[nh].xpfc = j->pfc_x;
-			w->hav[nh].fet = w->hav[nh].fturn = j->stats;
-			w->hav[nh].xet = j->et_x;
-			w->hav[nh].xturn = j->turnaround;
+			h->valid = h->valid2 = j->valid ? 1 : 0;
+			h->inc = j->count_consecutive ? 1 : 0;
+			h->quota = db->opts.daily_result_quota;
+			h->host = j->host_id;
+			h->avid = j->hav_avid;
+			h->st = 0;
+			if (j->stats) {
+				ssp_avg pfc, et, turn;
+				const hav_row *prev = NULL;
+				int found = 1;
+
+				/* a second result of this work unit on the same row: from the first */
+				for (size_t k = 0; k < nh; k++)
+					if (w->hav[k].st && w->hav[k].host == h->host && w->hav[k].avid == h->avid)
+						prev = &w->hav[k];
+				if (prev) {
+					pfc = (ssp_avg){ prev->v[0], prev->v[1], 0, 0 };
+					et = (ssp_avg){ prev->v[2], prev->v[3], prev->v[4], prev->v[5] };
+					turn = (ssp_avg){ prev->v[6], prev->v[7], prev->v[8], prev->v[9] };
+				} else if ((rc = read_hav(db, h->host, h->avid, &pfc, &et, &turn, &found))) {
+					return rc;
+				}
+				if (found) {
+					if (j->pfc_x >= 0)
+						ssp_avg_update(&pfc, j->pfc_x, SSP_HAV_AVG_THRESH,
+							       SSP_HAV_AVG_WEIGHT, SSP_HAV_AVG_LIMIT);
+					ssp_avg_update_var(&et, j->et_x, SSP_HAV_AVG_THRESH,
+							   SSP_HAV_AVG_WEIGHT, SSP_HAV_AVG_LIMIT);
+					ssp_avg_update_var(&turn, j->turnaround, SSP_HAV_AVG_THRESH,
+							   SSP_HAV_AVG_WEIGHT, SSP_HAV_AVG_LIMIT);
+					h->st = 1;
+					h->v[0] = pfc.n;
+					h->v[1] = pfc.avg;
+					h->v[2] = et.n;
+					h->v[3] = et.avg;
+					h->v[4] = et.var;
+					h->v[5] = et.q;
+					h->v[6] = turn.n;
+					h->v[7] = turn.avg;
+					h->v[8] = turn.var;
+					h->v[9] = turn.q;
+				}
+			}
 			nh++;
 		}
 		if (j->valid && !j->credited) {
@@ -195,8 +189,17 @@ static int judge_all(ssp_boincdb *db, const ssp_bdb_judged *jd, size_t njd, wu_s
 			nt++;
 		}
 	}
-	nparams = bind_hav(b, &w->hav[0]);
-	if ((rc = ssp_bdb_exec_rows(db, ST_UPD_HAV, b, nparams, sizeof(hav_row), nh, &aff)))
+	b_int(&b[0], &w->hav[0].valid);
+	b_int(&b[1], &w->hav[0].inc);
+	b_int(&b[2], &w->hav[0].valid2);
+	b_int(&b[3], &w->hav[0].quota);
+	for (int k = 0; k < 10; k++) {
+		b_int(&b[4 + 2 * k], &w->hav[0].st);
+		b_dbl(&b[5 + 2 * k], &w->hav[0].v[k]);
+	}
+	b_u64(&b[24], &w->hav[0].host);
+	b_i64(&b[25], &w->hav[0].avid);
+	if ((rc = ssp_bdb_exec_rows(db, ST_UPD_HAV, b, 26, sizeof(hav_row), nh, &aff)))
 		return rc;
 	b_dbl(&b[0], &w->turn[0].t);
 	b_dbl(&b[1], &w->turn[0].t2);
@@ -309,7 +312,7 @@ static int commit_once(ssp_boincdb *db, const ssp_bdb_wu_update *wu,
 	b_int(&p[6], &wu->error_mask);
 	b_u64(&p[7], &wu->id);
 	b_u64(&p[8], &wu->old_canonical_resultid);
-	if ((rc = exec(db, ST_UPD_WU, p)))
+	if ((rc = ssp_bdb_exec(db, ST_UPD_WU, p)))
 		return rc;
 	if (mysql_stmt_affected_rows(db->st[ST_UPD_WU]) != 1) {
 		snprintf(db->err, sizeof(db->err), "work unit %llu changed meanwhile",
@@ -317,7 +320,7 @@ static int commit_once(ssp_boincdb *db, const ssp_bdb_wu_update *wu,
 		return SSP_ERR_STATE;
 	}
 	if (mysql_commit(db->conn))
-		return set_err(db, NULL, "commit");
+		return ssp_bdb_set_err(db, NULL, "commit");
 	return 0;
 }
 
@@ -353,7 +356,7 @@ int ssp_boincdb_commit_wu(ssp_boincdb *db, const ssp_bdb_wu_update *wu,
 			break;
 		e = mysql_errno(db->conn);
 		mysql_rollback(db->conn);
-		if (rc != SSP_ERR_DB || !is_retryable(e))
+		if (rc != SSP_ERR_DB || !ssp_bdb_is_retryable(e))
 			break;
 	}
 out:
@@ -420,7 +423,7 @@ int ssp_boincdb_app_version_credit(ssp_boincdb *db, const ssp_bdb_av_sample *s, 
 		rc = ssp_bdb_exec_rows(db, ST_UPD_AV_PFC, b, 5, sizeof(av_pfc_row), np, &aff);
 	}
 	if (!rc && mysql_commit(db->conn))
-		rc = set_err(db, NULL, "commit");
+		rc = ssp_bdb_set_err(db, NULL, "commit");
 	if (rc)
 		mysql_rollback(db->conn);
 	free(rows);
