@@ -1,14 +1,11 @@
 /* ssp_validator: the BOINC validator daemon of SmartShare proof-of-share.
- * Options as BOINC's validator; the work is done by lib/ssp_validate_engine. */
+ * Options as BOINC's validator; the work is done by lib/ssp_validate_engine. It writes
+ * only to the BOINC database (credit and its outbox row in one transaction): the signing
+ * key and the ledger are ssp_signer's. */
 #include "config.h"
 
 #include "boincdb/ssp_boincdb.h"
 #include "core/ssp_conf.h"
-#include "crypto/ssp_eip712.h"
-#include "core/ssp_hex.h"
-#include "crypto/ssp_key.h"
-#include "crypto/ssp_keystore.h"
-#include "ledger/ssp_ledger.h"
 #include "core/ssp_log.h"
 #include "boinc/ssp_projcfg.h"
 #include "boinc/ssp_validate.h"
@@ -41,9 +38,10 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: ssp_validator --app NAME [options]\n"
-		"Validates the results of a BOINC app by quorum, grants credit and turns every\n"
-		"credit into a signed ShareClaim (SmartShare proof-of-share). Run it from the\n"
-		"project directory as a BOINC daemon (config.xml <daemons>).\n\n"
+		"Validates the results of a BOINC app by quorum and grants credit, writing each\n"
+		"credit with its outbox row for ssp_signer (SmartShare proof-of-share), which\n"
+		"holds the key and the ledger. Run it from the project directory as a BOINC\n"
+		"daemon (config.xml <daemons>), on any host, any number with --mod.\n\n"
 		"BOINC validator options:\n"
 		"  --app NAME               the app whose results are validated (required)\n"
 		"  --one_pass               one pass over the work units, then exit\n"
@@ -58,20 +56,18 @@ static void usage(FILE *out)
 		"SmartShare options:\n"
 		"  --tolerance T            compare outputs as whitespace-separated numbers within\n"
 		"                           relative tolerance T (default: bitwise, by SHA-256)\n"
-		"  --batch_size N           claims per sealed batch (default: ssp.conf or 256)\n"
-		"  --batch_window S         seal a partial batch when its oldest claim is S seconds\n"
-		"                           old (default: ssp.conf or 600)\n"
 		"  --max_output_bytes N     an output file larger than this is invalid (default 64 MiB)\n"
 		"  --project_dir DIR        the BOINC project directory (default: $BOINC_PROJECT_DIR,\n"
 		"                           else . or .. whichever holds config.xml)\n"
-		"  --conf FILE              ssp.conf (default: PROJECT_DIR/ssp.conf; --config too)\n"
+		"  --conf FILE              ssp.conf, optional (default: PROJECT_DIR/ssp.conf;\n"
+		"                           --config too): its master_url must match config.xml\n"
 		"  --chunk N                work units read per query (default 500)\n"
-		"  --claim_interval S       claim and seal every S seconds during a long pass\n"
-		"                           (default 10; 0: continuously)\n"
 		"  --threads N              work units decided and written in parallel, each\n"
 		"                           thread on its own database connection (default 1)\n"
 		"  --version, --help\n"
-		"Exit status: 0 stopped normally, 2 usage, 3 configuration, 4 database or ledger.\n");
+		"(--batch_size, --batch_window and --claim_interval are ssp_signer's now: accepted\n"
+		"and ignored.)\n"
+		"Exit status: 0 stopped normally, 2 usage, 3 configuration, 4 database.\n");
 }
 
 static int parse_u64(const char *s, uint64_t max, uint64_t *out)
@@ -109,13 +105,6 @@ static int file_exists(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0;
-}
-
-static void nap_ms(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
 }
 
 /* Sleeps up to seconds, waking early on a stop request. */
@@ -163,27 +152,21 @@ int main(int argc, char **argv)
 	};
 	ssp_vengine_conf vc;
 	const char *app = NULL, *project_dir = NULL, *conf_path_opt = NULL;
-	uint64_t v, sleep_interval = 5, batch_size = 0, batch_window = 0, level = 2;
+	uint64_t v, sleep_interval = 5, level = 2;
 	int one_pass = 0, opt, exit_code = EXIT_CONFIG, rc;
 	char cfg_path[PATH_MAX], conf_path[PATH_MAX], stop_path[PATH_MAX];
 	ssp_projcfg *pc = NULL;
 	ssp_conf *conf = NULL;
 	ssp_boincdb *db = NULL;
-	ssp_ledger *ledger = NULL;
 	ssp_vengine *eng = NULL;
-	ssp_domain domain;
-	uint8_t seckey[32];
 	ssp_errmsg em = { { 0 } };
 	struct sigaction sa;
 
 	memset(&vc, 0, sizeof(vc));
-	memset(&domain, 0, sizeof(domain));
-	memset(seckey, 0, sizeof(seckey));
 	vc.vopts.credit_mode = SSP_CREDIT_FPOPS_EST;
 	vc.vopts.max_granted_credit = SSP_DEFAULT_MAX_GRANTED_CREDIT;
 	vc.vopts.comparator = SSP_CMP_BITWISE;
 	vc.vopts.max_output_bytes = 64ULL << 20;
-	vc.claim_interval = 10;
 	ssp_log_set_ident("ssp_validator");
 
 	while ((opt = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
@@ -248,16 +231,10 @@ int main(int argc, char **argv)
 			vc.vopts.comparator = SSP_CMP_NUMERIC;
 			break;
 		case O_BSIZE:
-			if (parse_u64(optarg, SSP_LEDGER_MAX_BATCH_CLAIMS, &batch_size) || !batch_size) {
-				fprintf(stderr, "ssp_validator: bad --batch_size\n");
-				return EXIT_USAGE;
-			}
-			break;
 		case O_BWIN:
-			if (parse_u64(optarg, 365 * 86400ULL, &batch_window) || !batch_window) {
-				fprintf(stderr, "ssp_validator: bad --batch_window\n");
-				return EXIT_USAGE;
-			}
+		case O_CLAIMINT:
+			/* the signer's options since validating and signing were split: kept so
+			 * that existing <daemons> command lines still start */
 			break;
 		case O_MAXOUT:
 			if (parse_u64(optarg, 1ULL << 40, &vc.vopts.max_output_bytes)) {
@@ -277,13 +254,6 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			vc.chunk = (unsigned)v;
-			break;
-		case O_CLAIMINT:
-			if (parse_u64(optarg, 86400, &v)) {
-				fprintf(stderr, "ssp_validator: bad --claim_interval\n");
-				return EXIT_USAGE;
-			}
-			vc.claim_interval = (unsigned)v;
 			break;
 		case O_THREADS:
 			if (parse_u64(optarg, 64, &v) || !v) {
@@ -329,7 +299,7 @@ int main(int argc, char **argv)
 	else
 		snprintf(conf_path, sizeof(conf_path), "%s/ssp.conf", project_dir);
 	rc = ssp_conf_load(conf_path, &conf, &em);
-	if (rc && !(vc.dry_run && rc == SSP_ERR_NOT_FOUND)) {
+	if (rc && !(rc == SSP_ERR_NOT_FOUND && !conf_path_opt)) {
 		ssp_log_crit("cannot use %s: %s", conf_path, em.msg);
 		goto out;
 	}
@@ -339,73 +309,6 @@ int main(int argc, char **argv)
 		if (url && strcmp(url, pc->master_url)) {
 			ssp_log_crit("%s: [project] master_url %s differs from config.xml's %s; the"
 				     " project id would differ", conf_path, url, pc->master_url);
-			goto out;
-		}
-		for (size_t i = 0; i < ssp_conf_count(conf); i++) {
-			const char *s, *k;
-			unsigned line;
-
-			if (!ssp_conf_entry(conf, i, &s, &k, NULL, &line) && !ssp_conf_is_known(s, k))
-				ssp_log_info("%s:%u: unknown key %s.%s ignored", conf_path, line, s, k);
-		}
-		if (!batch_size && ssp_conf_get_u64(conf, "validator", "batch_size", 256, &batch_size, &em)) {
-			ssp_log_crit("%s", em.msg);
-			goto out;
-		}
-		if (!batch_window &&
-		    ssp_conf_get_u64(conf, "validator", "batch_window", 600, &batch_window, &em)) {
-			ssp_log_crit("%s", em.msg);
-			goto out;
-		}
-		if (!batch_size || batch_size > SSP_LEDGER_MAX_BATCH_CLAIMS || !batch_window) {
-			ssp_log_crit("%s: batch_size must be 1..%d and batch_window above 0", conf_path,
-				     SSP_LEDGER_MAX_BATCH_CLAIMS);
-			goto out;
-		}
-	}
-	vc.batch_size = batch_size;
-	vc.batch_window = batch_window;
-
-	if (!vc.dry_run) {
-		const char *ledger_path, *keystore, *password_file, *minter;
-		uint8_t signer[20];
-		char addr[SSP_ADDR_STRLEN];
-
-		if (ssp_conf_get_str(conf, "project", "ledger", NULL, &ledger_path, &em) ||
-		    ssp_conf_get_u64(conf, "chain", "chain_id", 0, &domain.chain_id, &em) ||
-		    ssp_conf_get_str(conf, "chain", "minter", NULL, &minter, &em) ||
-		    ssp_conf_get_str(conf, "validator", "keystore", NULL, &keystore, &em) ||
-		    ssp_conf_get_str(conf, "validator", "password_file", NULL, &password_file, &em)) {
-			ssp_log_crit("%s", em.msg);
-			goto out;
-		}
-		if (domain.chain_id == 0) {
-			ssp_log_crit("%s: [chain] chain_id is required", conf_path);
-			goto out;
-		}
-		if (ssp_address_parse(minter, domain.contract)) {
-			ssp_log_crit("%s: [chain] minter is not a valid address", conf_path);
-			goto out;
-		}
-		rc = ssp_keystore_load(keystore, password_file, seckey, &em);
-		if (rc) {
-			ssp_log_crit("cannot load the validator key: %s (%s)", em.msg, ssp_strerror(rc));
-			goto out;
-		}
-		ssp_key_address(seckey, signer);
-		ssp_log_info("claims and batches are signed by %s for chain %" PRIu64 ", minter %s",
-			     ssp_address_format(signer, addr), domain.chain_id, minter);
-		/* validators started together (--mod) may race to create the ledger: while
-		 * another one is creating it, it can look foreign (SSP_ERR_SCHEMA) or busy */
-		for (int attempt = 0; attempt < 20; attempt++) {
-			rc = ssp_ledger_open(ledger_path, &ledger);
-			if (rc != SSP_ERR_SCHEMA && rc != SSP_ERR_BUSY)
-				break;
-			nap_ms(250);
-		}
-		if (rc) {
-			ssp_log_crit("cannot open the ledger %s: %s", ledger_path, ssp_strerror(rc));
-			exit_code = EXIT_DB;
 			goto out;
 		}
 	}
@@ -425,13 +328,11 @@ int main(int argc, char **argv)
 	}
 	vc.app_name = app;
 	vc.stop = &stop_requested;
-	if (ssp_vengine_new(&vc, pc, db, ledger, vc.dry_run ? NULL : &domain,
-			    vc.dry_run ? NULL : seckey, &eng, &em)) {
+	if (ssp_vengine_new(&vc, pc, db, &eng, &em)) {
 		ssp_log_crit("%s", em.msg);
 		exit_code = EXIT_CONFIG;
 		goto out;
 	}
-	ssp_wipe(seckey, sizeof(seckey));
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -475,14 +376,11 @@ int main(int argc, char **argv)
 		ssp_vengine_get_stats(eng, &s);
 		ssp_log_info("done: %" PRIu64 " work units written, %" PRIu64 " valid, %" PRIu64
 			     " invalid, %" PRIu64 " inconclusive, %" PRIu64 " duplicate, %" PRIu64
-			     " left for later, %" PRIu64 " credits, %" PRIu64 " claims, %" PRIu64
-			     " batches", s.wus, s.valid, s.invalid, s.inconclusive, s.duplicates,
-			     s.retried, s.credits, s.claims, s.batches);
+			     " left for later, %" PRIu64 " credits", s.wus, s.valid, s.invalid,
+			     s.inconclusive, s.duplicates, s.retried, s.credits);
 	}
 out:
-	ssp_wipe(seckey, sizeof(seckey));
 	ssp_vengine_free(eng);
-	ssp_ledger_close(ledger);
 	ssp_boincdb_close(db);
 	ssp_conf_free(conf);
 	ssp_projcfg_free(pc);

@@ -232,4 +232,12 @@ int ssp_vfile_read(const ssp_vfile *f, uint64_t cap, char **out, size_t *len);
 /* Frees what ssp_vres_check stored in r (files); keeps the DB fields. */
 void ssp_vres_clear(ssp_vres *r);
 
+/* SHA-256 (digest) and size (*bytes) of the upload-tree file of physical name name, opened
+ * as ssp_vres_check opens outputs (no symbolic link followed, no blocking, a regular file
+ * only), reading at most cap bytes. SSP_ERR_NOT_FOUND when it is missing, SSP_ERR_INVAL when
+ * it is not a regular file or its path is too long, SSP_ERR_TOO_BIG over cap, SSP_ERR_IO,
+ * SSP_ERR_NOMEM. */
+int ssp_upload_sha256(const ssp_vcheck_opts *o, const char *name, uint64_t cap,
+		      uint8_t digest[32], uint64_t *bytes);
+
 #endif
