@@ -21,6 +21,7 @@ static const char pos_ddl[] =
 	"CREATE TABLE IF NOT EXISTS " POS_TABLE " ("
 	" name varchar(64) NOT NULL PRIMARY KEY,"
 	" pos bigint NOT NULL,"
+	" since bigint NOT NULL,"
 	" updated_at bigint NOT NULL"
 	") ENGINE=InnoDB";
 
@@ -195,8 +196,9 @@ int ssp_grant_scan_new(const ssp_grant_conf *c, const ssp_projcfg *pc, ssp_boinc
 					    mysql_error(g->m));
 			goto fail;
 		}
-		snprintf(pos_sql, sizeof(pos_sql), "INSERT INTO " POS_TABLE " (name, pos, updated_at)"
-			 " VALUES ('%s', %" PRId64 ", UNIX_TIMESTAMP())", g->key, pos);
+		snprintf(pos_sql, sizeof(pos_sql), "INSERT INTO " POS_TABLE " (name, pos, since,"
+			 " updated_at) VALUES ('%s', %" PRId64 ", %" PRId64 ", UNIX_TIMESTAMP())",
+			 g->key, pos, pos);
 		if (mysql_query(g->m, pos_sql) || mysql_commit(g->m)) {
 			rc = ssp_errmsg_set(em, SSP_ERR_DB, "grant scan: storing the position: %s",
 					    mysql_error(g->m));
@@ -515,7 +517,7 @@ int ssp_grant_scan_pass(ssp_grant_scan *g, const volatile sig_atomic_t *stop,
 			ssp_signer_stats *st, int *found)
 {
 	char sql[256];
-	int64_t t0 = 0, pos = 0, t;
+	int64_t t0 = 0, pos = 0, since = 0, t;
 	uint64_t after = 0;
 	int isnull = 1, retry = 0, rc;
 
@@ -529,8 +531,16 @@ int ssp_grant_scan_pass(ssp_grant_scan *g, const volatile sig_atomic_t *stop,
 		ssp_log_crit("grant scan: the position of %s is missing", g->key);
 		return SSP_ERR_DB;
 	}
+	snprintf(sql, sizeof(sql), "SELECT since FROM " POS_TABLE " WHERE name = '%s'", g->key);
+	if (q_i64(g, sql, &since, &isnull) || isnull) {
+		mysql_rollback(g->m);
+		return SSP_ERR_DB;
+	}
 	mysql_rollback(g->m);
+	/* the overlap never reaches back before the first run's start */
 	t = pos > (int64_t)g->c.overlap ? pos - (int64_t)g->c.overlap : 0;
+	if (t < since)
+		t = since;
 	for (;;) {
 		size_t n = 0;
 

@@ -7,7 +7,8 @@
  * nothing about when a result is validated (a result created early may be validated days
  * after a later one), so the scan follows mod_time: each pass reads the results of the
  * apps with validate_state VALID and granted_credit > 0 whose mod_time is at or after the
- * durable position minus overlap seconds, in (mod_time, id) order, and at its end stores
+ * durable position minus overlap seconds (never before the first run's start, c->since), in
+ * (mod_time, id) order, and at its end stores
  * the database time read when the pass began as the new position (table
  * ssp_grant_position, written only after the ledger committed everything the pass found).
  * A row committed later than overlap seconds after its UPDATE ran would be missed; BOINC's

@@ -12,6 +12,8 @@ INTEGRATION_TESTS = \
 	tests/integration/14-validator-crash.sh \
 	tests/integration/15-validator-volunteers.sh \
 	tests/integration/16-validator-hostile-files.sh \
+	tests/integration/18-signer-two-hosts.sh \
+	tests/integration/19-signer-keep-validator.sh \
 	tests/integration/20-wrapper-standalone.sh \
 	tests/integration/21-wrapper-client-run.sh \
 	tests/integration/22-wrapper-client-suspend.sh \
