@@ -452,6 +452,8 @@ int ssp_conf_is_known(const char *section, const char *key)
 		{ "chain", "token" },
 		{ "validator", "keystore" }, { "validator", "password_file" },
 		{ "validator", "batch_size" }, { "validator", "batch_window" },
+		{ "signer", "grant_apps" }, { "signer", "grant_overlap" },
+		{ "signer", "grant_since" }, { "signer", "grant_check_receipt" },
 		{ "bridge", "keystore" }, { "bridge", "password_file" },
 		{ "bridge", "confirmations" }, { "bridge", "max_fee_per_gas_gwei" },
 		{ "bridge", "max_priority_fee_per_gas_gwei" }, { "bridge", "gas_headroom_percent" },

@@ -339,7 +339,7 @@ static void test_example_and_known(void)
 		known += ssp_conf_is_known(sec, key);
 	}
 	CU_ASSERT_EQUAL(known, (int)ssp_conf_count(c));
-	CU_ASSERT_EQUAL(known, 18);
+	CU_ASSERT_EQUAL(known, 22);
 	CU_ASSERT_EQUAL(ssp_conf_get_u64(c, "validator", "batch_size", 0, &u, &em), 0);
 	CU_ASSERT_EQUAL(u, 256);
 	CU_ASSERT_EQUAL(ssp_conf_get_u64(c, "validator", "batch_window", 0, &u, &em), 0);
