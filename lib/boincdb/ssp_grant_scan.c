@@ -45,6 +45,7 @@ struct ssp_grant_scan {
 	MYSQL_STMT *scan;   /* the chunk query */
 	MYSQL_STMT *take;   /* INSERT IGNORE into the taken table */
 	MYSQL_STMT *winner; /* the taken result of (work unit, user) */
+	MYSQL_STMT *xmlq;   /* a result's xml_doc_in, read only for results new to the ledger */
 	char *xml;          /* XML_BUF + 1 */
 };
 
@@ -157,7 +158,7 @@ int ssp_grant_scan_new(const ssp_grant_conf *c, const ssp_projcfg *pc, ssp_boinc
 	}
 	off = (size_t)snprintf(sql, sizeof(sql),
 		"SELECT r.id, r.workunitid, r.userid, r.hostid, h.userid, r.granted_credit,"
-		" UNIX_TIMESTAMP(r.mod_time), r.name, w.name, r.xml_doc_in"
+		" UNIX_TIMESTAMP(r.mod_time), r.name, w.name"
 		" FROM result r JOIN workunit w ON w.id = r.workunitid"
 		" LEFT JOIN host h ON h.id = r.hostid"
 		" WHERE r.validate_state = 1 AND r.granted_credit > 0 AND r.appid IN (");
@@ -177,7 +178,8 @@ int ssp_grant_scan_new(const ssp_grant_conf *c, const ssp_projcfg *pc, ssp_boinc
 	    !(g->take = prepare(g, "INSERT IGNORE INTO " TAKEN_TABLE " (workunit_id, user_id, result_id)"
 				" VALUES (?, ?, ?)", em, &rc)) ||
 	    !(g->winner = prepare(g, "SELECT result_id FROM " TAKEN_TABLE
-				  " WHERE workunit_id = ? AND user_id = ?", em, &rc)))
+				  " WHERE workunit_id = ? AND user_id = ?", em, &rc)) ||
+	    !(g->xmlq = prepare(g, "SELECT xml_doc_in FROM result WHERE id = ?", em, &rc)))
 		goto fail;
 	/* the first run starts at c->since */
 	snprintf(pos_sql, sizeof(pos_sql), "SELECT pos FROM " POS_TABLE " WHERE name = '%s'", g->key);
@@ -229,6 +231,8 @@ void ssp_grant_scan_free(ssp_grant_scan *g)
 		mysql_stmt_close(g->take);
 	if (g->winner)
 		mysql_stmt_close(g->winner);
+	if (g->xmlq)
+		mysql_stmt_close(g->xmlq);
 	free(g->xml);
 	free(g);
 }
@@ -272,6 +276,40 @@ static int take(ssp_grant_scan *g, uint64_t wuid, uint64_t user, uint64_t rid, u
 		return stmt_err(g, g->winner, "no credited result recorded");
 	if (mysql_commit(g->m))
 		return db_err(g, "commit");
+	return 0;
+}
+
+/* Reads w's xml_doc_in into g->xml (w->xml_len, w->xml_null; xml_len above XML_BUF when it
+ * is too long to use). */
+static int load_xml(ssp_grant_scan *g, grow *w)
+{
+	MYSQL_BIND p[1], r[1];
+	uint64_t id = w->id;
+	int f;
+
+	w->xml_len = 0;
+	w->xml_null = 1;
+	bind_u64(&p[0], &id);
+	if (mysql_stmt_bind_param(g->xmlq, p) || mysql_stmt_execute(g->xmlq))
+		return stmt_err(g, g->xmlq, "reading xml_doc_in");
+	memset(r, 0, sizeof(r));
+	r[0].buffer_type = MYSQL_TYPE_BLOB;
+	r[0].buffer = g->xml;
+	r[0].buffer_length = XML_BUF;
+	r[0].length = &w->xml_len;
+	r[0].is_null = &w->xml_null;
+	if (mysql_stmt_bind_result(g->xmlq, r))
+		return stmt_err(g, g->xmlq, "reading xml_doc_in");
+	f = mysql_stmt_fetch(g->xmlq);
+	if (f == 1)
+		return stmt_err(g, g->xmlq, "reading xml_doc_in");
+	if (f == MYSQL_NO_DATA)
+		w->xml_null = 1; /* purged meanwhile */
+	else if (f == MYSQL_DATA_TRUNCATED)
+		w->xml_len = XML_BUF + 1;
+	if (!w->xml_null && w->xml_len <= XML_BUF)
+		g->xml[w->xml_len] = '\0';
+	mysql_stmt_free_result(g->xmlq);
 	return 0;
 }
 
@@ -342,7 +380,7 @@ out:
 
 /* What to do with one row: 0 and *cr filled (*want = 1) or skipped (*want = 0); *retry = 1
  * when the upload tree is unreachable (the pass must not move the position). */
-static int examine(ssp_grant_scan *g, const grow *w, ssp_credit *cr, int *want, int *retry,
+static int examine(ssp_grant_scan *g, grow *w, ssp_credit *cr, int *want, int *retry,
 		   ssp_signer_stats *st)
 {
 	uint64_t user = w->host_null || !w->host_userid ? w->userid : w->host_userid;
@@ -362,6 +400,8 @@ static int examine(ssp_grant_scan *g, const grow *w, ssp_credit *cr, int *want, 
 		return 0;
 	}
 	memset(cr, 0, sizeof(*cr));
+	if ((rc = load_xml(g, w)))
+		return rc;
 	if (g->c.check_receipt) {
 		ssp_vres r;
 
@@ -416,7 +456,7 @@ static int examine(ssp_grant_scan *g, const grow *w, ssp_credit *cr, int *want, 
 static int chunk(ssp_grant_scan *g, int64_t *t, uint64_t *after_id, size_t *nrows, int *retry,
 		 ssp_signer_stats *st, int *found, const volatile sig_atomic_t *stop)
 {
-	MYSQL_BIND p[4], r[10];
+	MYSQL_BIND p[4], r[9];
 	unsigned long limit = g->c.chunk;
 	uint64_t lim = limit;
 	ssp_credit *cr = NULL;
@@ -442,7 +482,7 @@ static int chunk(ssp_grant_scan *g, int64_t *t, uint64_t *after_id, size_t *nrow
 	r[5].buffer_type = MYSQL_TYPE_DOUBLE;
 	r[5].buffer = &w.granted;
 	bind_i64(&r[6], &w.mod_time);
-	memset(&r[7], 0, 3 * sizeof(r[7]));
+	memset(&r[7], 0, 2 * sizeof(r[7]));
 	r[7].buffer_type = MYSQL_TYPE_STRING;
 	r[7].buffer = w.name;
 	r[7].buffer_length = SSP_BDB_NAME_MAX;
@@ -451,11 +491,6 @@ static int chunk(ssp_grant_scan *g, int64_t *t, uint64_t *after_id, size_t *nrow
 	r[8].buffer = w.wu_name;
 	r[8].buffer_length = SSP_BDB_NAME_MAX;
 	r[8].length = &w.wu_name_len;
-	r[9].buffer_type = MYSQL_TYPE_BLOB;
-	r[9].buffer = g->xml;
-	r[9].buffer_length = XML_BUF;
-	r[9].length = &w.xml_len;
-	r[9].is_null = &w.xml_null;
 	if (mysql_stmt_bind_result(g->scan, r) || mysql_stmt_store_result(g->scan))
 		return stmt_err(g, g->scan, "reading validated results");
 	cr = calloc(limit, sizeof(*cr));
@@ -466,7 +501,7 @@ static int chunk(ssp_grant_scan *g, int64_t *t, uint64_t *after_id, size_t *nrow
 	for (;;) {
 		int f, want = 0;
 
-		w.host_null = w.xml_null = 0;
+		w.host_null = 0;
 		f = mysql_stmt_fetch(g->scan);
 		if (f == MYSQL_NO_DATA)
 			break;
@@ -476,8 +511,6 @@ static int chunk(ssp_grant_scan *g, int64_t *t, uint64_t *after_id, size_t *nrow
 		}
 		w.name[w.name_len < SSP_BDB_NAME_MAX ? w.name_len : SSP_BDB_NAME_MAX] = '\0';
 		w.wu_name[w.wu_name_len < SSP_BDB_NAME_MAX ? w.wu_name_len : SSP_BDB_NAME_MAX] = '\0';
-		if (!w.xml_null && w.xml_len <= XML_BUF)
-			g->xml[w.xml_len] = '\0';
 		(*nrows)++;
 		*t = w.mod_time;
 		*after_id = w.id;
