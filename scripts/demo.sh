@@ -186,7 +186,7 @@ export SSP_NODE_MODULES
 SSP=$BUILDDIR/tools/ssp
 WRAPPER=$BUILDDIR/client/ssp_wrapper
 VALIDATOR=$BUILDDIR/validator/ssp_validator
-SIGNER=$BUILDDIR/signer/ssp_signer
+SIGNER_BIN=$BUILDDIR/signer/ssp_signer
 BRIDGE=$BUILDDIR/bridge/ssp_bridge
 CONTRACTS=$BUILDDIR/contracts/build
 [ -x "$SSP" ] || die "$SSP was not built"
@@ -596,8 +596,8 @@ timeout 120 "$VALIDATOR" --app "$APP_NAME" --one_pass --project_dir "$PROJECT_DI
 	--conf "$SSPCONF" -d 3 >"$T/log/validator.log" 2>&1 ||
 	{ sed 's/^/      | /' "$T/log/validator.log"; die "ssp_validator failed (exit $?)"; }
 sed 's/^/      | /' "$T/log/validator.log"
-[ -x "$SIGNER" ] || missing "ssp_signer (signer/)" "$SIGNER was not built"
-timeout 120 "$SIGNER" --one_pass --project_dir "$PROJECT_DIR" \
+[ -x "$SIGNER_BIN" ] || missing "ssp_signer (signer/)" "$SIGNER_BIN was not built"
+timeout 120 "$SIGNER_BIN" --one_pass --project_dir "$PROJECT_DIR" \
 	--conf "$SSPCONF" -d 3 >"$T/log/signer.log" 2>&1 ||
 	{ sed 's/^/      | /' "$T/log/signer.log"; die "ssp_signer failed (exit $?)"; }
 sed 's/^/      | /' "$T/log/signer.log"

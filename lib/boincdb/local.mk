@@ -9,3 +9,6 @@ lib_libsspdb_a_SOURCES = \
 	lib/boincdb/ssp_signer.h \
 	lib/boincdb/ssp_validate_engine.c \
 	lib/boincdb/ssp_validate_engine.h
+
+UNIT_TESTS += tests/unit/test_signer
+tests_unit_test_signer_LDADD = tests/unit/libsspcu.a $(SSPDB_LIBS) $(CUNIT_LIBS)

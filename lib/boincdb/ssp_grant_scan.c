@@ -47,6 +47,8 @@ struct ssp_grant_scan {
 	MYSQL_STMT *winner; /* the taken result of (work unit, user) */
 	MYSQL_STMT *xmlq;   /* a result's xml_doc_in, read only for results new to the ledger */
 	char *xml;          /* XML_BUF + 1 */
+	int64_t pass_pos;   /* the position when the pass began: a row skipped before it was
+			       seen by an earlier pass, and is logged again at debug level only */
 };
 
 /* One row of the scan. */
@@ -387,6 +389,7 @@ static int examine(ssp_grant_scan *g, grow *w, ssp_credit *cr, int *want, int *r
 	uint64_t micro = 0, winner = 0;
 	int claimed = 0, gone = 0, rc;
 	ssp_credit have;
+	int lvl = w->mod_time < g->pass_pos ? SSP_LOG_DEBUG : SSP_LOG_NORMAL; /* seen before */
 
 	*want = 0;
 	rc = ssp_ledger_get_credit(g->ledger, g->project, w->id, &have, &claimed);
@@ -395,7 +398,7 @@ static int examine(ssp_grant_scan *g, grow *w, ssp_credit *cr, int *want, int *r
 	if (rc != SSP_ERR_NOT_FOUND)
 		return rc;
 	if (ssp_credit_to_micro(w->granted, &micro) || micro == 0) {
-		ssp_log_info("[RESULT#%" PRIu64 " %s] credit %.9g rounds to no micro-cobblestone:"
+		ssp_log(lvl, "[RESULT#%" PRIu64 " %s] credit %.9g rounds to no micro-cobblestone:"
 			     " nothing to claim", w->id, w->name, w->granted);
 		return 0;
 	}
@@ -417,9 +420,9 @@ static int examine(ssp_grant_scan *g, grow *w, ssp_credit *cr, int *want, int *r
 				     r.reason);
 			*retry = 1;
 		} else if (rc == 0 && r.check != SSP_CHECK_OK) {
-			ssp_log_info("[RESULT#%" PRIu64 " %s] credited by the project's validator, not"
+			ssp_log(lvl, "[RESULT#%" PRIu64 " %s] credited by the project's validator, not"
 				     " claimed: share receipt: %s", w->id, w->name, r.reason);
-			st->grant_refused++;
+			st->grant_refused += lvl == SSP_LOG_NORMAL;
 		} else if (rc == 0) {
 			memcpy(cr->result_digest, r.result_digest, 32);
 		}
@@ -430,9 +433,9 @@ static int examine(ssp_grant_scan *g, grow *w, ssp_credit *cr, int *want, int *r
 	if ((rc = take(g, w->wuid, user, w->id, &winner)))
 		return rc;
 	if (winner != w->id) {
-		ssp_log_info("[RESULT#%" PRIu64 " %s] valid, but user %" PRIu64 " already has result %"
+		ssp_log(lvl, "[RESULT#%" PRIu64 " %s] valid, but user %" PRIu64 " already has result %"
 			     PRIu64 " credited in this work unit: no claim", w->id, w->name, user, winner);
-		st->grant_dups++;
+		st->grant_dups += lvl == SSP_LOG_NORMAL;
 		return 0;
 	}
 	if (!g->c.check_receipt) {
@@ -570,6 +573,7 @@ int ssp_grant_scan_pass(ssp_grant_scan *g, const volatile sig_atomic_t *stop,
 		return SSP_ERR_DB;
 	}
 	mysql_rollback(g->m);
+	g->pass_pos = pos;
 	/* the overlap never reaches back before the first run's start */
 	t = pos > (int64_t)g->c.overlap ? pos - (int64_t)g->c.overlap : 0;
 	if (t < since)

@@ -150,7 +150,7 @@ static int lock_refused(ssp_signer *s, MYSQL *m, ssp_errmsg *em)
 static int take_lock(ssp_signer *s, ssp_errmsg *em)
 {
 	MYSQL *m = ssp_boincdb_conn(s->lockdb);
-	char sql[512], host[256];
+	char sql[1024], name[256], host[2 * 256 + 1];
 	uint64_t got = 0;
 	int isnull = 1;
 
@@ -161,12 +161,10 @@ static int take_lock(ssp_signer *s, ssp_errmsg *em)
 		return ssp_errmsg_set(em, SSP_ERR_DB, "taking the signer lock: %s", mysql_error(m));
 	if (isnull || got != 1)
 		return lock_refused(s, m, em);
-	if (gethostname(host, sizeof(host)) != 0)
-		snprintf(host, sizeof(host), "?");
-	host[sizeof(host) - 1] = '\0';
-	for (char *p = host; *p; p++)
-		if (*p == '\'' || *p == '\\')
-			*p = '_';
+	if (gethostname(name, sizeof(name)) != 0)
+		snprintf(name, sizeof(name), "?");
+	name[sizeof(name) - 1] = '\0';
+	mysql_real_escape_string(m, host, name, (unsigned long)strlen(name));
 	snprintf(sql, sizeof(sql), "REPLACE INTO " LOCK_TABLE " (name, conn_id, host, pid, since)"
 		 " VALUES ('%s', CONNECTION_ID(), '%s', %ld, %" PRId64 ")", s->lock_name, host,
 		 (long)getpid(), now_s());
