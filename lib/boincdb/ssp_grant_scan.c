@@ -387,7 +387,7 @@ static int examine(ssp_grant_scan *g, grow *w, ssp_credit *cr, int *want, int *r
 {
 	uint64_t user = w->host_null || !w->host_userid ? w->userid : w->host_userid;
 	uint64_t micro = 0, winner = 0;
-	int claimed = 0, gone = 0, rc;
+	int claimed = 0, gone = 0, ok, rc;
 	ssp_credit have;
 	int lvl = w->mod_time < g->pass_pos ? SSP_LOG_DEBUG : SSP_LOG_NORMAL; /* seen before */
 
@@ -426,8 +426,9 @@ static int examine(ssp_grant_scan *g, grow *w, ssp_credit *cr, int *want, int *r
 		} else if (rc == 0) {
 			memcpy(cr->result_digest, r.result_digest, 32);
 		}
+		ok = rc == 0 && r.check == SSP_CHECK_OK;
 		ssp_vres_clear(&r);
-		if (rc || r.check != SSP_CHECK_OK)
+		if (!ok)
 			return rc;
 	}
 	if ((rc = take(g, w->wuid, user, w->id, &winner)))

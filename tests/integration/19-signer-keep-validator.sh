@@ -38,6 +38,9 @@ ssp_anvil_tools || exit 77
 	echo "wu w_dup 2 2 4.32e12"
 	echo "result w_dup 0 1 1 dup"
 	echo "result w_dup 1 1 5 dup"
+	echo "wu w_rc 2 2 4.32e12"
+	echo "result w_rc 0 2 2 rc"
+	echo "result w_rc 1 3 3 rc noreceipt"
 } | vt_spec
 # another app, whose credit is not ours to claim
 vt_sql "CREATE TEMPORARY TABLE t AS SELECT * FROM app WHERE id = 1;
@@ -161,11 +164,17 @@ sleep 2.5
 vt_bind 4 "$(vt_key 4)" >/dev/null # user 4 binds: their waiting credit is claimed
 sleep 2.5
 stop_signer
+# the share receipt checked (grant_check_receipt): w_rc_1 has none
+validate w_rc_0 w_rc_1
 for _ in 1 2; do # the second pass seals what the first signed, once a second old
-	"$SIGNER" --one_pass --project_dir "$P" --batch_size 7 --batch_window 1 >>"$T/signer.log" 2>&1 ||
-		ssp_fail "final pass: $(tail -3 "$T/signer.log")"
+	"$SIGNER" --one_pass --project_dir "$P" --batch_size 7 --batch_window 1 --grant_check_receipt \
+		>>"$T/signer.log" 2>&1 || ssp_fail "final pass: $(tail -3 "$T/signer.log")"
 	sleep 1.1
 done
+ledger_has w_rc_0 || ssp_fail "w_rc_0 (a good receipt) not claimed: $(grep w_rc "$T/signer.log" | tail -3)"
+ledger_has w_rc_1 && ssp_fail "w_rc_1 (no receipt) claimed with grant_check_receipt"
+assert_contains "$(grep "w_rc_1" "$T/signer.log")" "not claimed: share receipt" "the refusal logged"
+ssp_ok "grant_check_receipt: a result without its share receipt is not claimed"
 grep CRITICAL "$T/signer.log" && ssp_fail "a CRITICAL line in the log"
 
 # exactly the credit the project's validator granted to app ssp after the first run, once
@@ -174,12 +183,12 @@ grep CRITICAL "$T/signer.log" && ssp_fail "a CRITICAL line in the log"
 want=$(vt_sql "SELECT r.id, COALESCE(h.userid, r.userid), ROUND(r.granted_credit * 1000000) FROM result r
 	LEFT JOIN host h ON h.id = r.hostid
 	WHERE r.appid = 1 AND r.validate_state = 1 AND r.granted_credit > 0
-	AND r.name NOT IN ('w1_0', 'w1_1', 'w2_0', 'w2_1', 'w_dup_1') ORDER BY r.id" | tr '\t' ' ')
+	AND r.name NOT IN ('w1_0', 'w1_1', 'w2_0', 'w2_1', 'w_dup_1', 'w_rc_1') ORDER BY r.id" | tr '\t' ' ')
 got=$(vt_ledger "SELECT result_id || ' ' || user_id || ' ' || credit FROM credits ORDER BY result_id")
 [ "$want" = "$got" ] || ssp_fail "ledger credits differ from the granted credit:
 $(diff <(echo "$want") <(echo "$got") | head)"
 n=$(echo "$got" | wc -l)
-assert_eq "$n" 75 "75 credits: 82 results less 4 validated before the first run, 2 of the other app, w_dup_1"
+assert_eq "$n" 76 "76 credits: 84 results less 4 validated before the first run, 2 of the other app, w_dup_1, w_rc_1"
 assert_eq "$(vt_ledger "SELECT count(*) FROM claims")" "$n" "every credit claimed (all users bound now)"
 assert_eq "$(vt_ledger "SELECT max(seq) FROM claims")" "$n" "seq gap-free"
 assert_eq "$(vt_ledger "SELECT count(DISTINCT workunit_id || '/' || user_id) FROM credits")" "$n" \
@@ -199,6 +208,10 @@ assert_eq "$(vt_ledger "SELECT lower(hex(result_digest)) FROM credits WHERE resu
 assert_eq "$(vt_ledger "SELECT lower(hex(result_digest)) FROM credits WHERE result_id =
 	$(vt_sql "SELECT id FROM result WHERE name = 'w5_0'")")" "$(printf '0%.0s' $(seq 64))" \
 	"resultDigest of w5_0 (outputs deleted): zero"
+out=$(find "$P/upload" -name 'w_rc_0_0')
+d=$(sha256sum "$out" | cut -d' ' -f1 | xxd -r -p | sha256sum | cut -d' ' -f1)
+assert_eq "$(vt_ledger "SELECT lower(hex(result_digest)) FROM credits WHERE result_id =
+	$(vt_sql "SELECT id FROM result WHERE name = 'w_rc_0'")")" "$d" "resultDigest of w_rc_0 (from its receipt)"
 ssp_ok "each credited result claimed exactly once, bindings honoured, digests (zero when deleted)"
 
 # minted, exported, audited
