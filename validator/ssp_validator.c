@@ -9,6 +9,7 @@
 #include "core/ssp_log.h"
 #include "boinc/ssp_projcfg.h"
 #include "boinc/ssp_validate.h"
+#include "boincdb/ssp_signer.h"
 #include "boincdb/ssp_validate_engine.h"
 
 #include <errno.h>
@@ -346,6 +347,15 @@ int main(int argc, char **argv)
 		     vc.mod_n ? ", --mod" : "", vc.dry_run ? ", dry run" : "");
 	if (vc.mod_n)
 		ssp_log_info("work units with id mod %u == %u", vc.mod_n, vc.mod_i);
+	if (!vc.dry_run) {
+		uint8_t project[32];
+		int running = 0;
+
+		ssp_project_id(pc->master_url, project);
+		if (ssp_signer_running(db, project, &running) == 0 && !running)
+			ssp_log_info("warning: no ssp_signer runs for this project now: credits wait in"
+				     " the outbox (ssp_credit_outbox) until one does (docs/signer.md)");
+	}
 	if (!pc->one_result_per_user_per_wu)
 		ssp_log_info("warning: %s lets the scheduler send one user several replicas of a"
 			     " work unit (<one_result_per_user_per_wu> is not set); replicas of one"

@@ -190,6 +190,21 @@ static int check_lock(ssp_signer *s)
 	return 0;
 }
 
+int ssp_signer_running(ssp_boincdb *db, const uint8_t project[32], int *running)
+{
+	char name[SSP_SIGNER_LOCK_NAME_LEN + 1], sql[128];
+	uint64_t holder = 0;
+	int isnull = 1;
+
+	*running = 0;
+	ssp_signer_lock_name(project, name);
+	snprintf(sql, sizeof(sql), "SELECT IS_USED_LOCK('%s')", name);
+	if (query_u64(ssp_boincdb_conn(db), sql, &holder, &isnull))
+		return SSP_ERR_DB;
+	*running = !isnull;
+	return 0;
+}
+
 /* ---- new / free ---- */
 
 int ssp_signer_new(const ssp_signer_conf *c, const ssp_projcfg *pc, ssp_ledger *ledger,

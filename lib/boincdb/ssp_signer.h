@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "boinc/ssp_projcfg.h"
+#include "boincdb/ssp_boincdb.h"
 #include "crypto/ssp_eip712.h"
 #include "ledger/ssp_ledger.h"
 
@@ -67,6 +68,10 @@ typedef struct ssp_signer_stats {
 /* The name of the signer lock of project (SSP_SIGNER_LOCK_NAME_LEN chars + NUL). */
 #define SSP_SIGNER_LOCK_NAME_LEN 31
 void ssp_signer_lock_name(const uint8_t project[32], char out[SSP_SIGNER_LOCK_NAME_LEN + 1]);
+
+/* *running = 1 when a signer holds project's lock now (asked on db's connection, e.g. by a
+ * validator that wants to warn when its credit would wait). 0 or SSP_ERR_DB. */
+int ssp_signer_running(ssp_boincdb *db, const uint8_t project[32], int *running);
 
 /* A new signer (*out, freed with ssp_signer_free) for project pc (borrowed), writing to
  * ledger (borrowed), signing for domain with seckey (copied, wiped on free). Opens two

@@ -103,8 +103,10 @@ grep -h CRITICAL "$T"/validator?.log "$T/signer.log" | grep -v "another ssp_sign
 	ssp_fail "a CRITICAL line in the logs"
 
 # finish undisturbed, then mint
-"$VALIDATOR" --app ssp --one_pass --project_dir "$T/hostA" --mod 2 0 >>"$T/validatorA.log" 2>&1 ||
+"$VALIDATOR" --app ssp --one_pass --project_dir "$T/hostA" --mod 2 0 >"$T/lastA.log" 2>&1 ||
 	ssp_fail "validator A"
+assert_contains "$(cat "$T/lastA.log")" "no ssp_signer runs for this project now" \
+	"a validator warns when no signer runs"
 "$VALIDATOR" --app ssp --one_pass --project_dir "$T/hostB" --mod 2 1 >>"$T/validatorB.log" 2>&1 ||
 	ssp_fail "validator B"
 # (a second pass once the last claims are a second old: the window seals them)

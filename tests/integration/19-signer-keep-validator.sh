@@ -10,7 +10,8 @@
 # committed only after the signer's position has moved past its UPDATE (a late commit). A
 # user credited for two replicas of one work unit is claimed once; a result whose outputs
 # the file deleter removed gets a zero resultDigest; another app's credit is left alone;
-# a later mod_time bump changes nothing. Each credited result is claimed exactly once,
+# a later mod_time bump changes nothing; with grant_check_receipt a result without its share
+# receipt is not claimed. Each credited result is claimed exactly once,
 # bindings are honoured, the batches are minted on anvil, and ssp export + ssp audit
 # report CLEAN.
 set -euo pipefail
