@@ -254,8 +254,8 @@ static void bind_i64(MYSQL_BIND *b, int64_t *v)
 	b->buffer = v;
 }
 
-/* The result of (wuid, user) that is credited: *winner (records r->id when none yet). The
- * record is committed before the ledger credit is written. */
+/* The result of (wuid, user) that is credited: *winner (records rid when none yet). The
+ * caller commits the chunk's records before it writes their ledger credits. */
 static int take(ssp_grant_scan *g, uint64_t wuid, uint64_t user, uint64_t rid, uint64_t *winner)
 {
 	MYSQL_BIND p[3], r[1];
@@ -276,8 +276,6 @@ static int take(ssp_grant_scan *g, uint64_t wuid, uint64_t user, uint64_t rid, u
 	mysql_stmt_free_result(g->winner);
 	if (f != 0)
 		return stmt_err(g, g->winner, "no credited result recorded");
-	if (mysql_commit(g->m))
-		return db_err(g, "commit");
 	return 0;
 }
 
@@ -525,6 +523,12 @@ static int chunk(ssp_grant_scan *g, int64_t *t, uint64_t *after_id, size_t *nrow
 			goto out;
 		if (want)
 			ncr++;
+	}
+	/* the chunk's ssp_grant_taken rows first: a kill before the ledger commit leaves them,
+	 * and the rescan finds each result its own winner again */
+	if (mysql_commit(g->m)) {
+		rc = db_err(g, "commit");
+		goto out;
 	}
 	if (ncr) {
 		rc = ssp_ledger_add_credits(g->ledger, cr, ncr, &ins);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of ssp_signer: claims signed and sealed per second by the one signer of a
 # project while two validators (--mod 2 0 and --mod 2 1, --threads 2 each) feed it through
-# the outbox, and by the signer alone draining a full outbox. Work units with quorum 2 and
+# the outbox, by the signer alone draining a full outbox, and by its grant scan claiming what
+# the project's own validator granted. Work units with quorum 2 and
 # small outputs in a private MariaDB (durable commits), every user bound, batches of 256;
 # the SQLite ledger with synchronous=FULL. Prints figures; never fails on them.
 #   SSP_BENCH_SIGNER_WUS  work units per run (default 20000)
@@ -80,4 +81,21 @@ echo "signer alone: $n outbox credits copied, signed and sealed in $(secs "$t0" 
 	"$(rate "$n" "$t0" "$t1") claims per second ($(($(batches) - b0)) batches);" \
 	"$(rate $((n / 2)) "$t0" "$t1") work units per second of quorum 2"
 vt_check_consistency
+
+# 3. the project's own validator: the same rows marked VALID as BOINC's validator leaves them
+# (its update_result and update_workunit, here one statement for all), claimed by the grant scan
+first=$((2 * NWU + 1))
+echo "bulk $NWU $NUSERS $NHOSTS $first" | vt_spec
+vt_sql "UPDATE result SET validate_state = 1, granted_credit = 12.3456789 + id / 1e6, server_state = 5,
+	outcome = 1 WHERE workunitid >= $first"
+vt_sql "UPDATE workunit SET need_validate = 0, assimilate_state = 1 WHERE id >= $first"
+c0=$(claims)
+t0=$(now)
+vt_sign --batch_size 256 --batch_window 100000 --grant_app ssp --grant_since 1 ||
+	ssp_fail "signer (grant scan) failed: $(tail -3 "$T/sign.log")"
+t1=$(now)
+n=$(($(claims) - c0))
+[ "$n" = $((2 * NWU)) ] || ssp_fail "grant scan: $n claims for $((2 * NWU)) results"
+echo "signer, keeping the project's validator: $n granted results read (among $((6 * NWU)) valid" \
+	"ones), credited, signed and sealed in $(secs "$t0" "$t1") s: $(rate "$n" "$t0" "$t1") per second"
 echo "aim: the signer keeps up with 1000 work units (2000 claims) per second"
