@@ -6,8 +6,8 @@
 # work arrives. Then: every credit BOINC granted is one ledger credit, claimed once; claim
 # seq is gap-free; the batches are minted on anvil by ssp_bridge (nextSeq, BatchMinted
 # ranges and totalMinted read back with cast); neither validator host has a ledger or reads
-# a key. A second signer for the project (another ledger, another directory) is refused
-# with an error naming the running one.
+# a key. A second signer for the project (with another ledger) is refused with an error
+# naming the running one.
 set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/bridge.sh"
 . "$SSP_SRCDIR/tests/integration/lib/validator.sh"
