@@ -163,7 +163,11 @@ int ssp_grant_scan_new(const ssp_grant_conf *c, const ssp_projcfg *pc, ssp_boinc
 		" UNIX_TIMESTAMP(r.mod_time), r.name, w.name"
 		" FROM result r JOIN workunit w ON w.id = r.workunitid"
 		" LEFT JOIN host h ON h.id = r.hostid"
-		" WHERE r.validate_state = 1 AND r.granted_credit > 0 AND r.appid IN (");
+		" WHERE r.validate_state = 1 AND r.granted_credit > 0"
+		/* ssp_validator's credit comes through its outbox (this signer drains it before
+		 * the scan, into the ledger, where the scan finds it) */
+		" AND NOT EXISTS (SELECT 1 FROM " SSP_BDB_OUTBOX_TABLE " o WHERE o.result_id = r.id)"
+		" AND r.appid IN (");
 	for (size_t i = 0; i < c->nappids && off < sizeof(sql); i++)
 		off += (size_t)snprintf(sql + off, sizeof(sql) - off, "%s%" PRIu64, i ? "," : "",
 					c->appids[i]);
