@@ -270,6 +270,11 @@ static int take(ssp_grant_scan *g, uint64_t wuid, uint64_t user, uint64_t rid, u
 	bind_u64(&p[2], &rid);
 	if (mysql_stmt_bind_param(g->take, p) || mysql_stmt_execute(g->take))
 		return stmt_err(g, g->take, "recording the credited result");
+	if (mysql_stmt_affected_rows(g->take) == 1) {
+		*winner = rid; /* the first of (work unit, user) */
+		return 0;
+	}
+	/* recorded before: this result (a pass killed before its ledger commit) or another */
 	if (mysql_stmt_bind_param(g->winner, p) || mysql_stmt_execute(g->winner))
 		return stmt_err(g, g->winner, "reading the credited result");
 	*winner = 0;
