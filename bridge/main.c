@@ -1,6 +1,7 @@
 /* ssp_bridge: submits sealed ShareBatches from the ledger to the ShareMinter contract.
  * A BOINC-style daemon: --conf, --one_pass, --sleep_interval, -d. The work is in lib/ssp_bridge.c. */
 #include "config.h"
+#include "core/ssp_daemon.h"
 #include "bridge/ssp_bridge.h"
 #include "core/ssp_hex.h"
 #include "crypto/ssp_keystore.h"
@@ -15,32 +16,6 @@
 #include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
-
-static volatile sig_atomic_t stop_flag, hup_flag;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_flag = 1;
-}
-
-static void on_hup(int sig)
-{
-	(void)sig;
-	hup_flag = 1;
-}
-
-/* BOINC's bin/stop writes PROJECT_DIR/stop_daemons, then sends SIGHUP (sched/start,
- * stop_daemons()); its daemons also stop when they see the file (check_stop_daemons). */
-static int boinc_stop(const char *project_dir)
-{
-	char path[SSP_BRIDGE_PATH_MAX + 32];
-
-	if (project_dir == NULL)
-		return 0;
-	snprintf(path, sizeof path, "%s/stop_daemons", project_dir);
-	return access(path, F_OK) == 0;
-}
 
 /* SSP_TEST_CRASH_AT=POINT[:N] (tests only): die like a SIGKILL at the N-th time (default 1)
  * the bridge passes POINT (see ssp_bridge_set_hook). */
@@ -94,18 +69,6 @@ static int parse_double(const char *s, double *out)
 
 enum { EXIT_OK = 0, EXIT_PASS = 1, EXIT_CONFIG = 2, EXIT_LOCKED = 3, EXIT_CHAIN = 4 };
 
-/* Sleeps up to secs, waking early when a signal asks us to stop. */
-static void nap(double secs)
-{
-	while (secs > 0 && !stop_flag && !hup_flag) {
-		double step = secs < 0.1 ? secs : 0.1;
-		struct timespec ts = { (time_t)step, (long)((step - (time_t)step) * 1e9) };
-
-		nanosleep(&ts, NULL);
-		secs -= step;
-	}
-}
-
 int main(int argc, char **argv)
 {
 	const char *conf = "ssp.conf", *project_dir = getenv("BOINC_PROJECT_DIR");
@@ -116,7 +79,6 @@ int main(int argc, char **argv)
 	ssp_errmsg em = { { 0 } };
 	uint8_t seckey[32];
 	char addr[SSP_ADDR_STRLEN];
-	struct sigaction sa;
 
 	ssp_log_set_ident("ssp_bridge");
 	ssp_log_set_level(SSP_LOG_NORMAL);
@@ -182,13 +144,7 @@ int main(int argc, char **argv)
 		return EXIT_CONFIG;
 	}
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = on_hup;
-	sigaction(SIGHUP, &sa, NULL);
+	ssp_daemon_signals(); /* lib/core/ssp_daemon.h: BOINC's stop, SIGHUP alone ignored */
 	signal(SIGPIPE, SIG_IGN);
 
 	/* Wait for the node (and a ledger another process holds locked) with a growing delay:
@@ -196,14 +152,14 @@ int main(int argc, char **argv)
 	for (double delay = 1;;) {
 		memset(&em, 0, sizeof em);
 		rc = ssp_bridge_new(&cfg, seckey, &b, &em);
-		if (rc == 0 || !ssp_bridge_error_is_transient(rc) || one_pass || stop_flag)
+		if (rc == 0 || !ssp_bridge_error_is_transient(rc) || one_pass || ssp_daemon_stopping())
 			break;
 		ssp_log_info("waiting for the node at %s: %s; next try in %.0f s", cfg.rpc_url,
 			     em.msg[0] ? em.msg : ssp_strerror(rc), delay);
-		nap(delay);
-		hup_flag = 0;
-		if (boinc_stop(project_dir))
-			stop_flag = 1;
+		ssp_daemon_nap(delay);
+		(void)!ssp_daemon_take_hup(); /* a SIGHUP here only cut the wait short */
+		if (ssp_daemon_boinc_stop(project_dir))
+			ssp_daemon_request_stop();
 		delay = delay * 2 > 60 ? 60 : delay * 2;
 	}
 	ssp_wipe(seckey, sizeof seckey);
@@ -231,20 +187,19 @@ int main(int argc, char **argv)
 		     ssp_address_format(ssp_bridge_address(b), addr),
 		     ssp_hex_encode(cfg.minter, SSP_ADDR_LEN, (char[45]){ 0 }, 1),
 		     (unsigned long long)cfg.chain_id, (unsigned long long)cfg.confirmations);
-	while (!stop_flag) {
+	while (!ssp_daemon_stopping()) {
 		ssp_bridge_stats st;
 
-		if (boinc_stop(project_dir)) {
+		if (ssp_daemon_boinc_stop(project_dir)) {
 			ssp_log_info("%s/stop_daemons exists: stopping", project_dir);
 			break;
 		}
-		if (hup_flag) {
-			hup_flag = 0;
+		if (ssp_daemon_take_hup()) {
 			ssp_log_info("SIGHUP without a BOINC stop_daemons file: going on (logs go to "
 				     "stderr, nothing to reopen)");
 		}
 
-		rc = ssp_bridge_pass(b, &stop_flag, &st);
+		rc = ssp_bridge_pass(b, ssp_daemon_stop_flag(), &st);
 		if (rc != 0)
 			ssp_log_info("pass stopped: %s; retrying", ssp_strerror(rc));
 		else
@@ -263,9 +218,9 @@ int main(int argc, char **argv)
 			status = rc == 0 && !st.unpaid ? EXIT_OK : EXIT_PASS;
 			break;
 		}
-		nap(sleep_interval);
+		ssp_daemon_nap(sleep_interval);
 	}
-	if (stop_flag)
+	if (ssp_daemon_stopping())
 		ssp_log_info("stopping on a signal");
 	ssp_bridge_free(b);
 	return status;

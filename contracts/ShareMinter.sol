@@ -21,7 +21,7 @@ contract ShareMinter is EIP712, AccessControl, Pausable {
     /// @notice Role allowed to pause minting.
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
 
-    /// @notice EIP-712 type hash of ShareBatch (DESIGN §3).
+    /// @notice EIP-712 type hash of ShareBatch (docs/formats.md).
     bytes32 public constant SHARE_BATCH_TYPEHASH = keccak256(
         "ShareBatch(bytes32 project,uint64 firstSeq,uint64 lastSeq,bytes32 claimsRoot,bytes32 payoutsHash,uint64 totalCredit)"
     );

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.27;
 
 /// @notice A sealed batch of signed ShareClaims, as the ShareMinter's signers sign it (EIP-712,
-/// DESIGN §3): the claims with seq firstSeq..lastSeq of one project, their Merkle root, and the
+/// docs/formats.md): the claims with seq firstSeq..lastSeq of one project, their Merkle root, and the
 /// hash of what the batch pays.
 struct ShareBatch {
     bytes32 project; // keccak256(bytes(master_url))

@@ -4,7 +4,7 @@
 #
 # Two libraries:
 #   lib/libssp.a    core, crypto, boinc, eth, ledger, bridge, export (no MariaDB)
-#   lib/libsspdb.a  boincdb: the BOINC project database (MariaDB) and the validator engine
+#   lib/libsspdb.a  boincdb: the BOINC project database (MariaDB), the validator engine, the signer
 noinst_LIBRARIES += lib/libssp.a lib/libsspdb.a
 lib_libssp_a_SOURCES =
 # The ledger's migrations, embedded from sql/ (sql/local.mk generates it in the build tree).

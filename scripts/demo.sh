@@ -186,6 +186,7 @@ export SSP_NODE_MODULES
 SSP=$BUILDDIR/tools/ssp
 WRAPPER=$BUILDDIR/client/ssp_wrapper
 VALIDATOR=$BUILDDIR/validator/ssp_validator
+SIGNER_BIN=$BUILDDIR/signer/ssp_signer
 BRIDGE=$BUILDDIR/bridge/ssp_bridge
 CONTRACTS=$BUILDDIR/contracts/build
 [ -x "$SSP" ] || die "$SSP was not built"
@@ -240,6 +241,7 @@ private_file "$PROJECT_DIR/config.xml" <<EOF
     </config>
     <daemons>
         <daemon><cmd>ssp_validator --app $APP_NAME</cmd></daemon>
+        <daemon><cmd>ssp_signer</cmd></daemon>
     </daemons>
 </boinc>
 EOF
@@ -589,12 +591,17 @@ ssp_mariadb_sql -t "$DB_NAME" -e "select r.name as result, r.userid, r.hostid, r
 
 # ------------------------------------------------------------------ 9. validator
 
-step "Running ssp_validator: quorum, credit, signed claims and batches"
+step "Running ssp_validator (quorum, credit) and ssp_signer (signed claims and batches)"
 [ -x "$VALIDATOR" ] || missing "ssp_validator (validator/)" "$VALIDATOR was not built"
 timeout 120 "$VALIDATOR" --app "$APP_NAME" --one_pass --project_dir "$PROJECT_DIR" \
 	--conf "$SSPCONF" -d 3 >"$T/log/validator.log" 2>&1 ||
 	{ sed 's/^/      | /' "$T/log/validator.log"; die "ssp_validator failed (exit $?)"; }
 sed 's/^/      | /' "$T/log/validator.log"
+[ -x "$SIGNER_BIN" ] || missing "ssp_signer (signer/)" "$SIGNER_BIN was not built"
+timeout 120 "$SIGNER_BIN" --one_pass --project_dir "$PROJECT_DIR" \
+	--conf "$SSPCONF" -d 3 >"$T/log/signer.log" 2>&1 ||
+	{ sed 's/^/      | /' "$T/log/signer.log"; die "ssp_signer failed (exit $?)"; }
+sed 's/^/      | /' "$T/log/signer.log"
 ssp_mariadb_sql -t "$DB_NAME" -e "select r.name as result, r.userid, r.validate_state, r.granted_credit, w.canonical_resultid as canonical, w.need_validate, w.assimilate_state from result r join workunit w on w.id = r.workunitid order by r.id" |
 	sed 's/^/      /'
 ledger_sql() { sqlite3 -readonly "$LEDGER" "$@"; }
@@ -638,7 +645,7 @@ ledger_sql -header -column "select b.id as batch, b.first_seq, b.last_seq, b.sta
 
 step "Reading the volunteers' SSP balances from the chain"
 # Credit BOINC granted to each volunteer's valid results (BOINC database), in
-# micro-cobblestones as DESIGN §3 defines them (llround(granted_credit × 1e6) per result).
+# micro-cobblestones as docs/formats.md defines them (llround(granted_credit × 1e6) per result).
 CREDITS=$(ssp_mariadb_sql -N -B "$DB_NAME" -e "select userid, granted_credit from result where validate_state = 1 order by id")
 SUPPLY=$(cast_val "$TOKEN" "totalSupply()(uint256)")
 TABLE=$T/log/balances.txt

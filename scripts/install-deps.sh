@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs every Debian and npm dependency of the project: build tools, the
-# libraries of DESIGN §6, the real servers the tests and the demo run (MariaDB,
+# libraries the README lists, the real servers the tests and the demo run (MariaDB,
 # the BOINC client, chromium and php for the web hook) and the npm packages (solc,
 # OpenZeppelin, anvil, cast; puppeteer-core, which drives Debian's chromium and
 # downloads no browser, and ethers, the web test's wallet).

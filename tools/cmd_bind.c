@@ -1,4 +1,4 @@
-/* ssp bind sign | verify | text: the payout binding of DESIGN §3. */
+/* ssp bind sign | verify | text: the payout binding of docs/formats.md. */
 #include "crypto/ssp_binding.h"
 #include "ssp_cmd.h"
 #include "core/ssp_err.h"

@@ -1,4 +1,4 @@
-/* ssp claim digest | sign | proof | verify-proof: the EIP-712 ShareClaim of DESIGN §3. */
+/* ssp claim digest | sign | proof | verify-proof: the EIP-712 ShareClaim of docs/formats.md. */
 #include "export/ssp_audit.h"
 #include "crypto/ssp_claim_json.h"
 #include "ssp_cmd.h"

@@ -46,19 +46,17 @@ void vcli_usage(FILE *out)
 		"                           up to what the server saw; default: rsc_fpops_est)\n"
 		"  --tolerance T            compare outputs as whitespace-separated numbers within\n"
 		"                           relative tolerance T (default: bitwise, by SHA-256)\n"
-		"  --batch_size N           claims per sealed batch (default: ssp.conf or 256)\n"
-		"  --batch_window S         seal a partial batch when its oldest claim is S seconds\n"
-		"                           old (default: ssp.conf or 600)\n"
 		"  --max_output_bytes N     an output file larger than this is invalid (default 64 MiB)\n"
 		"  --project_dir DIR        the BOINC project directory (default: $BOINC_PROJECT_DIR,\n"
 		"                           else . or .. whichever holds config.xml)\n"
-		"  --conf FILE              ssp.conf (default: PROJECT_DIR/ssp.conf; --config too)\n"
+		"  --conf FILE              ssp.conf, optional (default: PROJECT_DIR/ssp.conf;\n"
+		"                           --config too): its master_url must match config.xml\n"
 		"  --chunk N                work units read per query (default 500)\n"
-		"  --claim_interval S       claim and seal every S seconds during a long pass\n"
-		"                           (default 10; 0: continuously)\n"
 		"  --threads N              work units decided and written in parallel, each\n"
 		"                           thread on its own database connection (default 1)\n"
-		"Exit status: 0 stopped normally, 2 usage, 3 configuration, 4 database or ledger.\n");
+		"(--batch_size, --batch_window and --claim_interval are ssp_signer's since validating\n"
+		"and signing were split: accepted and ignored, so older <cmd> lines still start.)\n"
+		"Exit status: 0 stopped normally, 2 usage, 3 configuration, 4 database.\n");
 }
 
 static int parse_u64(const char *s, uint64_t max, uint64_t *out)
@@ -142,7 +140,6 @@ int vcli_parse(int argc, char **argv, vcli *c, char *err, size_t errcap)
 	c->vc.vopts.max_granted_credit = SSP_DEFAULT_MAX_GRANTED_CREDIT;
 	c->vc.vopts.comparator = SSP_CMP_BITWISE;
 	c->vc.vopts.max_output_bytes = 64ULL << 20;
-	c->vc.claim_interval = 10;
 	c->extra[c->nextra++] = argv[0];
 	err[0] = '\0';
 	for (int i = 1; i < argc; i++) {
@@ -273,7 +270,7 @@ int vcli_parse(int argc, char **argv, vcli *c, char *err, size_t errcap)
 		case A_CLAIMINT:
 			if (parse_u64(x, 86400, &v))
 				BAD("bad %s %s", a, x);
-			c->vc.claim_interval = (unsigned)v;
+			(void)v; /* ssp_signer's now */
 			break;
 		case A_THREADS:
 			if (parse_u64(x, 64, &v) || !v)

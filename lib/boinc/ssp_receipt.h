@@ -1,4 +1,4 @@
-/* The share receipt (ssp_receipt.json, DESIGN §3) and the wrapper's checkpoint state.
+/* The share receipt (ssp_receipt.json, docs/formats.md) and the wrapper's checkpoint state.
  *
  * Receipt, version 1: a JSON object with exactly these members
  *   "version": 1,

@@ -69,7 +69,7 @@ void ssp_avg_update(ssp_avg *a, double sample, double thresh, double weight, dou
  * avg), var = q/n while n < thresh, else var += weight·(delta² - var). */
 void ssp_avg_update_var(ssp_avg *a, double sample, double thresh, double weight, double limit);
 
-/* Micro-cobblestones of a credit (DESIGN §3: llround(credit·1e6)). SSP_ERR_RANGE for
+/* Micro-cobblestones of a credit (docs/formats.md: llround(credit·1e6)). SSP_ERR_RANGE for
  * a negative, non-finite or too large value. */
 SSP_MUST_CHECK int ssp_credit_to_micro(double credit, uint64_t *micro);
 
@@ -202,7 +202,7 @@ typedef int (*ssp_vcmp_fn)(void *ctx, const ssp_vres *a, const ssp_vres *b);
  * digests agree without reading). */
 SSP_MUST_CHECK int ssp_vres_compare(void *ctx, const ssp_vres *a, const ssp_vres *b);
 
-/* Decides one work unit as BOINC's validator does (DESIGN §7), given results whose
+/* Decides one work unit as BOINC's validator does (docs/validator.md), given results whose
  * check field is set for every viable result (server_state OVER, outcome SUCCESS,
  * validate_state not INVALID; and, with a canonical result, for the canonical
  * one). Results must be sorted by id: the first result with min_quorum agreeing
@@ -280,5 +280,13 @@ void ssp_vplugin_cleanup_results(ssp_vplugin *p, ssp_vres *r, size_t n);
 
 /* Frees what ssp_vres_check stored in r (files); keeps the DB fields. */
 void ssp_vres_clear(ssp_vres *r);
+
+/* SHA-256 (digest) and size (*bytes) of the upload-tree file of physical name name, opened
+ * as ssp_vres_check opens outputs (no symbolic link followed, no blocking, a regular file
+ * only), reading at most cap bytes. SSP_ERR_NOT_FOUND when it is missing, SSP_ERR_INVAL when
+ * it is not a regular file or its path is too long, SSP_ERR_TOO_BIG over cap, SSP_ERR_IO,
+ * SSP_ERR_NOMEM. */
+SSP_MUST_CHECK int ssp_upload_sha256(const ssp_vcheck_opts *o, const char *name, uint64_t cap,
+		      uint8_t digest[32], uint64_t *bytes);
 
 #endif

@@ -373,3 +373,18 @@ out:
 	ssp_outrefs_free(refs, nrefs);
 	return rc;
 }
+
+int ssp_upload_sha256(const ssp_vcheck_opts *o, const char *name, uint64_t cap,
+		      uint8_t digest[32], uint64_t *bytes)
+{
+	char path[PATH_CAP], why[160];
+	struct stat st;
+	int fd = -1, rc;
+
+	rc = upload_open(o, name, path, sizeof(path), &fd, &st, why, sizeof(why));
+	if (rc)
+		return rc;
+	rc = hash_fd(fd, cap, digest, bytes);
+	close(fd);
+	return rc;
+}

@@ -290,6 +290,11 @@ void ssp_boincdb_set_opts(ssp_boincdb *db, const ssp_bdb_opts *o)
 		db->opts = *o;
 }
 
+void *ssp_boincdb_conn(ssp_boincdb *db)
+{
+	return db ? db->conn : NULL;
+}
+
 const char *ssp_boincdb_errmsg(const ssp_boincdb *db)
 {
 	return db ? db->err : "no database";

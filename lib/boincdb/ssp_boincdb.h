@@ -123,6 +123,10 @@ void ssp_boincdb_set_opts(ssp_boincdb *db, const ssp_bdb_opts *o);
 SSP_MUST_CHECK int ssp_boincdb_open(const ssp_projcfg *cfg, int readonly, ssp_boincdb **out, ssp_errmsg *em);
 void ssp_boincdb_close(ssp_boincdb *db);
 
+/* The connection (a MYSQL *) for the other modules of lib/boincdb that run statements of
+ * their own (the signer's lock and grant scan); autocommit is off, READ COMMITTED. */
+void *ssp_boincdb_conn(ssp_boincdb *db);
+
 /* The last database error text (never NULL). */
 const char *ssp_boincdb_errmsg(const ssp_boincdb *db);
 

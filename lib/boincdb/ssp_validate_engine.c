@@ -1,13 +1,9 @@
 /* The validator's engine (see ssp_validate_engine.h). */
 #include "boincdb/ssp_validate_engine.h"
 
-#include "crypto/ssp_binding.h"
-#include "crypto/ssp_binding_delay.h"
 #include "core/ssp_hex.h"
-#include "crypto/ssp_key.h"
 #include "core/ssp_log.h"
 #include "crypto/ssp_sha256.h"
-#include "core/ssp_u64map.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -19,42 +15,16 @@
 
 #include <libxml/parser.h>
 
-#define OUTBOX_CHUNK 2000
-
-/* What we know about a user's payout binding. */
-typedef struct bind_entry {
-	uint8_t prefs_digest[32];  /* of the project_prefs this was decided on */
-	int ok;                    /* a valid binding to addr */
-	uint8_t addr[20];
-	int64_t checked_at;
-	int64_t wait_until;        /* > 0: a replacement binding waiting for its delay */
-} bind_entry;
-
 struct ssp_vengine {
 	ssp_vengine_conf c;
 	const ssp_projcfg *pc;
 	ssp_boincdb *db;
-	ssp_ledger *ledger;
-	ssp_domain domain;
-	uint8_t seckey[32];
-	uint8_t signer[20];
-	uint8_t project[32];
 	ssp_vcheck_opts copts;
 	ssp_vengine_stats st;
-	int64_t last_claim_round;
-	uint64_t cb_first_seq, cb_last_seq; /* seqs signed by the current claim call */
-	ssp_u64map *bind;          /* user id -> bind_entry, made at first use */
 	struct worker *workers;    /* c.threads of them; workers[0] uses db */
 	pthread_mutex_t av_mu;     /* av: app version credit samples not yet written */
 	ssp_bdb_av_sample *av;
 	size_t nav, capav;
-	ssp_boincdb *ldb;          /* the ledger side's connection: outbox and preferences */
-	/* the ledger thread, running steps 1, 3 and 4 while the workers write work units */
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int pass_done;
-	int ledger_rc;
-	atomic_int ledger_failed;
 };
 
 /* A thread deciding and writing work units of the current chunk on its own connection. */
@@ -88,46 +58,27 @@ static double now_d(void)
 }
 
 int ssp_vengine_new(const ssp_vengine_conf *c, const ssp_projcfg *pc, ssp_boincdb *db,
-		    ssp_ledger *ledger, const ssp_domain *domain, const uint8_t seckey[32],
 		    ssp_vengine **out, ssp_errmsg *em)
 {
 	ssp_vengine *e;
 
 	*out = NULL;
-	if (!c || !pc || !db || (!ledger && !c->dry_run) || (!c->dry_run && (!domain || !seckey)))
-		return ssp_errmsg_set(em, SSP_ERR_INVAL, "engine: missing database, ledger or key");
+	if (!c || !pc || !db)
+		return ssp_errmsg_set(em, SSP_ERR_INVAL, "engine: missing database");
 	if (c->mod_n && c->mod_i >= c->mod_n)
 		return ssp_errmsg_set(em, SSP_ERR_INVAL, "--mod N I needs I < N");
-	/* the defaults are ssp.conf's ([validator] batch_size, batch_window: lib/core/ssp_cfg.c) */
-	if (!c->batch_size || c->batch_size > SSP_LEDGER_MAX_BATCH_CLAIMS || !c->batch_window)
-		return ssp_errmsg_set(em, SSP_ERR_INVAL, "batch_size must be 1..%d and batch_window above 0",
-				      SSP_LEDGER_MAX_BATCH_CLAIMS);
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return ssp_errmsg_set(em, SSP_ERR_NOMEM, "out of memory");
 	e->c = *c;
 	if (!e->c.chunk)
 		e->c.chunk = 500;
-	if (!e->c.binding_recheck)
-		e->c.binding_recheck = 60;
 	e->pc = pc;
 	e->db = db;
-	e->ledger = ledger;
-	if (domain)
-		e->domain = *domain;
-	if (seckey) {
-		memcpy(e->seckey, seckey, 32);
-		if (ssp_key_address(e->seckey, e->signer)) {
-			ssp_vengine_free(e);
-			return ssp_errmsg_set(em, SSP_ERR_INVAL, "the validator key is not valid");
-		}
-	}
-	ssp_project_id(pc->master_url, e->project);
 	e->copts.upload_dir = pc->upload_dir;
 	e->copts.fanout = pc->uldl_dir_fanout;
 	e->copts.max_output_bytes = c->vopts.max_output_bytes;
 	e->copts.receipt_name = c->receipt_name;
-	e->last_claim_round = 0;
 	if (!e->c.threads)
 		e->c.threads = 1;
 	xmlInitParser(); /* before any thread parses */
@@ -138,18 +89,8 @@ int ssp_vengine_new(const ssp_vengine_conf *c, const ssp_projcfg *pc, ssp_boincd
 		ssp_vengine_free(e);
 		return ssp_errmsg_set(em, SSP_ERR_NOMEM, "out of memory");
 	}
-	pthread_mutex_init(&e->mu, NULL);
-	pthread_cond_init(&e->cv, NULL);
 	pthread_mutex_init(&e->av_mu, NULL);
 	ssp_boincdb_set_opts(db, &c->bdb);
-	if (!c->dry_run) {
-		int rc = ssp_boincdb_open(pc, 0, &e->ldb, em);
-
-		if (rc) {
-			ssp_vengine_free(e);
-			return rc;
-		}
-	}
 	for (unsigned i = 0; i < e->c.threads; i++) {
 		int rc;
 
@@ -173,18 +114,12 @@ void ssp_vengine_free(ssp_vengine *e)
 {
 	if (!e)
 		return;
-	ssp_wipe(e->seckey, sizeof(e->seckey));
 	for (unsigned i = 1; e->workers && i < e->c.threads; i++)
 		ssp_boincdb_close(e->workers[i].db);
-	ssp_boincdb_close(e->ldb);
-	if (e->workers) {
-		pthread_mutex_destroy(&e->mu);
-		pthread_cond_destroy(&e->cv);
+	if (e->workers)
 		pthread_mutex_destroy(&e->av_mu);
-	}
 	free(e->av);
 	free(e->workers);
-	ssp_u64map_free(e->bind);
 	free(e);
 }
 
@@ -211,90 +146,6 @@ void ssp_vengine_get_stats(const ssp_vengine *e, ssp_vengine_stats *s)
 static int stopping(const ssp_vengine *e)
 {
 	return e->c.stop && *e->c.stop;
-}
-
-/* ---- step 1: the outbox into the ledger ---- */
-
-static int drain_outbox(ssp_vengine *e)
-{
-	for (;;) {
-		ssp_bdb_credit *rows = NULL;
-		ssp_credit *cr = NULL;
-		uint64_t *ids = NULL;
-		size_t n = 0, ins = 0, done = 0;
-		int rc;
-
-		if (e->c.dry_run)
-			return 0;
-		rc = ssp_boincdb_outbox_fetch(e->ldb, e->c.mod_n, e->c.mod_i, OUTBOX_CHUNK, &rows, &n);
-		if (rc) {
-			ssp_log_crit("reading the credit outbox: %s", ssp_boincdb_errmsg(e->ldb));
-			return rc;
-		}
-		if (n == 0)
-			return 0;
-		cr = calloc(n, sizeof(*cr));
-		ids = calloc(n, sizeof(*ids));
-		if (!cr || !ids) {
-			free(rows);
-			free(cr);
-			free(ids);
-			return SSP_ERR_NOMEM;
-		}
-		for (size_t i = 0; i < n; i++) {
-			memcpy(cr[i].project, e->project, 32);
-			cr[i].result_id = rows[i].result_id;
-			cr[i].workunit_id = rows[i].workunit_id;
-			cr[i].user_id = rows[i].user_id;
-			cr[i].host_id = rows[i].host_id;
-			cr[i].credit = rows[i].credit_micro;
-			memcpy(cr[i].result_digest, rows[i].result_digest, 32);
-			cr[i].granted_at = rows[i].granted_at;
-		}
-		rc = ssp_ledger_add_credits(e->ledger, cr, n, &ins);
-		if (rc == 0) {
-			for (size_t i = 0; i < n; i++)
-				ids[done++] = cr[i].result_id;
-			e->st.ledger_credits += ins;
-		} else if (rc == SSP_ERR_EXISTS) {
-			/* some result is in the ledger with other values: keep those rows, log them */
-			for (size_t i = 0; i < n; i++) {
-				int inserted = 0, r1 = ssp_ledger_add_credit(e->ledger, &cr[i], &inserted);
-
-				if (r1 == 0) {
-					ids[done++] = cr[i].result_id;
-					e->st.ledger_credits += (uint64_t)inserted;
-				} else if (r1 == SSP_ERR_EXISTS) {
-					ssp_log_crit("[RESULT#%" PRIu64 "] the ledger holds a different credit"
-						     " for this result; outbox row kept for inspection",
-						     cr[i].result_id);
-				} else {
-					rc = r1;
-					break;
-				}
-			}
-			if (rc == SSP_ERR_EXISTS)
-				rc = 0;
-		}
-		if (rc == 0 && done) {
-			rc = ssp_boincdb_outbox_delete(e->ldb, ids, done);
-			if (rc)
-				ssp_log_crit("emptying the credit outbox: %s", ssp_boincdb_errmsg(e->ldb));
-		} else if (rc == SSP_ERR_BUSY) {
-			ssp_log_info("ledger busy; %zu credits stay in the outbox for now", n);
-		} else if (rc) {
-			ssp_log_crit("writing credits to the ledger: %s (%s)", ssp_strerror(rc),
-				     ssp_ledger_errmsg(e->ledger));
-		}
-		ssp_log_debug("outbox: %zu credits copied to the ledger (%zu new)", done, ins);
-		free(rows);
-		free(cr);
-		free(ids);
-		if (rc)
-			return rc;
-		if (done < n || n < OUTBOX_CHUNK)
-			return 0; /* kept rows would come back again */
-	}
 }
 
 /* ---- app version statistics, kept in memory and written after each pass as BOINC's
@@ -364,7 +215,7 @@ static void pfc_stats(ssp_vengine *e, const ssp_bdb_wu *w, const ssp_bdb_result 
 	d->stats = 1;
 }
 
-/* ---- step 2: one work unit ---- */
+/* ---- one work unit ---- */
 
 static const char *vs_name(int vs)
 {
@@ -604,261 +455,7 @@ out:
 	return rc;
 }
 
-/* ---- step 3: claims ---- */
-
-static bind_entry *bind_slot(ssp_vengine *e, uint64_t user_id)
-{
-	bind_entry *b;
-	int created;
-
-	if (e->bind == NULL && ssp_u64map_new(sizeof(bind_entry), &e->bind) != 0)
-		return NULL;
-	b = ssp_u64map_upsert(e->bind, user_id, &created);
-	if (b && created)
-		b->checked_at = -1;
-	return b;
-}
-
-/* Decides whether user_id has a valid binding: *ok and addr. Logs once per prefs version. */
-static int user_binding(ssp_vengine *e, uint64_t user_id, int *ok, uint8_t addr[20])
-{
-	bind_entry *b = bind_slot(e, user_id);
-	char *prefs = NULL;
-	size_t len = 0;
-	uint8_t digest[32], sig[65];
-	ssp_errmsg em = { { 0 } };
-	int64_t now = now_s();
-	int rc;
-
-	*ok = 0;
-	if (!b)
-		return SSP_ERR_NOMEM;
-	if (b->checked_at >= 0 && !b->ok && now - b->checked_at < (int64_t)e->c.binding_recheck)
-		return 0; /* looked at recently, nothing to claim */
-	rc = ssp_boincdb_user_prefs(e->ldb, user_id, &prefs, &len);
-	if (rc == SSP_ERR_NOT_FOUND || rc == SSP_ERR_TOO_BIG) {
-		if (b->checked_at < 0)
-			ssp_log_info("[USER#%" PRIu64 "] credit kept, no claim: %s", user_id,
-				     rc == SSP_ERR_NOT_FOUND ? "no such user" : "project_prefs too large");
-		b->checked_at = now;
-		b->ok = 0;
-		e->st.unbound_users++;
-		return 0;
-	}
-	if (rc) {
-		ssp_log_crit("[USER#%" PRIu64 "] reading project_prefs: %s", user_id,
-			     ssp_boincdb_errmsg(e->ldb));
-		return rc;
-	}
-	if (ssp_sha256(prefs, len, digest)) {
-		free(prefs);
-		return SSP_ERR_NOMEM;
-	}
-	if (b->checked_at >= 0 && !memcmp(digest, b->prefs_digest, 32) &&
-	    !(b->wait_until > 0 && now >= b->wait_until)) {
-		free(prefs);
-		b->checked_at = now;
-		*ok = b->ok;
-		memcpy(addr, b->addr, 20);
-		return 0;
-	}
-	memcpy(b->prefs_digest, digest, 32);
-	b->checked_at = now;
-	b->ok = 0;
-	b->wait_until = 0;
-	rc = ssp_binding_from_prefs(prefs, len, b->addr, sig, &em);
-	if (rc == 0) {
-		rc = ssp_binding_verify(e->pc->master_url, user_id, b->addr, sig);
-		if (rc == 0) {
-			char a[SSP_ADDR_STRLEN];
-			int wait = 0;
-
-			/* a binding replacing another address waits its delay (DESIGN §9) */
-			rc = ssp_binding_delay_check(prefs, len, e->pc->master_url, user_id, b->addr, now,
-						     e->c.binding_delay, &wait, &b->wait_until, &em);
-			free(prefs);
-			if (rc == SSP_ERR_NOMEM)
-				return rc;
-			if (rc != 0 || wait) {
-				if (rc != 0)
-					ssp_log_info("[USER#%" PRIu64 "] credit kept, no claim: replacement"
-						     " record: %s", user_id, em.msg);
-				else if (b->wait_until == INT64_MAX)
-					ssp_log_info("[USER#%" PRIu64 "] credit kept, no claim: the binding to %s"
-						     " replaces another address without ssp_bound_at; it waits"
-						     " until bound again", user_id, ssp_address_format(b->addr, a));
-				else
-					ssp_log_info("[USER#%" PRIu64 "] credit kept, no claim: the binding to %s"
-						     " replaces another address and takes effect at %" PRId64,
-						     user_id, ssp_address_format(b->addr, a), b->wait_until);
-				if (rc != 0 || b->wait_until == INT64_MAX)
-					b->wait_until = 0;
-				e->st.unbound_users++;
-				return 0;
-			}
-			b->ok = 1;
-			*ok = 1;
-			memcpy(addr, b->addr, 20);
-			ssp_log_info("[USER#%" PRIu64 "] payout binding to %s verified", user_id,
-				     ssp_address_format(b->addr, a));
-			return 0;
-		}
-		if (rc == SSP_ERR_NOMEM) {
-			free(prefs);
-			return rc;
-		}
-		ssp_log_info("[USER#%" PRIu64 "] credit kept, no claim: the payout binding's signature"
-			     " is not this user's binding of its address (%s)", user_id, ssp_strerror(rc));
-	} else if (rc == SSP_ERR_NOT_FOUND) {
-		ssp_log_info("[USER#%" PRIu64 "] credit kept, no claim: no payout binding in"
-			     " project_prefs", user_id);
-	} else if (rc == SSP_ERR_NOMEM) {
-		free(prefs);
-		return rc;
-	} else {
-		ssp_log_info("[USER#%" PRIu64 "] credit kept, no claim: project_prefs: %s%s%s", user_id,
-			     ssp_strerror(rc), em.msg[0] ? ": " : "", em.msg);
-	}
-	free(prefs);
-	e->st.unbound_users++;
-	return 0;
-}
-
-static int sign_claim(void *ctx, const ssp_claim *c, uint8_t sig[65])
-{
-	ssp_vengine *e = ctx;
-	uint8_t digest[32];
-
-	if (!e->cb_first_seq)
-		e->cb_first_seq = c->seq;
-	e->cb_last_seq = c->seq;
-	ssp_eip712_claim_digest(&e->domain, c, digest);
-	return ssp_sign(e->seckey, digest, sig);
-}
-
-static int sign_batch(void *ctx, const ssp_batch *b, uint8_t sig[65])
-{
-	ssp_vengine *e = ctx;
-	uint8_t digest[32];
-
-	ssp_eip712_batch_digest(&e->domain, b, digest);
-	return ssp_sign(e->seckey, digest, sig);
-}
-
-static int claim_round(ssp_vengine *e)
-{
-	uint64_t *users = NULL;
-	size_t n = 0;
-	int rc;
-
-	rc = ssp_ledger_unclaimed_users(e->ledger, e->project, &users, &n);
-	if (rc)
-		goto ledger_err;
-	for (size_t i = 0; i < n && !stopping(e); i++) {
-		uint8_t addr[20];
-		size_t nclaimed = 0;
-		int ok = 0;
-
-		rc = user_binding(e, users[i], &ok, addr);
-		if (rc)
-			goto out;
-		if (!ok)
-			continue;
-		e->cb_first_seq = e->cb_last_seq = 0;
-		rc = ssp_ledger_claim_credits(e->ledger, e->project, users[i], addr, sign_claim, e,
-					      &nclaimed);
-		if (rc)
-			goto ledger_err;
-		if (nclaimed) {
-			char a[SSP_ADDR_STRLEN];
-
-			e->st.claims += nclaimed;
-			ssp_log_info("[USER#%" PRIu64 "] %zu claim%s signed to %s, seq %" PRIu64 "..%" PRIu64,
-				     users[i], nclaimed, nclaimed == 1 ? "" : "s",
-				     ssp_address_format(addr, a), e->cb_first_seq, e->cb_last_seq);
-		}
-	}
-	rc = 0;
-	goto out;
-ledger_err:
-	if (rc == SSP_ERR_BUSY) {
-		ssp_log_info("ledger busy; claims wait for the next round");
-		rc = 0;
-	} else {
-		ssp_log_crit("claiming credits: %s (%s)", ssp_strerror(rc), ssp_ledger_errmsg(e->ledger));
-	}
-out:
-	free(users);
-	return rc;
-}
-
-/* ---- step 4: batches ---- */
-
-static int seal_round(ssp_vengine *e)
-{
-	for (;;) {
-		uint64_t count = 0, oldest = 0;
-		int64_t id = 0, now = now_s();
-		size_t max;
-		int rc;
-
-		rc = ssp_ledger_unbatched_stats(e->ledger, e->project, &count, &oldest);
-		if (rc == 0 && count == 0)
-			return 0;
-		if (rc == 0) {
-			if (count >= e->c.batch_size)
-				max = (size_t)e->c.batch_size;
-			else if (now - (int64_t)oldest >= (int64_t)e->c.batch_window)
-				max = (size_t)count;
-			else
-				return 0;
-			rc = ssp_ledger_seal_batch(e->ledger, e->project, max, e->signer, sign_batch, e,
-						   &id);
-		}
-		if (rc == SSP_ERR_BUSY) {
-			ssp_log_info("ledger busy; batches wait for the next round");
-			return 0;
-		}
-		if (rc) {
-			ssp_log_crit("sealing a batch: %s (%s)", ssp_strerror(rc),
-				     ssp_ledger_errmsg(e->ledger));
-			return rc;
-		}
-		if (id == 0)
-			return 0;
-		{
-			ssp_ledger_batch b;
-
-			memset(&b, 0, sizeof(b));
-			if (ssp_ledger_batch_get(e->ledger, id, &b) == 0) {
-				char root[67];
-
-				ssp_log_info("[BATCH#%" PRId64 "] sealed and signed: seq %" PRIu64 "..%" PRIu64
-					     ", %" PRIu64 " claims, total credit %" PRIu64
-					     " micro-cobblestones, %zu payouts, claims root %s",
-					     id, b.header.first_seq, b.header.last_seq, b.nclaims,
-					     b.header.total_credit, b.npayouts,
-					     ssp_hex_encode(b.header.claims_root, 32, root, 1));
-			}
-			ssp_ledger_batch_clear(&b);
-		}
-		e->st.batches++;
-	}
-}
-
-static int claims_and_batches(ssp_vengine *e)
-{
-	int rc;
-
-	if (e->c.dry_run)
-		return 0;
-	e->last_claim_round = now_s();
-	if ((rc = claim_round(e)))
-		return rc;
-	return seal_round(e);
-}
-
-/* ---- step 2 on threads ---- */
+/* ---- work units on threads ---- */
 
 static void *worker_main(void *arg);
 
@@ -926,60 +523,14 @@ static int run_chunk(ssp_vengine *e, ssp_bdb_wu *wus, size_t n)
 
 /* ---- a pass ---- */
 
-/* The ledger thread: copies the outbox into the ledger and claims and seals (every
- * claim_interval seconds) while the work units are being written, until the pass ends. */
-static void *ledger_main(void *arg)
-{
-	ssp_vengine *e = arg;
-	int rc = 0;
-
-	pthread_mutex_lock(&e->mu);
-	while (!e->pass_done && !stopping(e)) {
-		struct timespec until;
-
-		pthread_mutex_unlock(&e->mu);
-		rc = drain_outbox(e);
-		if (rc == SSP_ERR_BUSY)
-			rc = 0;
-		if (!rc && now_s() - e->last_claim_round >= (int64_t)e->c.claim_interval)
-			rc = claims_and_batches(e);
-		pthread_mutex_lock(&e->mu);
-		if (rc)
-			break;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 250 * 1000 * 1000;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		if (!e->pass_done)
-			pthread_cond_timedwait(&e->cv, &e->mu, &until);
-	}
-	e->ledger_rc = rc;
-	pthread_mutex_unlock(&e->mu);
-	if (rc)
-		atomic_store(&e->ledger_failed, 1);
-	return NULL;
-}
-
 int ssp_vengine_pass(ssp_vengine *e, int *found)
 {
 	uint64_t after = e->c.min_wu_id ? e->c.min_wu_id - 1 : 0, left = e->c.max_wus;
-	pthread_t ledger_tid;
-	int rc, any = 0, ledger_running = 0;
+	int rc = 0, any = 0;
 
 	if (found)
 		*found = 0;
-	rc = drain_outbox(e); /* what a previous run left behind */
-	if (rc && rc != SSP_ERR_BUSY)
-		return rc;
-	e->pass_done = 0;
-	e->ledger_rc = 0;
-	atomic_store(&e->ledger_failed, 0);
-	if (!e->c.dry_run && pthread_create(&ledger_tid, NULL, ledger_main, e) == 0)
-		ledger_running = 1;
-	rc = 0;
-	while (!stopping(e) && !atomic_load(&e->ledger_failed)) {
+	while (!stopping(e)) {
 		ssp_bdb_wu *wus = NULL;
 		size_t n = 0;
 
@@ -1005,32 +556,10 @@ int ssp_vengine_pass(ssp_vengine *e, int *found)
 			left -= n < left ? n : left;
 		if (rc || n < limit)
 			break;
-		if (!ledger_running) {
-			int r2 = drain_outbox(e);
-
-			if (r2 && r2 != SSP_ERR_BUSY) {
-				rc = r2;
-				break;
-			}
-		}
-	}
-	if (ledger_running) {
-		pthread_mutex_lock(&e->mu);
-		e->pass_done = 1;
-		pthread_cond_signal(&e->cv);
-		pthread_mutex_unlock(&e->mu);
-		pthread_join(ledger_tid, NULL);
-		if (!rc)
-			rc = e->ledger_rc;
 	}
 	if (found)
 		*found = any;
 	if (!rc)
 		rc = av_flush(e);
-	if (rc || stopping(e) || e->c.dry_run)
-		return rc;
-	rc = drain_outbox(e);
-	if (rc && rc != SSP_ERR_BUSY)
-		return rc;
-	return claims_and_batches(e);
+	return rc;
 }

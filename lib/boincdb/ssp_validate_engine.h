@@ -1,22 +1,13 @@
 /* The validator's engine: what ssp_validator does in one pass over the project.
  *
- *  1. The credit outbox (credits committed in the BOINC database whose ledger copy is not
- *     known to be done) is copied into the ledger (idempotent) and emptied.
- *  2. Work units of the app with need_validate > 0 (and id mod N == I) are read in chunks;
- *     each result's files and receipt are checked (ssp_vres_check), the work unit is
- *     decided (ssp_validate_wu) and written in one BOINC-database transaction
- *     (ssp_boincdb_commit_wu), credits included. After each chunk, step 1 again.
- *  3. Every user with unclaimed credit and a valid payout binding in user.project_prefs
- *     gets ShareClaims signed with the validator key; users without one keep their credit
- *     (logged once per version of their preferences).
- *  4. Batches are sealed and signed while batch_size claims wait, or when the oldest waiting
- *     claim is batch_window seconds old.
- * While work units are written (step 2, on c.threads connections), a ledger thread on its
- * own connection repeats step 1, and steps 3 and 4 every claim_interval seconds; at the end
- * of the pass steps 1, 3 and 4 run once more.
+ * Work units of the app with need_validate > 0 (and id mod N == I) are read in chunks;
+ * each result's files and receipt are checked (ssp_vres_check), the work unit is decided
+ * (ssp_validate_wu) and written in one BOINC-database transaction (ssp_boincdb_commit_wu),
+ * credits and their outbox rows included, on c.threads connections at once. That is all a
+ * validator writes: no key, no ledger. The signer (ssp_signer.h), one per project, turns
+ * the outbox into ledger credits, claims and batches.
  * A process killed at any instant restarts into a consistent state: the BOINC database and
- * the outbox change together, the ledger changes in its own transactions and is idempotent
- * on (project, result id). Logs through ssp_log; never prints or exits. Lives in
+ * the outbox change together. Logs through ssp_log; never prints or exits. Lives in
  * lib/libsspdb.a. */
 #ifndef SSP_VALIDATE_ENGINE_H
 #define SSP_VALIDATE_ENGINE_H
@@ -28,8 +19,6 @@
 #include <stdint.h>
 
 #include "boincdb/ssp_boincdb.h"
-#include "crypto/ssp_eip712.h"
-#include "ledger/ssp_ledger.h"
 #include "boinc/ssp_projcfg.h"
 #include "boinc/ssp_validate.h"
 
@@ -53,14 +42,6 @@ typedef struct ssp_vengine_conf {
 	unsigned chunk;            /* work units read at a time; 0: 500 */
 	unsigned threads;          /* work units decided and written in parallel, each thread
 				      on its own database connection (1..64; 0: 1) */
-	uint64_t batch_size;       /* claims per batch, 1..SSP_LEDGER_MAX_BATCH_CLAIMS */
-	uint64_t batch_window;     /* seconds, above 0 */
-	unsigned claim_interval;   /* seconds between claim rounds during a pass (0: as often
-				      as the ledger thread gets round, every 0.25 s at most) */
-	unsigned binding_recheck;  /* seconds before unchanged-looking prefs of an unbound user
-				      are read again; 0: 60 */
-	uint64_t binding_delay;    /* seconds before a binding that replaces another address
-				      is used (ssp_binding_delay_check); 0: at once */
 	const volatile sig_atomic_t *stop; /* when non-NULL and set, a pass ends after its
 					      current work unit */
 } ssp_vengine_conf;
@@ -72,26 +53,18 @@ typedef struct ssp_vengine_stats {
 	uint64_t retried;      /* work units left for a later pass */
 	uint64_t conflicts;    /* work units changed by someone else meanwhile */
 	uint64_t credits;      /* credits written to the BOINC database (and outbox) */
-	uint64_t ledger_credits; /* credit rows new in the ledger */
-	uint64_t claims, batches;
-	uint64_t unbound_users; /* users logged as lacking a valid binding */
 } ssp_vengine_stats;
 
-/* A new engine (*out, freed with ssp_vengine_free) working on db and ledger (borrowed;
- * ledger may be NULL only in a dry run), for project pc (borrowed), signing claims and
- * batches for domain with seckey (copied, wiped on free). It opens c->threads - 1 more
- * connections to the project database, and one for the ledger side unless dry_run.
- * em names a problem.
- * Returns 0, SSP_ERR_INVAL, SSP_ERR_NOMEM or SSP_ERR_DB. */
+/* A new engine (*out, freed with ssp_vengine_free) working on db (borrowed) for project
+ * pc (borrowed). It opens c->threads - 1 more connections to the project database.
+ * em names a problem. Returns 0, SSP_ERR_INVAL, SSP_ERR_NOMEM or SSP_ERR_DB. */
 SSP_MUST_CHECK int ssp_vengine_new(const ssp_vengine_conf *c, const ssp_projcfg *pc, ssp_boincdb *db,
-		    ssp_ledger *ledger, const ssp_domain *domain, const uint8_t seckey[32],
 		    ssp_vengine **out, ssp_errmsg *em);
 void ssp_vengine_free(ssp_vengine *e);
 
-/* One pass (steps 1-4 above) at the current time. *found (may be NULL) = 1 when at least
- * one work unit was examined. Returns 0, or a negative code on a database or ledger
- * failure the daemon should stop for (SSP_ERR_DB, SSP_ERR_NOMEM...); a busy ledger
- * (SSP_ERR_BUSY) is logged and retried in the next pass. */
+/* One pass at the current time. *found (may be NULL) = 1 when at least one work unit was
+ * examined. Returns 0, or a negative code on a database failure the daemon should stop
+ * for (SSP_ERR_DB, SSP_ERR_NOMEM...). */
 SSP_MUST_CHECK int ssp_vengine_pass(ssp_vengine *e, int *found);
 
 /* Counters since ssp_vengine_new. */

@@ -851,7 +851,7 @@ static int count_state(ssp_bridge *b, int state, uint64_t *count)
 	return rc;
 }
 
-int ssp_bridge_pass(ssp_bridge *b, volatile sig_atomic_t *stop, ssp_bridge_stats *stats)
+int ssp_bridge_pass(ssp_bridge *b, const volatile sig_atomic_t *stop, ssp_bridge_stats *stats)
 {
 	ssp_bridge_stats local;
 	ssp_errmsg em = { { 0 } };

@@ -124,7 +124,7 @@ typedef struct ssp_bridge_stats {
  * is set. Returns 0 when the pass ran (problems with single batches are logged and retried
  * next pass), or an error that stopped it: SSP_ERR_NET/TIMEOUT/PARSE/RPC (the node),
  * SSP_ERR_BUSY/DB (the ledger). stats may be NULL. */
-SSP_MUST_CHECK int ssp_bridge_pass(ssp_bridge *b, volatile sig_atomic_t *stop, ssp_bridge_stats *stats);
+SSP_MUST_CHECK int ssp_bridge_pass(ssp_bridge *b, const volatile sig_atomic_t *stop, ssp_bridge_stats *stats);
 
 /* 1 when an error of ssp_bridge_new (or of a pass) can go away by itself: the node
  * unreachable, slow or answering garbage (SSP_ERR_NET, TIMEOUT, PARSE, RPC, TOO_BIG), or the

@@ -52,7 +52,7 @@ struct ssp_bridge {
 	char addr_text[SSP_ADDR_STRLEN];
 	ssp_ledger *ledger;
 	ssp_rpc *rpc;
-	volatile sig_atomic_t *stop;
+	const volatile sig_atomic_t *stop;
 	ssp_bridge_stats *stats;
 	uint64_t head;            /* latest block number, read at the start of a pass */
 	/* The batch held back by a revert that can succeed later, until when, and why. */

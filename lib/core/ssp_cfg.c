@@ -10,20 +10,20 @@
  * example file and the man page follow it. */
 static const ssp_cfg_def table[SSP_CFG_COUNT] = {
 	[SSP_CFG_PROJECT_MASTER_URL] = { "project", "master_url", SSP_CFG_URL, NULL, 0, 0,
-		"https://boinc.example.org/ssp/", "ssp_validator, ssp_bridge, ssp",
+		"https://boinc.example.org/ssp/", "ssp_validator, ssp_signer, ssp_bridge, ssp",
 		"The BOINC master URL exactly as in the project's config.xml, trailing slash included; "
 		"the project id signed into every claim is keccak256 of this text: never change it." },
 	[SSP_CFG_PROJECT_LEDGER] = { "project", "ledger", SSP_CFG_PATH, NULL, 0, 0,
-		"/var/lib/ssp/ledger.sqlite", "ssp_validator, ssp_bridge, ssp",
+		"/var/lib/ssp/ledger.sqlite", "ssp_signer, ssp_bridge, ssp",
 		"The SQLite ledger (credits, claims, batches, transactions)." },
 	[SSP_CFG_CHAIN_RPC_URL] = { "chain", "rpc_url", SSP_CFG_URL, NULL, 0, 0,
 		"http://127.0.0.1:8545", "ssp_bridge, ssp",
 		"Ethereum JSON-RPC endpoint." },
 	[SSP_CFG_CHAIN_CHAIN_ID] = { "chain", "chain_id", SSP_CFG_U64, NULL, 1, 4503599627370495.0,
-		"31337", "ssp_validator, ssp_bridge, ssp",
+		"31337", "ssp_signer, ssp_bridge, ssp",
 		"EIP-155 chain id, decimal (31337 is anvil's default; 1 is Ethereum mainnet)." },
 	[SSP_CFG_CHAIN_MINTER] = { "chain", "minter", SSP_CFG_ADDRESS, NULL, 0, 0,
-		"0x5FbDB2315678afecb367f032d93F642f64180aa3", "ssp_validator, ssp_bridge, ssp",
+		"0x5FbDB2315678afecb367f032d93F642f64180aa3", "ssp_signer, ssp_bridge, ssp",
 		"The ShareMinter contract (EIP-55 checksum checked when mixed case)." },
 	[SSP_CFG_CHAIN_TOKEN] = { "chain", "token", SSP_CFG_ADDRESS, NULL, 0, 0,
 		"0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", "ssp",
@@ -33,19 +33,19 @@ static const ssp_cfg_def table[SSP_CFG_COUNT] = {
 		"The block the minter was deployed in (written by `ssp deploy --conf`); the export's "
 		"manifest carries it and auditors start their scan of the chain there. 0: unknown." },
 	[SSP_CFG_VALIDATOR_KEYSTORE] = { "validator", "keystore", SSP_CFG_PATH, NULL, 0, 0,
-		"/etc/ssp/validator.keystore.json", "ssp_validator, ssp_bridge",
-		"Claim-signing key: a keystore v3 file." },
+		"/etc/ssp/validator.keystore.json", "ssp_signer, ssp_bridge",
+		"Claim-signing key (the validator key, held by ssp_signer alone): a keystore v3 file." },
 	[SSP_CFG_VALIDATOR_PASSWORD_FILE] = { "validator", "password_file", SSP_CFG_PATH, NULL, 0, 0,
-		"/etc/ssp/validator.password", "ssp_validator",
+		"/etc/ssp/validator.password", "ssp_signer",
 		"The claim-signing key's password file (mode 0600, first line)." },
 	[SSP_CFG_VALIDATOR_BATCH_SIZE] = { "validator", "batch_size", SSP_CFG_U64, "256", 1, 1000000,
-		"256", "ssp_validator",
+		"256", "ssp_signer",
 		"A batch is sealed when it holds this many claims (1..1000000)..." },
 	[SSP_CFG_VALIDATOR_BATCH_WINDOW] = { "validator", "batch_window", SSP_CFG_U64, "600", 1, 31536000,
-		"600", "ssp_validator",
+		"600", "ssp_signer",
 		"... or when its oldest claim is this many seconds old, whichever comes first." },
 	[SSP_CFG_VALIDATOR_BINDING_DELAY] = { "validator", "binding_delay", SSP_CFG_U64, "172800", 0,
-		31536000, "172800", "ssp_validator, web/ssp_bind.php",
+		31536000, "172800", "ssp_signer, web/ssp_bind.php",
 		"Seconds a payout binding that replaces another address waits before it receives claims "
 		"(credit keeps waiting meanwhile); the first binding takes effect at once. The binding "
 		"page tells the volunteer." },
@@ -86,6 +86,19 @@ static const ssp_cfg_def table[SSP_CFG_COUNT] = {
 		1000000, "20", "ssp_bridge",
 		"Warn when the bridge account's balance pays for fewer than this many mints at the "
 		"current fees (gas limit x max fee per gas of the next one)." },
+	[SSP_CFG_SIGNER_GRANT_APPS] = { "signer", "grant_apps", SSP_CFG_STR, "", 0, 0, "", "ssp_signer",
+		"Apps validated by the project's own BOINC validator whose granted credit ssp_signer claims "
+		"(names separated by commas or spaces; docs/signer.md). Empty: only ssp_validator's credit." },
+	[SSP_CFG_SIGNER_GRANT_OVERLAP] = { "signer", "grant_overlap", SSP_CFG_U64, "600", 1, 2592000, "600",
+		"ssp_signer",
+		"Seconds of result.mod_time read again behind the grant scan's position, for results whose "
+		"validation committed late." },
+	[SSP_CFG_SIGNER_GRANT_SINCE] = { "signer", "grant_since", SSP_CFG_U64, "0", 0, 4503599627370495.0,
+		"0", "ssp_signer",
+		"Where the first grant scan starts: 0 from now, 1 all history, otherwise a unix time." },
+	[SSP_CFG_SIGNER_GRANT_CHECK_RECEIPT] = { "signer", "grant_check_receipt", SSP_CFG_BOOL, "false", 0,
+		1, "false", "ssp_signer",
+		"Claim a result granted by the project's own validator only when its share receipt checks out." },
 	[SSP_CFG_WEB_SSP] = { "web", "ssp", SSP_CFG_PATH, NULL, 0, 0, "/usr/bin/ssp", "web/ssp_bind.php",
 		"The ssp program the binding page runs for `ssp bind verify` and `ssp bind text` "
 		"(unset: ssp on PATH, else /usr/bin/ssp)." },
@@ -409,7 +422,7 @@ int ssp_cfg_write_example(FILE *f)
 {
 	const char *sec = "";
 
-	fputs("; ssp.conf — configuration of the SmartShare programs (ssp_validator, ssp_bridge, ssp).\n"
+	fputs("; ssp.conf — configuration of the SmartShare programs (ssp_validator, ssp_signer, ssp_bridge, ssp).\n"
 	      "; Generated from the settings table (lib/core/ssp_cfg.c) by `ssp config doc --example`;\n"
 	      "; ssp.conf(5) describes every key. `ssp config check --conf FILE` validates a file and\n"
 	      "; prints the effective settings.\n"
@@ -456,7 +469,7 @@ int ssp_cfg_write_man(FILE *f, const char *version)
 	fputs(".SH NAME\nssp.conf \\- configuration of the SmartShare proof\\-of\\-share programs\n"
 	      ".SH SYNOPSIS\n/etc/ssp/ssp.conf\n"
 	      ".SH DESCRIPTION\n"
-	      "One file configures \\fBssp_validator\\fR(8), \\fBssp_bridge\\fR(8) and \\fBssp\\fR(1).\n"
+	      "One file configures \\fBssp_validator\\fR(8), \\fBssp_signer\\fR(8), \\fBssp_bridge\\fR(8) and\n\\fBssp\\fR(1).\n"
 	      "It is an INI file: \\fB[section]\\fR headers, \\fIkey\\fR \\fB=\\fR \\fIvalue\\fR lines,\n"
 	      "comment lines starting with \\fB;\\fR or \\fB#\\fR, and inline comments after whitespace and\n"
 	      "\\fB;\\fR. A key may appear once per section; names are case\\-sensitive; lines must stay\n"
@@ -491,6 +504,6 @@ int ssp_cfg_write_man(FILE *f, const char *version)
 		fputs("\\fR\n", f);
 	}
 	fputs(".SH FILES\n.TP\n/etc/ssp/ssp.conf\nthe default location (each program takes \\fB\\-\\-conf\\fR)\n"
-	      ".SH SEE ALSO\n\\fBssp\\fR(1), \\fBssp_validator\\fR(8), \\fBssp_bridge\\fR(8)\n", f);
+	      ".SH SEE ALSO\n\\fBssp\\fR(1), \\fBssp_validator\\fR(8), \\fBssp_signer\\fR(8), \\fBssp_bridge\\fR(8)\n", f);
 	return ferror(f) ? SSP_ERR_IO : 0;
 }

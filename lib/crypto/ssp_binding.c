@@ -1,4 +1,4 @@
-/* EIP-191 personal_sign and the payout binding (DESIGN §3). */
+/* EIP-191 personal_sign and the payout binding (docs/formats.md). */
 #include "crypto/ssp_binding.h"
 #include "core/ssp_hex.h"
 #include "crypto/ssp_keccak.h"

@@ -1,4 +1,4 @@
-/* EIP-191 personal_sign and the volunteer's payout binding (DESIGN §3): the signed text
+/* EIP-191 personal_sign and the volunteer's payout binding (docs/formats.md): the signed text
  * "SmartShare payout binding\nproject: URL\nuser: ID\naddress: 0xEIP55" and its storage in
  * BOINC project preferences as <project_specific><ssp_address/><ssp_binding/></project_specific>. */
 #ifndef SSP_BINDING_H

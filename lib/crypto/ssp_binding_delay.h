@@ -1,4 +1,4 @@
-/* The replacement delay of a payout binding (DESIGN §9): a binding that replaces another
+/* The replacement delay of a payout binding (docs/web.md): a binding that replaces another
  * valid binding to a different address takes effect only binding_delay seconds after it
  * was stored; meanwhile the user's credit keeps waiting. The first binding, and a binding
  * to the same address again, take effect at once.

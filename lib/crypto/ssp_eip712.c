@@ -1,4 +1,4 @@
-/* EIP-712 typed data of DESIGN §3: domain separator, ShareClaim and ShareBatch struct hashes,
+/* EIP-712 typed data of docs/formats.md: domain separator, ShareClaim and ShareBatch struct hashes,
  * the claims Merkle tree (OpenZeppelin MerkleProof compatible), payouts and abi.encode. */
 #include "crypto/ssp_eip712.h"
 #include "core/ssp_err.h"

@@ -1,4 +1,4 @@
-/* EIP-712 typed data of DESIGN §3 (normative): domain, ShareClaim, ShareBatch,
+/* EIP-712 typed data of docs/formats.md (normative): domain, ShareClaim, ShareBatch,
  * the claims Merkle root, payouts and their ABI encoding. */
 #ifndef SSP_EIP712_H
 #define SSP_EIP712_H

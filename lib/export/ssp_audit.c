@@ -158,6 +158,13 @@ static int consume(struct audit *a, const struct chunk *ch, const struct item *i
 	if (a->filtered && c->seq < a->filter_first)
 		return a->o->stats != NULL ? add_user(a, c) : 0; /* before the batch: stats only */
 	a->r->claims++;
+	{
+		/* a zero resultDigest: the signer found the outputs gone (docs/signer.md) */
+		static const uint8_t zero[32];
+
+		if (!memcmp(c->result_digest, zero, 32))
+			a->r->claims_no_digest++;
+	}
 	if (c->seq != a->expect) {
 		if (c->seq > a->expect) {
 			if (c->seq - a->expect == 1)

@@ -221,6 +221,7 @@ typedef struct ssp_audit_report {
 	int64_t only_batch;         /* the batch a partial check was limited to, else 0 */
 	uint64_t from_block, to_block;
 	uint64_t claims, claims_batched, claims_unbatched;
+	uint64_t claims_no_digest;  /* claims whose resultDigest is zero: outputs already deleted */
 	uint64_t batches, batches_minted, batches_pending, batches_failed;
 	uint64_t credit_claimed, credit_batched, credit_minted;
 	ssp_u256 amount_minted;     /* sum of the project's BatchMinted amounts */

@@ -124,6 +124,10 @@ static int format_text(const ssp_audit_report *r, FILE *f)
 	fprintf(f, "claims    %llu: %llu in batches, %llu not yet; %s cobblestones claimed\n",
 		(unsigned long long)r->claims, (unsigned long long)r->claims_batched,
 		(unsigned long long)r->claims_unbatched, credit_s(r->credit_claimed, c1));
+	if (r->claims_no_digest)
+		fprintf(f, "          %llu claim%s without output digest (resultDigest zero: the outputs"
+			" were deleted before the claim)\n", (unsigned long long)r->claims_no_digest,
+			r->claims_no_digest == 1 ? "" : "s");
 	fprintf(f, "batches   %llu: %llu minted%s, %llu pending, %llu failed; %s cobblestones batched, %s minted\n",
 		(unsigned long long)r->batches, (unsigned long long)r->batches_minted,
 		r->chain_checked ? "" : " (as the export says)", (unsigned long long)r->batches_pending, (unsigned long long)r->batches_failed,
@@ -188,6 +192,7 @@ static int format_json(const ssp_audit_report *r, char **out)
 	ssp_exj_set(sum, "claims", ssp_exj_u64_new(r->claims), &bad);
 	ssp_exj_set(sum, "claimsBatched", ssp_exj_u64_new(r->claims_batched), &bad);
 	ssp_exj_set(sum, "claimsUnbatched", ssp_exj_u64_new(r->claims_unbatched), &bad);
+	ssp_exj_set(sum, "claimsWithoutOutputDigest", ssp_exj_u64_new(r->claims_no_digest), &bad);
 	ssp_exj_set(sum, "batches", ssp_exj_u64_new(r->batches), &bad);
 	ssp_exj_set(sum, "batchesMinted", ssp_exj_u64_new(r->batches_minted), &bad);
 	ssp_exj_set(sum, "batchesPending", ssp_exj_u64_new(r->batches_pending), &bad);

@@ -1,4 +1,4 @@
-/* The ledger (DESIGN §5): credits → signed ShareClaims → sealed ShareBatches → transactions,
+/* The ledger (docs/architecture.md): credits → signed ShareClaims → sealed ShareBatches → transactions,
  * in one SQLite database (WAL) shared by ssp_validator, ssp_bridge and the ssp tools.
  *
  * Every function that changes state does it in ONE SQL transaction (BEGIN IMMEDIATE …

@@ -78,6 +78,7 @@ two_mods() {
 	done
 	wait "$pid0" || ssp_fail "--mod 2 0 failed"
 	wait "$pid1" || ssp_fail "--mod 2 1 failed"
+	vt_sign --batch_size 256 --batch_window 100000 || ssp_fail "signer failed"
 }
 
 t0=$(now)

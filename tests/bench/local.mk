@@ -36,3 +36,8 @@ BENCH_SCRIPTS_RUN += $(srcdir)/tests/bench/bench_validator.sh
 BENCH_BINS += client/ssp_wrapper client/examples/ssp_sci
 EXTRA_DIST += tests/bench/bench_wrapper.sh
 BENCH_SCRIPTS_RUN += $(srcdir)/tests/bench/bench_wrapper.sh
+
+# ssp_signer: claims signed and sealed per second while two validators feed it.
+BENCH_BINS += signer/ssp_signer validator/ssp_validator tests/helpers/vfixture tools/ssp
+EXTRA_DIST += tests/bench/bench_signer.sh
+BENCH_SCRIPTS_RUN += $(srcdir)/tests/bench/bench_signer.sh

@@ -6,7 +6,7 @@
 # `cast abi-encode`/`cast keccak`/`cast concat-hex`, then `cast wallet sign --no-hash <digest>`
 # must equal `cast wallet sign --data --from-file <typed data json>` (cast's own EIP-712
 # encoder) byte for byte, or the script stops. Merkle roots and proofs are built here with
-# `cast keccak`/`cast concat-hex` following DESIGN §3 (sorted pairs, odd node carried up).
+# `cast keccak`/`cast concat-hex` following docs/formats.md (sorted pairs, odd node carried up).
 set -euo pipefail
 export LC_ALL=C
 

@@ -136,7 +136,7 @@ expect_status 3 "truncated config.xml" "$VALIDATOR" --app ssp --one_pass --proje
 assert_contains "$OUT" "config.xml" "config.xml error named"
 cp "$T/config.good" "$P/config.xml"
 chmod 644 "$T/keys/pw"
-expect_status 3 "password file readable by others" "$VALIDATOR" --app ssp --one_pass --project_dir "$P"
+expect_status 3 "password file readable by others" "$SIGNER" --one_pass --project_dir "$P"
 assert_contains "$OUT" "cannot load the validator key" "password file refused"
 chmod 600 "$T/keys/pw"
 expect_status 3 "unknown app" "$VALIDATOR" --app nosuchapp --one_pass --project_dir "$P"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # --mod N I splits the work units between validators with no overlap and no gap: three
-# validators run at once on one database and one ledger; each handles exactly the work
-# units with id mod 3 == I; together they validate all of them once; claims stay gap-free.
+# validators run at once on one database; each handles exactly the work units with
+# id mod 3 == I; together they validate all of them once; the signer's claims stay gap-free.
 # --threads N: one validator writing work units on N connections at once, alone and
 # combined with --mod, gives the same exact accounts.
 set -euo pipefail
@@ -21,6 +21,7 @@ done
 for i in 0 1 2; do
 	wait "${pids[$i]}" || ssp_fail "validator --mod 3 $i failed: $(tail -3 "$T/mod$i.log")"
 done
+vt_sign --batch_size 10 || ssp_fail "signer failed: $(tail -3 "$T/sign.log")"
 
 total=0
 for i in 0 1 2; do
@@ -39,7 +40,7 @@ assert_eq "$(vt_sql "SELECT count(*) FROM workunit WHERE canonical_resultid > 0 
 	"all 90 work units have a canonical result"
 assert_eq "$(vt_sql "SELECT count(*) FROM result WHERE validate_state = 1")" 180 "180 valid results"
 assert_eq "$(vt_ledger "SELECT count(*) FROM credits")" 180 "180 ledger credits"
-# users 1..4 are bound: their credits are all claimed, by three processes sharing the ledger
+# users 1..4 are bound: their credits are all claimed by the signer
 assert_eq "$(vt_ledger "SELECT count(*) FROM credits WHERE claimed = 1")" \
 	"$(vt_ledger "SELECT count(*) FROM credits WHERE user_id <= 4")" "bound users' credits claimed"
 vt_check_consistency
@@ -70,5 +71,6 @@ wait "$tpid0" || ssp_fail "--mod 2 0 --threads 3 failed"
 wait "$tpid1" || ssp_fail "--mod 2 1 --threads 3 failed"
 assert_eq "$(vt_sql "SELECT count(*) FROM workunit WHERE need_validate > 0")" 0 "all validated"
 assert_eq "$(vt_sql "SELECT count(*) FROM result WHERE validate_state = 1")" 1580 "1580 valid results"
+vt_sign || ssp_fail "signer failed: $(tail -3 "$T/sign.log")"
 vt_check_consistency
 ssp_ok "--threads alone and with --mod, with and without array binding: exact accounts"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Crash safety: ssp_validator is killed with SIGKILL at random instants (inside database
-# transactions, ledger writes, claim signing and batch sealing) at least 20 times and
-# restarted. At the end the BOINC credit totals, the ledger credits and the claims agree
+# Crash safety: ssp_validator and ssp_signer, running together, are killed with SIGKILL
+# at random instants (inside database transactions, outbox draining, ledger writes, claim
+# signing and batch sealing) at least 20 times and restarted. At the end the BOINC credit totals, the ledger credits and the claims agree
 # exactly: no credit lost or doubled, the outbox empty, claim seq and batches gap-free.
 set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/common.sh"
@@ -22,16 +22,23 @@ while [ "$killed" -lt "$KILLS" ]; do
 	fi
 	"$VALIDATOR" --app ssp --project_dir "$P" --sleep_interval 1 --chunk 12 --claim_interval 0 --update_credited_job \
 		--threads $((i % 2 ? 1 : 3)) \
-		--batch_size 9 --batch_window 100000 >>"$T/validator.log" 2>&1 &
+		>>"$T/validator.log" 2>&1 &
 	pid=$!
-	# a random instant between 20 ms and 700 ms after the start
+	"$SIGNER" --project_dir "$P" --sleep_interval 1 --batch_size 9 --batch_window 100000 \
+		>>"$T/validator.log" 2>&1 &
+	spid=$!
+	# a random instant between 20 ms and 700 ms after the start (the signer a little
+	# earlier or later)
 	sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.3f", 0.02 + (r % 680) / 1000 }')"
 	if kill -KILL "$pid" 2>/dev/null; then
 		killed=$((killed + 1))
 	else
 		finished=$((finished + 1))
 	fi
+	sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.3f", (r % 200) / 1000 }')"
+	kill -KILL "$spid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
+	wait "$spid" 2>/dev/null || true
 	# what the restart has to recover: credits committed in BOINC but not yet in the
 	# ledger (the outbox), credits in the ledger not yet claimed by bound users
 	[ "$(vt_sql "SELECT count(*) FROM ssp_credit_outbox")" = 0 ] || pending_outbox=$((pending_outbox + 1))

@@ -60,6 +60,7 @@ expect out_link_in "a symbolic link, not followed"
 expect out_link_out "a symbolic link, not followed"
 expect out_zero "a symbolic link, not followed"
 expect out_dir "not a regular file (a directory)"
+vt_sign || ssp_fail "signer failed: $(tail -3 "$T/sign.log")"
 vt_check_consistency
 ssp_ok "FIFOs, symbolic links and directories: invalid with a named reason, no hang"
 

@@ -43,7 +43,7 @@ check "GUARDIAN_ROLE constant" eq "$(val "$M" "GUARDIAN_ROLE()(bytes32)")" "$($C
 check "minter holds the token's MINTER_ROLE" \
 	eq "$(val "$T" "hasRole(bytes32,address)(bool)" "$($C keccak MINTER_ROLE)" "$M")" true
 BATCH_TYPE='ShareBatch(bytes32 project,uint64 firstSeq,uint64 lastSeq,bytes32 claimsRoot,bytes32 payoutsHash,uint64 totalCredit)'
-check "SHARE_BATCH_TYPEHASH = keccak256 of the DESIGN §3 type" \
+check "SHARE_BATCH_TYPEHASH = keccak256 of the docs/formats.md type" \
 	eq "$(val "$M" "SHARE_BATCH_TYPEHASH()(bytes32)")" "$($C keccak "$BATCH_TYPE")"
 
 # Construction emitted the configuration as events.

@@ -60,7 +60,9 @@ for p in $PKGS; do dpkg-deb -c "$T/${p}_${V}_$A.deb" >"$T/$p.list"; done
 grep -q "/usr/bin/ssp$" "$T/smartshare-ssp.list" || ssp_fail "ssp not in smartshare-ssp"
 grep -q "/usr/share/smartshare-ssp/contracts/ShareMinter.input.json" "$T/smartshare-ssp.list" ||
 	ssp_fail "standard-JSON inputs not packaged"
-grep -q "/usr/bin/ssp_bridge$" "$T/smartshare-ssp-server.list" || ssp_fail "ssp_bridge not in -server"
+for d in ssp_bridge ssp_signer ssp_validator; do
+	grep -q "/usr/bin/$d$" "$T/smartshare-ssp-server.list" || ssp_fail "$d not in -server"
+done
 grep -q "/lib/systemd/system/ssp-export.timer$" "$T/smartshare-ssp-server.list" || ssp_fail "no export timer"
 grep -q "/usr/lib/smartshare-ssp/wrapper/.*-linux-gnu/ssp_wrapper$" "$T/smartshare-ssp-wrapper.list" ||
 	ssp_fail "ssp_wrapper not in -wrapper"
@@ -95,12 +97,12 @@ assert_eq "$st" 2 "deploy without a node"
 if grep -q "SSPToken.bin" "$T/deploy.out"; then ssp_fail "installed ssp does not find its contracts: $(cat "$T/deploy.out")"; fi
 ssp_ok "installed: user ssp, its directories, conffiles, the tool and its contracts"
 
-units="/lib/systemd/system/ssp-bridge.service /lib/systemd/system/ssp-export.service /lib/systemd/system/ssp-export.timer"
+units="/lib/systemd/system/ssp-bridge.service /lib/systemd/system/ssp-signer.service /lib/systemd/system/ssp-export.service /lib/systemd/system/ssp-export.timer"
 cp /lib/systemd/system/ssp-validator@.service "$T/ssp-validator@einstein.service"
 systemd-analyze verify $units "$T/ssp-validator@einstein.service" >"$T/verify.log" 2>&1 ||
 	{ cat "$T/verify.log" >&2; ssp_fail "systemd-analyze verify failed"; }
 [ ! -s "$T/verify.log" ] || { cat "$T/verify.log" >&2; ssp_fail "systemd-analyze verify complained"; }
-ssp_ok "systemd-analyze verify: ssp-bridge, ssp-validator@, ssp-export service and timer"
+ssp_ok "systemd-analyze verify: ssp-bridge, ssp-signer, ssp-validator@, ssp-export service and timer"
 
 # logrotate with the installed configuration, forced, on a log a process keeps appending to
 # (as the units do: StandardOutput=append:) — copytruncate, no signal sent.

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The key-rotation runbook of docs/operations.md ("Rotating the validator key"), step by step,
 # with ssp_bridge running throughout on anvil: (1) a new key; (2) addSigner(new) on the
-# minter; (3) the validator signs with the new key from now on (here: the ledger's claim and
+# minter; (3) the signer signs with the new key from now on (here: the ledger's claim and
 # batch signing, bridge_testutil seal, with the new key), batches sealed with the old one
 # still pending; (4) wait until `ssp status` shows every claim up to the switch FINAL;
 # (5) removeSigner(old); (6) later batches. Minting never stops: no batch waits on a revert,

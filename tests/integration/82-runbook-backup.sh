@@ -65,7 +65,7 @@ bridge_verify 30 3 1 10
 grep -q "minted by transaction" "$T/bridge.log" || ssp_fail "the mints were not recorded from the chain"
 ssp_ok "restored from a backup behind the chain: mints recorded from the chain, none sent again"
 
-# A backup older than claims the chain minted: ssp status says so (the validator must stay
+# A backup older than claims the chain minted: ssp status says so (the signer must stay
 # stopped: the restored ledger would sign new claims for seqs the chain has minted).
 sqlite3 "$L" ".backup '$T/older.sqlite'"
 bridge_seal 3 3 3 31

@@ -48,7 +48,7 @@ assert_eq "$(json "$out" signDisabledBeforeConsent)" true "no signing before the
 assert_eq "$(json "$out" failed)" "" "no script error, nothing loaded from outside"
 assert_contains "$(json "$out" message)" "Stored: $ADDR_A is your payout address" "first binding message"
 want_text=$(printf 'SmartShare payout binding\nproject: %s\nuser: 1\naddress: %s' "$MASTER_URL" "$ADDR_A")
-assert_eq "$(json "$out" text)" "$want_text" "the page shows the exact binding text (DESIGN §3)"
+assert_eq "$(json "$out" text)" "$want_text" "the page shows the exact binding text (docs/formats.md)"
 p1=$(prefs 1)
 a=$(field "$p1" ssp_address)
 s=$(field "$p1" ssp_binding)

@@ -39,7 +39,7 @@ expect_status 2 "no terminal, no password file" setsid -w "$SSP" bind sign --key
 assert_contains "$OUT" "give --password-file" "no terminal message"
 ssp_ok "password read from the terminal; cast verifies the binding"
 
-# bind text: the exact text a wallet signs, byte for byte (DESIGN §3), EIP-55 from any case.
+# bind text: the exact text a wallet signs, byte for byte (docs/formats.md), EIP-55 from any case.
 lower=$(echo "$addr" | tr A-F a-f)
 "$SSP" bind text --project "$good" --user 7 --address "$lower" >text.out
 printf 'SmartShare payout binding\nproject: %s\nuser: 7\naddress: %s' "$good" "$addr" >text.want

@@ -28,6 +28,8 @@ INTEGRATION_TESTS = \
 	tests/integration/31-contract-minter.sh \
 	tests/integration/32-contract-refusals.sh \
 	tests/integration/33-contract-admin.sh \
+	tests/integration/38-signer-two-hosts.sh \
+	tests/integration/39-signer-keep-validator.sh \
 	tests/integration/40-bridge-rpc.sh \
 	tests/integration/41-deploy-contracts.sh \
 	tests/integration/42-bridge-mint.sh \

@@ -144,7 +144,7 @@ static void test_binding_text(void)
 	}
 }
 
-/* The normative text of DESIGN §3, spelled out once by hand. */
+/* The normative text of docs/formats.md, spelled out once by hand. */
 static void test_binding_text_literal(void)
 {
 	uint8_t addr[20];
@@ -553,7 +553,7 @@ int main(void)
 		{ "EIP-191 hash = cast hash-message", test_eip191_hash },
 		{ "EIP-191 sign = cast wallet sign, recover", test_eip191_sign_recover },
 		{ "binding text byte for byte", test_binding_text },
-		{ "binding text literal (DESIGN 3)", test_binding_text_literal },
+		{ "binding text literal (docs/formats.md)", test_binding_text_literal },
 		{ "binding sign = cast, verify", test_binding_sign_cast },
 		{ "verify: other user/url/address/sig", test_binding_verify_wrong },
 		{ "master_url rules", test_binding_url_rules },

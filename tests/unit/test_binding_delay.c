@@ -1,6 +1,6 @@
 /* Suite for lib/crypto/ssp_binding_delay: when a replacement payout binding takes effect.
  * The bindings are signed with ssp_binding_sign (checked against foundry's cast in
- * test_binding) for two fixed keys; the rule is DESIGN §9 (48 h default delay, first
+ * test_binding) for two fixed keys; the rule is docs/web.md's (48 h default delay, first
  * binding at once). */
 #include "crypto/ssp_binding_delay.h"
 #include "crypto/ssp_binding.h"

@@ -370,7 +370,7 @@ static void test_merkle_proofs(void)
 	}
 }
 
-/* A plain level-by-level model of DESIGN §3 (separate from the library's allocation-free
+/* A plain level-by-level model of docs/formats.md (separate from the library's allocation-free
  * stack construction), checked against the cast roots above and then compared with the
  * library for sizes the vectors do not reach. */
 static void model_pair(const uint8_t *a, const uint8_t *b, uint8_t *out)

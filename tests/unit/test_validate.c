@@ -18,7 +18,7 @@ static void test_credit_units(void)
 {
 	uint64_t m = 0;
 
-	/* DESIGN §3: one cobblestone is 1/200 day of a 1 GFLOPS machine */
+	/* docs/formats.md: one cobblestone is 1/200 day of a 1 GFLOPS machine */
 	CU_ASSERT(NEAR(ssp_credit_from_fpops(86400e9), 200.0, 1e-12));
 	CU_ASSERT(NEAR(ssp_credit_from_fpops(432e9), 1.0, 1e-12));
 	CU_ASSERT_EQUAL(ssp_credit_from_fpops(0), 0);

@@ -7,8 +7,11 @@
 #                        a project dir $P (config.xml, upload/, ssp.conf), the validator's
 #                        keystore (its address in $VADDR), an empty ledger path $LEDGER
 #   vt_spec              reads a vfixture spec on stdin, makes the files, loads the rows
-#   vt_run [ARGS]        ssp_validator --app ssp --one_pass --project_dir $P ARGS; log
-#                        appended to $T/validator.log, this run's log in $T/run.log
+#   vt_run [ARGS]        ssp_validator --app ssp --one_pass --project_dir $P ARGS, then
+#                        (unless --dry_run) vt_sign with ARGS' --batch_size/--batch_window;
+#                        log appended to $T/validator.log, this run's log in $T/run.log
+#   vt_sign [ARGS]       ssp_signer --one_pass --project_dir $P ARGS (the key, the ledger);
+#                        log appended to $T/run.log and $T/validator.log
 #   vt_sql QUERY         runs QUERY on the project DB, tab-separated rows, no header
 #   vt_ledger QUERY      runs QUERY on the ledger (sqlite3)
 #   vt_key N             a deterministic volunteer secret key (0x…) for index N
@@ -22,6 +25,7 @@ set -u
 . "$SSP_SRCDIR/tests/integration/lib/mariadb.sh"
 
 VALIDATOR="$SSP_BUILDDIR/validator/ssp_validator"
+SIGNER="$SSP_BUILDDIR/signer/ssp_signer"
 VFIXTURE="$SSP_BUILDDIR/tests/helpers/vfixture"
 MASTER_URL="http://127.0.0.1/ssp_test/"
 CHAIN_ID=31337
@@ -91,9 +95,24 @@ vt_spec() {
 }
 
 vt_run() {
-	local rc=0
+	local rc=0 a prev="" sargs=() dry=0
 	"$VALIDATOR" --app ssp --one_pass --project_dir "$P" "$@" >"$T/run.log" 2>&1 || rc=$?
 	cat "$T/run.log" >>"$T/validator.log"
+	[ "$rc" = 0 ] || return $rc
+	for a in "$@"; do
+		case "$prev" in --batch_size | --batch_window) sargs+=("$prev" "$a") ;; esac
+		[ "$a" = --dry_run ] && dry=1
+		prev=$a
+	done
+	[ "$dry" = 1 ] && return 0
+	vt_sign "${sargs[@]+"${sargs[@]}"}"
+}
+
+vt_sign() {
+	local rc=0
+	"$SIGNER" --one_pass --project_dir "$P" "$@" >"$T/sign.log" 2>&1 || rc=$?
+	cat "$T/sign.log" >>"$T/run.log"
+	cat "$T/sign.log" >>"$T/validator.log"
 	return $rc
 }
 
