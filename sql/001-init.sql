@@ -1,4 +1,4 @@
--- SmartShare ledger, schema version 1 (DESIGN §5).
+-- SmartShare ledger, schema version 1 (docs/architecture.md).
 --
 -- credits  every credited result, bound to a payout address or not (append-only)
 -- claims   signed ShareClaims, seq gap-free per project from 1, in signing order

@@ -3,7 +3,7 @@
 # = the number of the last one applied). scripts/embed-sql.sh embeds them into
 # lib/ledger/ssp_sql_embed.c, generated in the build directory and compiled into lib/libssp.a
 # (nodist source, see lib/ledger.mk).
-SQL_MIGRATIONS = sql/001-init.sql
+SQL_MIGRATIONS = sql/001-init.sql sql/002-bindings.sql
 
 EXTRA_DIST += $(SQL_MIGRATIONS) scripts/embed-sql.sh sql/boinc_fixture.sql
 BUILT_SOURCES += lib/ledger/ssp_sql_embed.c

@@ -433,9 +433,24 @@ static int user_binding(ssp_signer *s, uint64_t user_id, int *ok, uint8_t addr[2
 		rc = ssp_binding_verify(s->pc->master_url, user_id, b->addr, sig);
 		if (rc == 0) {
 			char a[SSP_ADDR_STRLEN];
-			int wait = 0;
+			int wait = 0, seen = 0;
+			int64_t seen_until = 0;
 
-			/* a binding replacing another address waits its delay (docs/web.md) */
+			/* The ledger's own record (sql/002-bindings.sql), taken for every valid binding
+			 * seen, so that a replacement's wait starts when the signer first sees it:
+			 * preferences can be written without the binding page and its record (BOINC's
+			 * am_set_info.php, with the account key). */
+			rc = ssp_ledger_binding_seen(s->ledger, s->project, user_id, b->addr, now,
+						     s->c.binding_delay, &seen, &seen_until);
+			if (rc != 0) {
+				free(prefs);
+				if (rc != SSP_ERR_BUSY)
+					ssp_log_crit("[USER#%" PRIu64 "] recording the payout binding: %s",
+						     user_id, ssp_strerror(rc));
+				b->checked_at = -1; /* decided again next time */
+				return rc;
+			}
+			/* and the binding page's record of a replacement (docs/web.md) */
 			rc = ssp_binding_delay_check(prefs, len, s->pc->master_url, user_id, b->addr, now,
 						     s->c.binding_delay, &wait, &b->wait_until, &em);
 			free(prefs);
@@ -455,6 +470,15 @@ static int user_binding(ssp_signer *s, uint64_t user_id, int *ok, uint8_t addr[2
 						     user_id, ssp_address_format(b->addr, a), b->wait_until);
 				if (rc != 0 || b->wait_until == INT64_MAX)
 					b->wait_until = 0;
+				s->st.unbound_users++;
+				return 0;
+			}
+			if (!seen) {
+				b->wait_until = seen_until;
+				ssp_log_info("[USER#%" PRIu64 "] credit kept, no claim: the binding to %s"
+					     " replaces the address claims go to and takes effect at %" PRId64
+					     " (the signer's record)", user_id, ssp_address_format(b->addr, a),
+					     b->wait_until);
 				s->st.unbound_users++;
 				return 0;
 			}
@@ -522,6 +546,8 @@ static int claim_round(ssp_signer *s)
 		int ok = 0;
 
 		rc = user_binding(s, users[i], &ok, addr);
+		if (rc == SSP_ERR_BUSY)
+			goto ledger_err;
 		if (rc)
 			goto out;
 		if (!ok)

@@ -267,4 +267,16 @@ SSP_MUST_CHECK int ssp_ledger_nonce_get(ssp_ledger *l, const uint8_t addr[20], u
 /* Records nonce as the next nonce of addr (e.g. from eth_getTransactionCount). */
 SSP_MUST_CHECK int ssp_ledger_nonce_set(ssp_ledger *l, const uint8_t addr[20], uint64_t nonce);
 
+/* ---- bindings: the address each user's claims go to (sql/002-bindings.sql) ---- */
+
+/* The signer saw, at now, a valid payout binding of user_id to addr. The first address seen
+ * for a user takes effect at once; the address in effect stays; a different address takes
+ * effect only delay seconds after the signer first saw it (until then *ok = 0 and *wait_until
+ * is when), and seeing the address in effect again drops a waiting one. Records what it saw,
+ * in one write transaction. *ok = 1: claims may go to addr now. Returns 0, SSP_ERR_INVAL, or a
+ * ledger error (SSP_ERR_BUSY, SSP_ERR_DB). */
+SSP_MUST_CHECK int ssp_ledger_binding_seen(ssp_ledger *l, const uint8_t project[32], uint64_t user_id,
+					   const uint8_t addr[20], int64_t now, uint64_t delay, int *ok,
+					   int64_t *wait_until);
+
 #endif

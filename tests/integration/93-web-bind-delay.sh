@@ -6,7 +6,8 @@
 # (BOINC's pm_send_msg, notify type NOTIFY_PM: a notice in BOINC Manager) and the page says
 # when it takes effect; the validator on MariaDB keeps the credit unclaimed until then (a
 # form save meanwhile keeps the record), then claims it to the new address. Binding the
-# address in effect again cancels a waiting replacement at once.
+# address in effect again cancels a waiting replacement at once. A replacement written around
+# the page (no record in the preferences) waits all the same: the signer keeps its own record.
 set -euo pipefail
 . "$SSP_SRCDIR/tests/integration/lib/common.sh"
 . "$SSP_SRCDIR/tests/integration/lib/validator.sh"
@@ -54,7 +55,9 @@ assert_eq "$(field "$p1" ssp_address)" "$ADDR_B" "new address stored"
 assert_eq "$(field "$p1" ssp_prev_address)" "$ADDR_A" "replaced address recorded"
 t0=$(field "$p1" ssp_bound_at)
 vt_run || ssp_fail "validator run: $(cat "$T/run.log")"
-[ "$(date +%s)" -lt $((t0 + DELAY)) ] || ssp_fail "the test was too slow to see the delay (${DELAY}s)"
+# the signer's own record starts the wait when it first sees the new address: by now
+t1=$(date +%s)
+[ "$t1" -lt $((t0 + DELAY)) ] || ssp_fail "the test was too slow to see the delay (${DELAY}s)"
 assert_eq "$(vt_ledger "SELECT count(*) FROM credits WHERE user_id = 1 AND claimed = 0")" 2 "new credit waits during the delay"
 assert_contains "$(cat "$T/run.log")" "[USER#1] credit kept, no claim: the binding to $ADDR_B replaces another address" "validator log of the wait"
 assert_eq "$(vt_sql "SELECT senderid, subject FROM private_messages WHERE userid = 1" | tr '\t' ' ')" \
@@ -65,7 +68,7 @@ assert_contains "$(browser text ssp_bind.php --auth auth1)" "takes effect on" "p
 browser save-form --share 100 --auth auth1 >/dev/null
 assert_eq "$(field "$(prefs 1)" ssp_prev_address)" "$ADDR_A" "form save keeps the replacement record"
 now=$(date +%s)
-[ "$now" -gt $((t0 + DELAY)) ] || sleep $((t0 + DELAY + 1 - now))
+[ "$now" -gt $((t1 + DELAY)) ] || sleep $((t1 + DELAY + 1 - now))
 vt_run || ssp_fail "validator run: $(cat "$T/run.log")"
 assert_eq "$(vt_ledger "SELECT count(*) FROM credits WHERE user_id = 1 AND claimed = 0")" 0 "claimed after the delay"
 assert_eq "$(vt_ledger "SELECT group_concat(lower(hex(c.beneficiary))) FROM claims c JOIN credits r USING (project_id, result_id) WHERE r.user_id = 1 AND r.result_id IN (SELECT result_id FROM credits WHERE user_id = 1 ORDER BY result_id DESC LIMIT 2)")" \
@@ -82,3 +85,29 @@ assert_eq "$(field "$(prefs 1)" ssp_prev_address)" "" "no replacement record aft
 assert_eq "$(field "$(prefs 1)" ssp_address)" "$ADDR_B" "the address in effect stays"
 ssp_ok "binding the address in effect again cancels a waiting replacement at once"
 
+
+# ---- a replacement written around the page waits all the same ----
+# Preferences written directly (as BOINC's am_set_info.php lets whoever holds the account key
+# do), with a valid binding to a third address and no replacement record: the signer's own
+# record (the ledger's bindings table) makes it wait from when the signer first saw it.
+{
+	for k in 5 6; do
+		echo "wu w1_$k 1 1 432000000000"
+		echo "result w1_$k 0 1 11 out_1_$k"
+	done
+} | vt_spec
+KEY_C=$(vt_key 3)
+ADDR_C=$(vt_bind 1 "$KEY_C")
+assert_eq "$(field "$(prefs 1)" ssp_prev_address)" "" "no replacement record in the preferences"
+vt_run || ssp_fail "validator run: $(cat "$T/run.log")"
+t2=$(date +%s)
+assert_eq "$(vt_ledger "SELECT count(*) FROM credits WHERE user_id = 1 AND claimed = 0")" 2 "credit waits for a replacement written around the page"
+assert_contains "$(cat "$T/run.log")" "[USER#1] credit kept, no claim: the binding to $ADDR_C replaces the address claims go to" "signer log of the wait"
+now=$(date +%s)
+[ "$now" -gt $((t2 + DELAY)) ] || sleep $((t2 + DELAY + 1 - now))
+vt_run || ssp_fail "validator run: $(cat "$T/run.log")"
+assert_eq "$(vt_ledger "SELECT count(*) FROM credits WHERE user_id = 1 AND claimed = 0")" 0 "claimed after the delay"
+assert_eq "$(vt_ledger "SELECT count(DISTINCT lower(hex(c.beneficiary))) || ' ' || max(lower(hex(c.beneficiary))) FROM claims c JOIN credits r USING (project_id, result_id) WHERE r.user_id = 1 AND r.result_id IN (SELECT result_id FROM credits WHERE user_id = 1 ORDER BY result_id DESC LIMIT 2)")" \
+	"1 $(echo "${ADDR_C#0x}" | tr A-F a-f)" "claims after the delay go to the third address"
+vt_check_consistency
+ssp_ok "a replacement written without the page's record waits out the delay too"

@@ -159,7 +159,7 @@ static void test_open_fresh(void)
 	int v = -1;
 
 	CU_ASSERT_EQUAL(ssp_ledger_schema_version(l, &v), 0);
-	CU_ASSERT_EQUAL(v, 1);
+	CU_ASSERT_EQUAL(v, 2); /* sql/001-init.sql, sql/002-bindings.sql */
 	CU_ASSERT_EQUAL(ssp_ledger_schema_latest(), (int)ssp_sql_nmigrations);
 	CU_ASSERT_EQUAL(v, ssp_ledger_schema_latest());
 	CU_ASSERT_EQUAL(pragma_int(l, "PRAGMA foreign_keys"), 1);
@@ -202,7 +202,7 @@ static void test_reopen(void)
 	l = NULL;
 	CU_ASSERT_EQUAL_FATAL(ssp_ledger_open(copy, &l), 0);
 	CU_ASSERT_EQUAL(ssp_ledger_schema_version(l, &v), 0);
-	CU_ASSERT_EQUAL(v, 1);
+	CU_ASSERT_EQUAL(v, 2);
 	CU_ASSERT_EQUAL(ssp_ledger_get_credit(l, P1, 42, &c, &claimed), 0);
 	CU_ASSERT_EQUAL(c.credit, 1234);
 	CU_ASSERT_EQUAL(c.user_id, 7);
@@ -1411,8 +1411,61 @@ static void test_summary(void)
 	ssp_ledger_close(l);
 }
 
+/* The signer's record of each user's payout address: first at once, a replacement after its
+ * delay from when it was first seen, the address in effect again drops a waiting one. */
+static void test_bindings(void)
+{
+	ssp_ledger *l = open_fresh("bindings");
+	uint8_t proj[32], other[32], a[20], b[20], c[20];
+	int ok = -1;
+	int64_t until = -1;
+
+	memset(proj, 0x11, 32);
+	memset(other, 0x22, 32);
+	memset(a, 0xaa, 20);
+	memset(b, 0xbb, 20);
+	memset(c, 0xcc, 20);
+	/* first address: at once */
+	CU_ASSERT_EQUAL(ssp_ledger_binding_seen(l, proj, 7, a, 1000, 100, &ok, &until), 0);
+	CU_ASSERT(ok == 1 && until == 0);
+	CU_ASSERT_EQUAL(ssp_ledger_binding_seen(l, proj, 7, a, 1001, 100, &ok, &until), 0);
+	CU_ASSERT_EQUAL(ok, 1);
+	/* a replacement waits from when it is first seen, however often it is seen */
+	CU_ASSERT_EQUAL(ssp_ledger_binding_seen(l, proj, 7, b, 1010, 100, &ok, &until), 0);
+	CU_ASSERT(ok == 0 && until == 1110);
+	CU_ASSERT_EQUAL(ssp_ledger_binding_seen(l, proj, 7, b, 1109, 100, &ok, &until), 0);
+	CU_ASSERT(ok == 0 && until == 1110);
+	/* another user, another project: their own records */
+	CU_ASSERT_EQUAL(ssp_ledger_binding_seen(l, proj, 8, b, 1050, 100, &ok, &until), 0);
+	CU_ASSERT_EQUAL(ok, 1);
+	CU_ASSERT_EQUAL(ssp_ledger_binding_seen(l, other, 7, c, 1050, 100, &ok, &until), 0);
+	CU_ASSERT_EQUAL(ok, 1);
+	/* after the delay it takes effect; the old one is now a replacement */
+	CU_ASSERT_EQUAL(ssp_ledger_binding_seen(l, proj, 7, b, 1110, 100, &ok, &until), 0);
+	CU_ASSERT(ok == 1 && until == 0);
+	CU_ASSERT_EQUAL(ssp_ledger_binding_seen(l, proj, 7, a, 1111, 100, &ok, &until), 0);
+	CU_ASSERT(ok == 0 && until == 1211);
+	/* the address in effect again drops the waiting one: a later replacement starts over */
+	CU_ASSERT_EQUAL(ssp_ledger_binding_seen(l, proj, 7, b, 1150, 100, &ok, &until), 0);
+	CU_ASSERT_EQUAL(ok, 1);
+	CU_ASSERT_EQUAL(ssp_ledger_binding_seen(l, proj, 7, a, 1300, 100, &ok, &until), 0);
+	CU_ASSERT(ok == 0 && until == 1400);
+	/* a third address replaces the waiting one, and its own wait starts */
+	CU_ASSERT_EQUAL(ssp_ledger_binding_seen(l, proj, 7, c, 1350, 100, &ok, &until), 0);
+	CU_ASSERT(ok == 0 && until == 1450);
+	CU_ASSERT_EQUAL(ssp_ledger_binding_seen(l, proj, 7, a, 1420, 100, &ok, &until), 0);
+	CU_ASSERT(ok == 0 && until == 1520);
+	/* no delay: at once */
+	CU_ASSERT_EQUAL(ssp_ledger_binding_seen(l, proj, 7, c, 1421, 0, &ok, &until), 0);
+	CU_ASSERT_EQUAL(ok, 1);
+	CU_ASSERT_EQUAL(ssp_ledger_binding_seen(NULL, proj, 7, c, 1, 0, &ok, &until), SSP_ERR_INVAL);
+	CU_ASSERT_EQUAL(ssp_ledger_binding_seen(l, proj, UINT64_MAX, c, 1, 0, &ok, &until), SSP_ERR_INVAL);
+	ssp_ledger_close(l);
+}
+
 static CU_TestInfo tests[] = {
 	{ "open a new ledger", test_open_fresh },
+	{ "bindings: first at once, replacements after their delay", test_bindings },
 	{ "embedded migrations", test_embedded_migrations },
 	{ "reopen", test_reopen },
 	{ "refuse a newer schema", test_refuse_newer },
