@@ -118,6 +118,12 @@ static int add_apps(const char *list, char names[][256], size_t *n)
 	return 0;
 }
 
+/* One pass, as ssp_daemon_loop calls it. */
+static int run_pass(void *ctx, int *found)
+{
+	return ssp_signer_pass(ctx, found);
+}
+
 int main(int argc, char **argv)
 {
 	enum {
@@ -150,7 +156,7 @@ int main(int argc, char **argv)
 	uint64_t overlap = 0, since = 0;
 	int one_pass = 0, opt, exit_code = EXIT_CONFIG, rc, have_overlap = 0, have_since = 0;
 	int check_receipt = -1;
-	char cfg_path[PATH_MAX], conf_path[PATH_MAX], stop_path[PATH_MAX];
+	char cfg_path[PATH_MAX], conf_path[PATH_MAX];
 	ssp_projcfg *pc = NULL;
 	ssp_cfg *conf = NULL;
 	ssp_boincdb *db = NULL;
@@ -252,7 +258,6 @@ int main(int argc, char **argv)
 	if (!project_dir)
 		project_dir = file_exists("config.xml") || !file_exists("../config.xml") ? "." : "..";
 	snprintf(cfg_path, sizeof(cfg_path), "%s/config.xml", project_dir);
-	snprintf(stop_path, sizeof(stop_path), "%s/stop_daemons", project_dir);
 	if (ssp_projcfg_load(cfg_path, &pc, &em)) {
 		ssp_log_crit("cannot use %s: %s", cfg_path, em.msg);
 		goto out;
@@ -378,28 +383,8 @@ int main(int argc, char **argv)
 			     PRIu64 ")%s", apps[i], appids[i],
 			     check_receipt > 0 ? ", share receipt checked" : "");
 	exit_code = 0;
-	while (!ssp_daemon_stopping()) {
-		int found = 0;
-
-		if (ssp_daemon_boinc_stop(project_dir)) {
-			ssp_log_info("%s exists: stopping", stop_path);
-			break;
-		}
-		if (ssp_daemon_take_hup()) {
-			ssp_log_info("SIGHUP without %s: not a BOINC stop; going on (logs go to "
-				     "stderr, nothing to reopen)", stop_path);
-		}
-		rc = ssp_signer_pass(signer, &found);
-		if (rc) {
-			ssp_log_crit("stopping after an error: %s", ssp_strerror(rc));
-			exit_code = EXIT_DB;
-			break;
-		}
-		if (one_pass)
-			break;
-		if (!found)
-			ssp_daemon_nap((double)sleep_interval);
-	}
+	if (ssp_daemon_loop(project_dir, one_pass, (double)sleep_interval, run_pass, signer) != 0)
+		exit_code = EXIT_DB;
 	{
 		ssp_signer_stats s;
 

@@ -36,6 +36,12 @@ static int file_exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
+/* One pass, as ssp_daemon_loop calls it. */
+static int run_pass(void *ctx, int *found)
+{
+	return ssp_vengine_pass(ctx, found);
+}
+
 int main(int argc, char **argv)
 {
 	static vcli cli;
@@ -44,7 +50,7 @@ int main(int argc, char **argv)
 	uint64_t sleep_interval;
 	int one_pass, exit_code = EXIT_CONFIG, rc;
 	char err[512];
-	char cfg_path[PATH_MAX], conf_path[PATH_MAX], stop_path[PATH_MAX];
+	char cfg_path[PATH_MAX], conf_path[PATH_MAX];
 	ssp_projcfg *pc = NULL;
 	ssp_cfg *conf = NULL;
 	ssp_boincdb *db = NULL;
@@ -80,7 +86,6 @@ int main(int argc, char **argv)
 	if (!project_dir)
 		project_dir = file_exists("config.xml") || !file_exists("../config.xml") ? "." : "..";
 	snprintf(cfg_path, sizeof(cfg_path), "%s/config.xml", project_dir);
-	snprintf(stop_path, sizeof(stop_path), "%s/stop_daemons", project_dir);
 	if (ssp_projcfg_load(cfg_path, &pc, &em)) {
 		ssp_log_crit("cannot use %s: %s", cfg_path, em.msg);
 		goto out;
@@ -178,28 +183,8 @@ int main(int argc, char **argv)
 			     " user or host count once toward the quorum here, so such work units"
 			     " wait for another volunteer's result", cfg_path);
 	exit_code = 0;
-	while (!ssp_daemon_stopping()) {
-		int found = 0;
-
-		if (ssp_daemon_boinc_stop(project_dir)) {
-			ssp_log_info("%s exists: stopping", stop_path);
-			break;
-		}
-		if (ssp_daemon_take_hup()) {
-			ssp_log_info("SIGHUP without %s: not a BOINC stop; going on (logs go to "
-				     "stderr, nothing to reopen)", stop_path);
-		}
-		rc = ssp_vengine_pass(eng, &found);
-		if (rc) {
-			ssp_log_crit("stopping after an error: %s", ssp_strerror(rc));
-			exit_code = EXIT_DB;
-			break;
-		}
-		if (one_pass)
-			break;
-		if (!found)
-			ssp_daemon_nap((double)sleep_interval);
-	}
+	if (ssp_daemon_loop(project_dir, one_pass, (double)sleep_interval, run_pass, eng) != 0)
+		exit_code = EXIT_DB;
 	{
 		ssp_vengine_stats s;
 

@@ -8,3 +8,4 @@ UNIT_TESTS += tests/unit/test_u64map
 UNIT_TESTS += tests/unit/test_json
 UNIT_TESTS += tests/unit/test_conf
 UNIT_TESTS += tests/unit/test_cfg
+UNIT_TESTS += tests/unit/test_daemon

@@ -1,5 +1,6 @@
 /* The daemons' signals and BOINC's stop file (see ssp_daemon.h). */
 #include "core/ssp_daemon.h"
+#include "core/ssp_log.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -66,6 +67,31 @@ int ssp_daemon_boinc_stop(const char *project_dir)
 	if ((size_t)snprintf(path, sizeof path, "%s/stop_daemons", project_dir) >= sizeof path)
 		return 0;
 	return access(path, F_OK) == 0;
+}
+
+int ssp_daemon_loop(const char *project_dir, int one_pass, double sleep_interval,
+		    int (*pass)(void *ctx, int *found), void *ctx)
+{
+	while (!stop_flag) {
+		int found = 0, rc;
+
+		if (ssp_daemon_boinc_stop(project_dir)) {
+			ssp_log_info("%s/stop_daemons exists: stopping", project_dir);
+			break;
+		}
+		if (ssp_daemon_take_hup())
+			ssp_log_info("SIGHUP without %s/stop_daemons: not a BOINC stop; going on (logs go "
+				     "to stderr, nothing to reopen)", project_dir ? project_dir : ".");
+		if ((rc = pass(ctx, &found)) != 0) {
+			ssp_log_crit("stopping after an error: %s", ssp_strerror(rc));
+			return rc;
+		}
+		if (one_pass)
+			break;
+		if (!found)
+			ssp_daemon_nap(sleep_interval);
+	}
+	return 0;
 }
 
 void ssp_daemon_nap(double seconds)

@@ -31,6 +31,13 @@ SSP_MUST_CHECK int ssp_daemon_take_hup(void);
 /* 1 when PROJECT_DIR/stop_daemons exists (project_dir NULL: 0). */
 SSP_MUST_CHECK int ssp_daemon_boinc_stop(const char *project_dir);
 
+/* The loop of a BOINC daemon: until a stop (a signal, or PROJECT_DIR/stop_daemons), runs
+ * pass(ctx, &found) and sleeps sleep_interval seconds after a pass that found nothing; a SIGHUP
+ * that is no stop is logged. one_pass: one pass only. Returns 0, or the first error of a pass
+ * (logged), after which it stops. */
+SSP_MUST_CHECK int ssp_daemon_loop(const char *project_dir, int one_pass, double sleep_interval,
+				   int (*pass)(void *ctx, int *found), void *ctx);
+
 /* Sleeps up to seconds, waking early on a stop request or a SIGHUP. */
 void ssp_daemon_nap(double seconds);
 
