@@ -1,10 +1,12 @@
 #include "boinc/ssp_initdata.h"
+#include "core/ssp_json.h"
 #include "core/ssp_file.h"
 #include "core/ssp_hex.h"
 #include "boinc/ssp_xml.h"
 
 #include <jansson.h>
 #include <errno.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -392,47 +394,36 @@ int ssp_initdata_to_json(const ssp_initdata *d, char **out, size_t *len)
 	return 0;
 }
 
+/* The JSON form's members, read with lib/core/ssp_json.h. */
 static int json_text(json_t *o, const char *key, size_t cap, char **dst, ssp_errmsg *em)
 {
-	json_t *v = json_object_get(o, key);
+	const char *s;
+	int rc = ssp_json_str(o, "init data JSON", key, cap, 0, &s, em);
 
-	if (!json_is_string(v) || json_string_length(v) != strlen(json_string_value(v)))
-		return ssp_errmsg_set(em, SSP_ERR_PARSE, "init data JSON: %s is not a string", key);
-	if (json_string_length(v) > cap)
-		return ssp_errmsg_set(em, SSP_ERR_TOO_BIG, "init data JSON: %s is too long", key);
-	*dst = strdup(json_string_value(v));
+	if (rc != 0)
+		return rc;
+	*dst = strdup(s);
 	return *dst ? 0 : SSP_ERR_NOMEM;
 }
 
 static int json_id(json_t *o, const char *key, uint64_t *dst, ssp_errmsg *em)
 {
-	json_t *v = json_object_get(o, key);
-
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return ssp_errmsg_set(em, SSP_ERR_PARSE, "init data JSON: %s is not a non-negative integer", key);
-	*dst = (uint64_t)json_integer_value(v);
-	return 0;
+	return ssp_json_u64(o, "init data JSON", key, 0, INT64_MAX, dst, em);
 }
 
 static int json_int(json_t *o, const char *key, int *dst, long lo, long hi, ssp_errmsg *em)
 {
-	json_t *v = json_object_get(o, key);
+	int64_t x;
+	int rc = ssp_json_i64(o, "init data JSON", key, lo, hi, &x, em);
 
-	if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
-		return ssp_errmsg_set(em, SSP_ERR_PARSE, "init data JSON: %s is not an integer %ld..%ld", key,
-				      lo, hi);
-	*dst = (int)json_integer_value(v);
-	return 0;
+	if (rc == 0)
+		*dst = (int)x;
+	return rc;
 }
 
 static int json_num(json_t *o, const char *key, double *dst, ssp_errmsg *em)
 {
-	json_t *v = json_object_get(o, key);
-
-	if (!json_is_number(v) || !isfinite(json_number_value(v)) || json_number_value(v) < 0)
-		return ssp_errmsg_set(em, SSP_ERR_PARSE, "init data JSON: %s is not a non-negative number", key);
-	*dst = json_number_value(v);
-	return 0;
+	return ssp_json_double(o, "init data JSON", key, 0, DBL_MAX, dst, em);
 }
 
 int ssp_initdata_from_json(const char *json, size_t len, ssp_initdata **out, ssp_errmsg *em)

@@ -1,4 +1,5 @@
 #include "boinc/ssp_jobxml.h"
+#include "core/ssp_json.h"
 #include "core/ssp_file.h"
 #include "boinc/ssp_xml.h"
 
@@ -652,22 +653,22 @@ out:
 	return rc;
 }
 
-/* A string member: NULL-able when optional; checked for NUL bytes and the length cap. */
+/* A string member (lib/core/ssp_json.h): NULL-able when optional; checked for NUL bytes and the
+ * length cap. */
 static int json_str(json_t *o, const char *key, int optional, char **dst, size_t i, ssp_errmsg *em)
 {
 	json_t *v = json_object_get(o, key);
+	char where[48];
+	const char *s;
+	int rc;
 
 	*dst = NULL;
-	if (v == NULL || json_is_null(v)) {
-		if (optional)
-			return 0;
-		return ssp_errmsg_set(em, SSP_ERR_PARSE, "job JSON: task %zu: missing %s", i, key);
-	}
-	if (!json_is_string(v) || json_string_length(v) != strlen(json_string_value(v)))
-		return ssp_errmsg_set(em, SSP_ERR_PARSE, "job JSON: task %zu: %s is not a string", i, key);
-	if (json_string_length(v) > SSP_JOBXML_MAX_STRING)
-		return ssp_errmsg_set(em, SSP_ERR_TOO_BIG, "job JSON: task %zu: %s is too long", i, key);
-	*dst = strdup(json_string_value(v));
+	if (optional && (v == NULL || json_is_null(v)))
+		return 0;
+	snprintf(where, sizeof where, "job JSON: task %zu", i);
+	if ((rc = ssp_json_str(o, where, key, SSP_JOBXML_MAX_STRING, 0, &s, em)) != 0)
+		return rc;
+	*dst = strdup(s);
 	return *dst ? 0 : SSP_ERR_NOMEM;
 }
 
