@@ -1,6 +1,7 @@
 /* ssp.conf settings: the table and its reader (see ssp_cfg.h). */
 #include "core/ssp_cfg.h"
 #include "core/ssp_conf.h"
+#include "core/ssp_hex.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -150,18 +151,11 @@ static const char *type_name(ssp_cfg_type t)
 	return "?";
 }
 
-static int is_hex(char ch)
-{
-	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
-}
-
 /* Checks text against def's type and range; stores numbers in *u / *d. Returns 0 or
  * SSP_ERR_CONFIG with what is wrong in why. */
 static int check_value(const ssp_cfg_def *def, const char *text, uint64_t *u, double *d, char *why,
 		       size_t whylen)
 {
-	ssp_conf *one = NULL;
-	char buf[64];
 	int rc = SSP_ERR_CONFIG, b;
 	size_t n = strlen(text), i;
 
@@ -183,7 +177,7 @@ static int check_value(const ssp_cfg_def *def, const char *text, uint64_t *u, do
 			rc = 0;
 		break;
 	case SSP_CFG_ADDRESS:
-		for (i = 2; n == 42 && i < n && is_hex(text[i]); i++)
+		for (i = 2; n == 42 && i < n && ssp_hex_digit(text[i]) >= 0; i++)
 			;
 		if (n != 42 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X') || i != n)
 			snprintf(why, whylen, "an address (0x and 40 hex digits) is needed");
@@ -204,24 +198,23 @@ static int check_value(const ssp_cfg_def *def, const char *text, uint64_t *u, do
 	case SSP_CFG_U64:
 	case SSP_CFG_DOUBLE:
 	case SSP_CFG_BOOL:
-		/* the typed readers of ssp_conf do the strict parsing */
-		snprintf(buf, sizeof buf, "v = %.50s\n", text);
-		if (n > 50 || ssp_conf_parse(buf, strlen(buf), "value", &one, NULL) != 0) {
-			snprintf(why, whylen, "not a valid %s", type_name(def->type));
+		/* ssp_conf's strict syntaxes, the ones of its typed getters */
+		if (n > 50 ||
+		    (def->type == SSP_CFG_U64 && ssp_conf_parse_u64(text, u) != 0) ||
+		    (def->type == SSP_CFG_DOUBLE && ssp_conf_parse_double(text, d) != 0) ||
+		    (def->type == SSP_CFG_BOOL && ssp_conf_parse_bool(text, &b) != 0)) {
+			snprintf(why, whylen, "not a valid %s", def->type == SSP_CFG_BOOL ? "boolean (true/false)" :
+				 type_name(def->type));
 			break;
 		}
-		if (def->type == SSP_CFG_U64 && ssp_conf_get_u64(one, "", "v", 0, u, NULL) == 0) {
+		if (def->type == SSP_CFG_U64) {
 			*d = (double)*u;
-		} else if (def->type == SSP_CFG_DOUBLE && ssp_conf_get_double(one, "", "v", 0, d, NULL) == 0) {
+		} else if (def->type == SSP_CFG_DOUBLE) {
 			*u = 0;
-		} else if (def->type == SSP_CFG_BOOL && ssp_conf_get_bool(one, "", "v", 0, &b, NULL) == 0) {
+		} else {
 			*u = (uint64_t)b;
 			*d = b;
 			rc = 0;
-			break;
-		} else {
-			snprintf(why, whylen, "not a valid %s", def->type == SSP_CFG_BOOL ? "boolean (true/false)" :
-				 type_name(def->type));
 			break;
 		}
 		if (*d < def->min || *d > def->max || !isfinite(*d))
@@ -230,7 +223,6 @@ static int check_value(const ssp_cfg_def *def, const char *text, uint64_t *u, do
 			rc = 0;
 		break;
 	}
-	ssp_conf_free(one);
 	return rc;
 }
 

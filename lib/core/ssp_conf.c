@@ -336,45 +336,33 @@ int ssp_conf_get_str(const ssp_conf *c, const char *section, const char *key, co
 			      c ? c->name : "the configuration");
 }
 
-int ssp_conf_get_u64(const ssp_conf *c, const char *section, const char *key, uint64_t def,
-		     uint64_t *out, ssp_errmsg *em)
+int ssp_conf_parse_u64(const char *s, uint64_t *out)
 {
-	const struct conf_entry *e = lookup(c, section, key);
 	uint64_t v = 0;
-	const char *p;
 
-	*out = def;
-	if (e == NULL)
-		return 0;
-	if (e->value[0] == '\0')
-		return bad_value(c, e, em, "a decimal integer");
-	for (p = e->value; *p; p++) {
+	if (s[0] == '\0')
+		return SSP_ERR_PARSE;
+	for (const char *p = s; *p; p++) {
 		unsigned d = (unsigned)(*p - '0');
 
 		if (*p < '0' || *p > '9')
-			return bad_value(c, e, em, "a decimal integer");
+			return SSP_ERR_PARSE;
 		if (v > (UINT64_MAX - d) / 10)
-			return bad_value(c, e, em, "a decimal integer below 2^64");
+			return SSP_ERR_RANGE;
 		v = v * 10 + d;
 	}
 	*out = v;
 	return 0;
 }
 
-int ssp_conf_get_double(const ssp_conf *c, const char *section, const char *key, double def,
-			double *out, ssp_errmsg *em)
+int ssp_conf_parse_double(const char *s, double *out)
 {
-	const struct conf_entry *e = lookup(c, section, key);
-	const char *p;
+	const char *p = s;
 	char *end;
 	int digits = 0;
 	double v;
 
-	*out = def;
-	if (e == NULL)
-		return 0;
 	/* [+-]digits[.digits][(e|E)[+-]digits], at least one mantissa digit */
-	p = e->value;
 	if (*p == '+' || *p == '-')
 		p++;
 	for (; isdigit((unsigned char)*p); p++)
@@ -387,40 +375,78 @@ int ssp_conf_get_double(const ssp_conf *c, const char *section, const char *key,
 		if (*p == '+' || *p == '-')
 			p++;
 		if (!isdigit((unsigned char)*p))
-			return bad_value(c, e, em, "a decimal number");
+			return SSP_ERR_PARSE;
 		while (isdigit((unsigned char)*p))
 			p++;
 	}
 	if (digits == 0 || *p != '\0')
-		return bad_value(c, e, em, "a decimal number");
+		return SSP_ERR_PARSE;
 	errno = 0;
-	v = strtod(e->value, &end);
+	v = strtod(s, &end);
 	if (*end != '\0' || !isfinite(v) || errno == ERANGE)
-		return bad_value(c, e, em, "a finite decimal number");
+		return SSP_ERR_RANGE;
 	*out = v;
 	return 0;
+}
+
+int ssp_conf_parse_bool(const char *s, int *out)
+{
+	static const char *const yes[] = { "true", "yes", "1" }, *const no[] = { "false", "no", "0" };
+
+	for (size_t i = 0; i < 3; i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = 1;
+			return 0;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = 0;
+			return 0;
+		}
+	}
+	return SSP_ERR_PARSE;
+}
+
+int ssp_conf_get_u64(const ssp_conf *c, const char *section, const char *key, uint64_t def,
+		     uint64_t *out, ssp_errmsg *em)
+{
+	const struct conf_entry *e = lookup(c, section, key);
+	int rc;
+
+	*out = def;
+	if (e == NULL)
+		return 0;
+	rc = ssp_conf_parse_u64(e->value, out); /* *out is set only on success */
+	if (rc == SSP_ERR_RANGE)
+		return bad_value(c, e, em, "a decimal integer below 2^64");
+	return rc ? bad_value(c, e, em, "a decimal integer") : 0;
+}
+
+int ssp_conf_get_double(const ssp_conf *c, const char *section, const char *key, double def,
+			double *out, ssp_errmsg *em)
+{
+	const struct conf_entry *e = lookup(c, section, key);
+	int rc;
+
+	*out = def;
+	if (e == NULL)
+		return 0;
+	rc = ssp_conf_parse_double(e->value, out); /* *out is set only on success */
+	if (rc == SSP_ERR_RANGE)
+		return bad_value(c, e, em, "a finite decimal number");
+	return rc ? bad_value(c, e, em, "a decimal number") : 0;
 }
 
 int ssp_conf_get_bool(const ssp_conf *c, const char *section, const char *key, int def, int *out,
 		      ssp_errmsg *em)
 {
 	const struct conf_entry *e = lookup(c, section, key);
-	static const char *const yes[] = { "true", "yes", "1" }, *const no[] = { "false", "no", "0" };
 
 	*out = def;
 	if (e == NULL)
 		return 0;
-	for (size_t i = 0; i < 3; i++) {
-		if (strcasecmp(e->value, yes[i]) == 0) {
-			*out = 1;
-			return 0;
-		}
-		if (strcasecmp(e->value, no[i]) == 0) {
-			*out = 0;
-			return 0;
-		}
-	}
-	return bad_value(c, e, em, "a boolean (true/false, yes/no, 1/0)");
+	if (ssp_conf_parse_bool(e->value, out) != 0) /* *out is set only on success */
+		return bad_value(c, e, em, "a boolean (true/false, yes/no, 1/0)");
+	return 0;
 }
 
 size_t ssp_conf_count(const ssp_conf *c)

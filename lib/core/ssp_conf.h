@@ -47,6 +47,12 @@ const char *ssp_conf_get(const ssp_conf *c, const char *section, const char *key
 SSP_MUST_CHECK int ssp_conf_get_str(const ssp_conf *c, const char *section, const char *key, const char *def,
 		     const char **out, ssp_errmsg *em);
 
+/* The strict syntaxes of the typed getters below, for one value s: *out set and 0, or
+ * SSP_ERR_PARSE (not of the syntax) / SSP_ERR_RANGE (above 2^64-1; not finite). */
+SSP_MUST_CHECK int ssp_conf_parse_u64(const char *s, uint64_t *out);
+SSP_MUST_CHECK int ssp_conf_parse_double(const char *s, double *out);
+SSP_MUST_CHECK int ssp_conf_parse_bool(const char *s, int *out);
+
 /* A strict decimal uint64 (digits only, no sign, no spaces, no overflow): *out = the value,
  * or def when absent. SSP_ERR_CONFIG otherwise, em naming "path:line: section.key". */
 SSP_MUST_CHECK int ssp_conf_get_u64(const ssp_conf *c, const char *section, const char *key, uint64_t def,

@@ -135,17 +135,26 @@ int ssp_json_str(const json_t *obj, const char *where, const char *name, size_t 
 	return 0;
 }
 
+/* Member name of obj as a JSON integer: *i. */
+static int integer(const json_t *obj, const char *where, const char *name, json_int_t *i, ssp_errmsg *em)
+{
+	json_t *v;
+	int rc = member(obj, where, name, JSON_INTEGER, &v, em);
+
+	if (rc == 0)
+		*i = json_integer_value(v);
+	return rc;
+}
+
 int ssp_json_u64(const json_t *obj, const char *where, const char *name, uint64_t lo, uint64_t hi,
 		 uint64_t *out, ssp_errmsg *em)
 {
-	json_t *v;
 	json_int_t i;
 	char l[160];
 	int rc;
 
-	if ((rc = member(obj, where, name, JSON_INTEGER, &v, em)) != 0)
+	if ((rc = integer(obj, where, name, &i, em)) != 0)
 		return rc;
-	i = json_integer_value(v);
 	if (i < 0 || (uint64_t)i < lo || (uint64_t)i > hi)
 		return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s: out of range (%llu..%llu)",
 				      label(where, name, l, sizeof l), (unsigned long long)lo, (unsigned long long)hi);
@@ -156,14 +165,12 @@ int ssp_json_u64(const json_t *obj, const char *where, const char *name, uint64_
 int ssp_json_i64(const json_t *obj, const char *where, const char *name, int64_t lo, int64_t hi,
 		 int64_t *out, ssp_errmsg *em)
 {
-	json_t *v;
 	json_int_t i;
 	char l[160];
 	int rc;
 
-	if ((rc = member(obj, where, name, JSON_INTEGER, &v, em)) != 0)
+	if ((rc = integer(obj, where, name, &i, em)) != 0)
 		return rc;
-	i = json_integer_value(v);
 	if (i < lo || i > hi)
 		return ssp_errmsg_set(em, SSP_ERR_PARSE, "%s: out of range (%lld..%lld)",
 				      label(where, name, l, sizeof l), (long long)lo, (long long)hi);

@@ -469,6 +469,17 @@ int ssp_ndjson_reader_digest(ssp_ndjson_reader *r, uint8_t sha256[32], uint64_t 
 
 /* ------------------------------------------------------------------ files from outside */
 
+/* Names in em why path, from outside, was refused or could not be read (rc); returns rc. */
+static int refused(const char *path, int rc, ssp_errmsg *em)
+{
+	if (rc == SSP_ERR_NOT_FOUND)
+		return ssp_errmsg_set(em, rc, "%.200s: no such file", path);
+	if (rc == SSP_ERR_FILE_TYPE)
+		return ssp_errmsg_set(em, rc, "%.200s: a %s (refused: export files must be regular files)",
+				      path, ssp_file_type_name(path));
+	return ssp_errmsg_set(em, rc, "%.200s: %s", path, ssp_strerror(rc));
+}
+
 int ssp_export_open_file(const char *path, int *fd, uint64_t *size, ssp_errmsg *em)
 {
 	int rc;
@@ -481,14 +492,7 @@ int ssp_export_open_file(const char *path, int *fd, uint64_t *size, ssp_errmsg *
 	/* no symlink followed, no wait on a FIFO, not a byte read (lib/core/ssp_file.h); the
 	 * caller caps its reads */
 	rc = ssp_file_open_regular(path, UINT64_MAX, fd, size);
-	if (rc == SSP_ERR_NOT_FOUND)
-		return ssp_errmsg_set(em, rc, "%.200s: no such file", path);
-	if (rc == SSP_ERR_FILE_TYPE)
-		return ssp_errmsg_set(em, rc, "%.200s: a %s (refused: a regular file is required)",
-				      path, ssp_file_type_name(path));
-	if (rc != 0)
-		return ssp_errmsg_set(em, rc, "%.200s: %s", path, ssp_strerror(rc));
-	return 0;
+	return rc ? refused(path, rc, em) : 0;
 }
 
 int ssp_export_read_file(const char *path, size_t cap, char **out, size_t *len, ssp_errmsg *em)
@@ -497,17 +501,10 @@ int ssp_export_read_file(const char *path, size_t cap, char **out, size_t *len, 
 
 	if (out == NULL || len == NULL)
 		return SSP_ERR_INVAL;
+	if (path == NULL)
+		return ssp_errmsg_set(em, SSP_ERR_INVAL, "no file");
 	rc = ssp_file_read_regular(path, cap, out, len);
 	if (rc == SSP_ERR_TOO_BIG)
 		return ssp_errmsg_set(em, rc, "%.200s: more than %zu bytes (refused)", path, cap);
-	if (rc != 0) {
-		int fd = -1;
-
-		/* the same refusal, named as ssp_export_open_file names it */
-		if (ssp_export_open_file(path, &fd, NULL, em) == 0) {
-			close(fd);
-			ssp_errmsg_set(em, rc, "%.200s: %s", path, ssp_strerror(rc));
-		}
-	}
-	return rc;
+	return rc ? refused(path, rc, em) : 0;
 }
